@@ -1,0 +1,3 @@
+from async_test_upgrade.cli import main
+
+main()

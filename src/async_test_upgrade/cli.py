@@ -1,0 +1,201 @@
+"""Command line: parsing and printing only; the work is in engine and harness."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from async_test_upgrade import __version__, engine, registry, report
+from async_test_upgrade.files import InputError
+from async_test_upgrade.model import NEWEST_TARGET, Options, format_version, parse_version
+
+EXIT_OK, EXIT_CHANGES, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _names(value: str | None) -> list[str]:
+    return [n.strip() for n in (value or "").split(",") if n.strip()]
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def selection_options(function: click.decorators.FC) -> click.decorators.FC:
+    """--select/--skip/--target-version/--asyncio-mode, shared by migrate and verify."""
+    decorators = [
+        click.option(
+            "--select",
+            metavar="NAME,...",
+            help="Run only these codemods (see `list`).",
+        ),
+        click.option("--skip", metavar="NAME,...", help="Run every codemod but these."),
+        click.option(
+            "--target-version",
+            default=format_version(NEWEST_TARGET),
+            show_default=True,
+            metavar="X.Y",
+            help="pytest-asyncio version to migrate to; codemods needing a newer one are "
+            "not applied.",
+        ),
+        click.option(
+            "--asyncio-mode",
+            type=click.Choice(["auto", "strict"]),
+            default=None,
+            help="Mode the migrated suite runs in (default: auto, unless anyio or trio "
+            "tests are found).",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def build_selection(
+    select: str | None, skip: str | None, target_version: str, asyncio_mode: str | None
+) -> tuple[tuple[registry.Codemod, ...], Options]:
+    try:
+        codemods = registry.select(_names(select), _names(skip))
+    except registry.UnknownCodemodError as error:
+        _fail(str(error))
+    try:
+        target = parse_version(target_version)
+    except ValueError as error:
+        _fail(f"--target-version: {error}")
+    if target > NEWEST_TARGET:
+        _fail(
+            f"--target-version {target_version}: the newest pytest-asyncio this tool knows "
+            f"is {format_version(NEWEST_TARGET)}"
+        )
+    return codemods, Options(target_version=target, asyncio_mode=asyncio_mode)  # type: ignore[arg-type]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="async-test-upgrade")
+def cli() -> None:
+    """Migrate asynchronous pytest suites to current pytest-asyncio, httpx, pytest-aiohttp
+    and the standard library, and prove the result still behaves.
+
+    Review with `migrate --diff .`, apply with `migrate .`, prove with `verify .`.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 when anything would change (for CI)."
+)
+@selection_options
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for the transform (default: all cores).",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the summary as JSON to this file.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List every change with its evidence.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the diff and the errors.")
+def migrate(
+    paths: Sequence[Path],
+    show_diff: bool,
+    check: bool,
+    select: str | None,
+    skip: str | None,
+    target_version: str,
+    asyncio_mode: str | None,
+    jobs: int | None,
+    report_path: Path | None,
+    verbose: bool,
+    quiet: bool,
+) -> None:
+    """Apply the selected codemods to the Python files under PATHS (default: .) and write
+    the pytest settings they need."""
+    codemods, options = build_selection(select, skip, target_version, asyncio_mode)
+    targets = list(paths) or [Path(".")]
+    for target in targets:
+        if not target.exists():
+            _fail(f"path does not exist: {target}")
+    progress = _progress_printer() if not quiet and sys.stderr.isatty() else None
+    try:
+        result = engine.migrate(targets, codemods, options, jobs=jobs, progress=progress)
+    except InputError as error:
+        _fail(str(error))
+    dry_run = show_diff or check
+    if show_diff:
+        color = sys.stdout.isatty()
+        for line in report.unified_diff(result):
+            click.echo(_colour(line) if color else line, nl=False)
+    if not dry_run:
+        engine.write_result(result)
+    if not quiet:
+        if verbose:
+            for line in report.change_lines(result):
+                click.echo(line, err=True)
+        for line in report.summary_lines(result, applied=not dry_run):
+            click.echo(line, err=True)
+    elif result.errors:
+        for problem in result.errors:
+            click.echo(problem, err=True)
+    if report_path is not None:
+        report_path.write_text(report.to_json(result, applied=not dry_run), encoding="utf-8")
+    if check and result.anything_changed:
+        sys.exit(EXIT_CHANGES)
+
+
+def _colour(line: str) -> str:
+    if line.startswith(("+++", "---")):
+        return click.style(line, bold=True)
+    if line.startswith("+"):
+        return click.style(line, fg="green")
+    if line.startswith("-"):
+        return click.style(line, fg="red")
+    if line.startswith("@@"):
+        return click.style(line, fg="cyan")
+    return line
+
+
+def _progress_printer() -> engine.ProgressCallback:
+    def show(done: int, total: int) -> None:
+        if total >= 50 and (done == total or done % 25 == 0):
+            end = "\n" if done == total else "\r"
+            click.echo(f"transformed {done}/{total} files", err=True, nl=False)
+            click.echo(end, err=True, nl=False)
+
+    return show
+
+
+@cli.command(name="list")
+def list_codemods() -> None:
+    """Every codemod in pipeline order, with its safety and summary."""
+    records = registry.catalogue()
+    width = max(len(c.name) for c in records)
+    for record in records:
+        click.echo(f"{record.name:<{width}}  {record.safety:<6}  {record.summary}")
+
+
+@cli.command()
+@click.argument("name")
+def explain(name: str) -> None:
+    """Print the documentation of codemod NAME."""
+    try:
+        click.echo(registry.explain(name))
+    except registry.UnknownCodemodError as error:
+        _fail(str(error))
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""What every codemod transformer stands on: its context, and LibCST helpers.
+
+A codemod is a :class:`CodemodTransformer`: a LibCST transformer that reads the
+project facts and the user's options from ``self.ctx`` and reports what it did through
+it (changes with their evidence, notes, imports to add or drop, settings to request).
+It never reads or writes files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import ClassVar
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import (
+    PositionProvider,
+    ProviderT,
+    QualifiedName,
+    QualifiedNameProvider,
+)
+
+from async_test_upgrade.facts import ProjectFacts
+from async_test_upgrade.model import Change, ConfigEdit, Note, Options
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    module: str
+    obj: str | None = None
+    asname: str | None = None
+
+
+@dataclass
+class FileContext:
+    """One file as one codemod sees it, and the sink for what the codemod reports."""
+
+    path: str  # relative posix path, for display
+    module_name: str
+    facts: ProjectFacts
+    options: Options
+    codemod: str = ""
+    changes: list[Change] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    config_edits: list[ConfigEdit] = field(default_factory=list)
+    imports_to_add: list[ImportRequest] = field(default_factory=list)
+    imports_to_drop: list[ImportRequest] = field(default_factory=list)
+
+    @property
+    def is_conftest(self) -> bool:
+        return PurePosixPath(self.path).name == "conftest.py"
+
+    @property
+    def is_test_module(self) -> bool:
+        name = PurePosixPath(self.path).name
+        return name.startswith("test_") or name.endswith("_test.py")
+
+
+class CodemodTransformer(cst.CSTTransformer):
+    """Base class of every source-rewriting codemod."""
+
+    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
+        PositionProvider,
+        QualifiedNameProvider,
+    )
+    #: Set by the ``@codemod`` decorator.
+    codemod_name: ClassVar[str] = ""
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    # --- reporting ------------------------------------------------------------------------
+
+    def line(self, node: cst.CSTNode) -> int:
+        try:
+            return self.get_metadata(PositionProvider, node).start.line
+        except KeyError:
+            return 0
+
+    def changed(self, node: cst.CSTNode, description: str) -> None:
+        """Record one rewrite; ``description`` says what and on which evidence."""
+        self.ctx.changes.append(
+            Change(self.ctx.path, self.line(node), self.codemod_name, description)
+        )
+
+    def review(self, node: cst.CSTNode, reason: str) -> None:
+        """A "needs review" note at ``node``'s line."""
+        self.ctx.notes.append(Note(self.ctx.path, self.line(node), self.codemod_name, reason))
+
+    def request_setting(self, key: str, value: str | None, reason: str, node: cst.CSTNode) -> None:
+        origin = f"{self.ctx.path}:{self.line(node)}"
+        self.ctx.config_edits.append(ConfigEdit(key, value, self.codemod_name, reason, origin))
+
+    def add_import(self, module: str, obj: str | None = None, asname: str | None = None) -> None:
+        self.ctx.imports_to_add.append(ImportRequest(module, obj, asname))
+
+    def drop_import_if_unused(
+        self, module: str, obj: str | None = None, asname: str | None = None
+    ) -> None:
+        self.ctx.imports_to_drop.append(ImportRequest(module, obj, asname))
+
+    # --- names ------------------------------------------------------------------------------
+
+    def qualified_names(self, node: cst.CSTNode) -> set[str]:
+        try:
+            names: Collection[QualifiedName] = self.get_metadata(QualifiedNameProvider, node)
+        except KeyError:
+            return set()
+        return {q.name for q in names}
+
+    def is_name(self, node: cst.CSTNode, *qualified: str) -> bool:
+        """Whether ``node`` refers to one of ``qualified``, resolved through imports."""
+        return not self.qualified_names(node).isdisjoint(qualified)
+
+
+# --- small tree helpers ---------------------------------------------------------------------
+
+
+def callee(node: cst.BaseExpression) -> cst.BaseExpression:
+    """The thing called, for a decorator or mark that may or may not be called."""
+    return node.func if isinstance(node, cst.Call) else node
+
+
+def keyword(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def string_value(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain string literal, else None."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def set_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
+    """``call`` with keyword ``name`` set to ``value`` (replaced in place or appended)."""
+    args = list(call.args)
+    for index, arg in enumerate(args):
+        if arg.keyword is not None and arg.keyword.value == name:
+            args[index] = arg.with_changes(value=value)
+            return call.with_changes(args=args)
+    new_arg = cst.Arg(
+        keyword=cst.Name(name),
+        value=value,
+        equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+        ),
+    )
+    if args:
+        last = args[-1]
+        if last.comma is cst.MaybeSentinel.DEFAULT:
+            args[-1] = last.with_changes(
+                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            )
+        elif isinstance(last.comma, cst.Comma):
+            # Keep a trailing comma (and the layout after it) on the new last argument.
+            new_arg = new_arg.with_changes(comma=last.comma)
+            args[-1] = last.with_changes(
+                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            )
+    return call.with_changes(args=[*args, new_arg])
+
+
+def without_args(call: cst.Call, drop: Sequence[cst.Arg]) -> cst.Call:
+    """``call`` minus the given arguments, with commas tidied."""
+    kept = [a for a in call.args if not any(a is d for d in drop)]
+    if kept and kept[-1].comma is not cst.MaybeSentinel.DEFAULT and len(kept) < len(call.args):
+        last_original = call.args[-1]
+        kept[-1] = kept[-1].with_changes(comma=last_original.comma)
+        if not isinstance(last_original.comma, cst.Comma):
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return call.with_changes(args=kept)
+
+
+def string_literal(value: str) -> cst.SimpleString:
+    return cst.SimpleString(f'"{value}"')
+
+
+def is_decorated_with(node: cst.FunctionDef | cst.ClassDef, matcher: m.BaseMatcherNode) -> bool:
+    return any(m.matches(d.decorator, matcher) for d in node.decorators)

@@ -1,0 +1,353 @@
+"""discover -> prefilter -> index -> transform -> config edits -> results.
+
+The engine never prints; it returns a :class:`MigrationResult` that the CLI renders
+(diff, writes, summary) and the harness reuses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import MetadataWrapper
+
+from async_test_upgrade import config as config_module
+from async_test_upgrade import facts as facts_module
+from async_test_upgrade.cst import FileContext
+from async_test_upgrade.facts import ProjectFacts
+from async_test_upgrade.files import SourceFile, discover
+from async_test_upgrade.model import (
+    Change,
+    ConfigEdit,
+    FileResult,
+    Note,
+    Options,
+    format_version,
+)
+from async_test_upgrade.registry import Codemod
+
+
+@dataclass
+class FileOutcome:
+    path: Path
+    relpath: str
+    old: bytes
+    new: bytes
+
+
+@dataclass
+class MigrationResult:
+    root: Path
+    files_scanned: int = 0
+    files_parsed: int = 0
+    changed_files: list[FileOutcome] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    config_path: Path | None = None
+    config_old: bytes | None = None
+    config_new: bytes | None = None
+    skipped_for_target: list[str] = field(default_factory=list)
+
+    @property
+    def config_changed(self) -> bool:
+        return self.config_new is not None and self.config_new != (self.config_old or b"")
+
+    @property
+    def anything_changed(self) -> bool:
+        return bool(self.changed_files) or self.config_changed
+
+
+def project_root(paths: Sequence[Path]) -> Path:
+    """The directory pytest would treat as the root for these paths."""
+    resolved = [p.resolve() for p in paths]
+    dirs = [p if p.is_dir() else p.parent for p in resolved]
+    common = Path(os.path.commonpath([str(d) for d in dirs])) if dirs else Path.cwd()
+    located = config_module.locate(common)
+    if located.exists and (located.path.parent == common or located.path.parent in common.parents):
+        return located.path.parent
+    return common
+
+
+# --- prefilter --------------------------------------------------------------------------
+
+
+class Prefilter:
+    """One compiled byte pattern for every selected codemod's triggers."""
+
+    def __init__(self, codemods: Sequence[Codemod]) -> None:
+        self.codemods = [c for c in codemods if c.transformer is not None]
+        triggers = sorted({t for c in self.codemods for t in c.triggers}, key=len, reverse=True)
+        self.untriggered = [c for c in self.codemods if not c.triggers]
+        self.pattern = re.compile(b"|".join(re.escape(t) for t in triggers)) if triggers else None
+
+    def match(self, source: bytes) -> list[str]:
+        """Names of the codemods that may apply to ``source``, in pipeline order."""
+        found: set[bytes] = set()
+        if self.pattern is not None:
+            found = set(self.pattern.findall(source))
+        if not found and not self.untriggered:
+            return []
+        return [
+            c.name
+            for c in self.codemods
+            if not c.triggers or any(t in found or t in source for t in c.triggers)
+        ]
+
+
+# --- transform (runs in worker processes) -----------------------------------------------
+
+_WORKER_STATE: tuple[ProjectFacts, Options, dict[str, Codemod]] | None = None
+
+
+def _init_worker(facts: ProjectFacts, options: Options, codemods: Sequence[Codemod]) -> None:
+    global _WORKER_STATE
+    _WORKER_STATE = (facts, options, {c.name: c for c in codemods})
+
+
+def _worker(task: tuple[str, str, list[str]]) -> FileResult:
+    assert _WORKER_STATE is not None
+    facts, options, codemods = _WORKER_STATE
+    path, relpath, names = task
+    try:
+        source = Path(path).read_bytes()
+    except OSError as error:
+        return FileResult(relpath, error=f"{relpath}: cannot read: {error}")
+    return transform_source(source, relpath, [codemods[n] for n in names], facts, options)
+
+
+def transform_source(
+    source: bytes,
+    relpath: str,
+    codemods: Sequence[Codemod],
+    facts: ProjectFacts,
+    options: Options,
+) -> FileResult:
+    """Run ``codemods`` in order on one parsed module. Pure: bytes in, result out."""
+    result = FileResult(relpath)
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        result.error = f"{relpath}:{error.raw_line}: cannot parse, left alone: {error.message}"
+        return result
+    except (UnicodeDecodeError, LookupError, SyntaxError) as error:
+        result.error = f"{relpath}:1: cannot decode, left alone: {error}"
+        return result
+    result.parsed = True
+    original = module
+    wrapper: MetadataWrapper | None = None
+    module_name = facts.module_names.get(relpath) or facts_module.module_name(relpath)
+    for record in codemods:
+        transformer_class = record.transformer
+        if transformer_class is None:
+            continue
+        ctx = FileContext(relpath, module_name, facts, options, codemod=record.name)
+        if wrapper is None:
+            wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        transformer = transformer_class(ctx)
+        new_module = wrapper.visit(transformer)
+        result.notes.extend(ctx.notes)
+        result.config_edits.extend(ctx.config_edits)
+        if not ctx.changes and not ctx.imports_to_add:
+            continue  # nothing rewritten: keep the tree and its computed metadata
+        result.changes.extend(ctx.changes)
+        module = _fix_imports(new_module, ctx)
+        wrapper = None
+    if module is not original:
+        new_source = module.bytes
+        if new_source != source:
+            try:
+                cst.parse_module(new_source)
+            except cst.ParserSyntaxError as error:  # a codemod bug: never write it
+                result.error = f"{relpath}: internal error, output did not re-parse: {error}"
+                return result
+            result.new_source = new_source
+    return result
+
+
+def _fix_imports(module: cst.Module, ctx: FileContext) -> cst.Module:
+    if ctx.imports_to_add:
+        context = CodemodContext()
+        for request in ctx.imports_to_add:
+            AddImportsVisitor.add_needed_import(
+                context, request.module, request.obj, request.asname
+            )
+        module = AddImportsVisitor(context).transform_module(module)
+    if ctx.imports_to_drop:
+        context = CodemodContext()
+        for request in ctx.imports_to_drop:
+            RemoveImportsVisitor.remove_unused_import(
+                context, request.module, request.obj, request.asname
+            )
+        module = RemoveImportsVisitor(context).transform_module(module)
+    return module
+
+
+# --- the whole run -----------------------------------------------------------------------
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def migrate(
+    paths: Sequence[Path],
+    codemods: Sequence[Codemod],
+    options: Options,
+    jobs: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> MigrationResult:
+    options = dataclasses.replace(options, selected=frozenset(c.name for c in codemods))
+    root = project_root(paths)
+    config = config_module.locate(root)
+    files = discover(paths, root)
+    result = MigrationResult(root=root, files_scanned=len(files))
+
+    runnable = []
+    for record in codemods:
+        if record.min_target > options.target_version:
+            result.skipped_for_target.append(
+                f"{record.name}: needs pytest-asyncio >= {format_version(record.min_target)}, "
+                f"target is {format_version(options.target_version)}; not applied"
+            )
+        else:
+            runnable.append(record)
+
+    facts = ProjectFacts(root=str(root))
+    facts.config_path = _display(config.path, root)
+    facts.config_exists = config.exists
+    facts.asyncio_mode = config.get("asyncio_mode")
+    facts.default_fixture_loop_scope = config.get("asyncio_default_fixture_loop_scope")
+    facts.default_test_loop_scope = config.get("asyncio_default_test_loop_scope")
+    facts_module.index_requirements(facts, root)
+
+    prefilter = Prefilter(runnable)
+    tasks: list[tuple[str, str, list[str]]] = []
+    for file in files:
+        try:
+            source = file.path.read_bytes()
+        except OSError as error:
+            result.errors.append(f"{file.relpath}: cannot read: {error}")
+            continue
+        facts_module.index_file(facts, file.relpath, source)
+        names = prefilter.match(source)
+        if names:
+            tasks.append((str(file.path), file.relpath, names))
+
+    file_results = _run_transforms(tasks, facts, options, runnable, jobs, progress)
+    edits: list[ConfigEdit] = []
+    by_path = {f.relpath: f for f in files}
+    for file_result in file_results:
+        result.files_parsed += file_result.parsed
+        result.changes.extend(file_result.changes)
+        result.notes.extend(file_result.notes)
+        edits.extend(file_result.config_edits)
+        if file_result.error:
+            result.errors.append(file_result.error)
+        if file_result.new_source is not None:
+            source_file = by_path[file_result.path]
+            result.changed_files.append(
+                FileOutcome(
+                    source_file.path,
+                    source_file.relpath,
+                    source_file.path.read_bytes(),
+                    file_result.new_source,
+                )
+            )
+
+    for record in runnable:
+        if record.configure is None:
+            continue
+        for item in record.configure(facts, options):
+            if isinstance(item, ConfigEdit):
+                edits.append(item)
+            else:
+                result.notes.append(item)
+
+    if edits:
+        result.notes.extend(config_module.apply_edits(config, edits))
+        result.changes.extend(
+            Change(_display(config.path, root), 0, e.codemod, _describe_edit(e, config))
+            for e in edits
+        )
+        if config.changed():
+            result.config_path = config.path
+            result.config_old = config.original
+            result.config_new = config.render()
+    result.changes = [c for c in result.changes if c.description]
+    return result
+
+
+def _describe_edit(edit: ConfigEdit, config: config_module.PytestConfig) -> str:
+    where = config.section_name
+    if edit.value is None:
+        return f"removed {edit.key} from {where}: {edit.reason}"
+    return f"set {edit.key} = {edit.value} in {where}: {edit.reason}"
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # fork starts workers in milliseconds with LibCST already imported.
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _run_transforms(
+    tasks: list[tuple[str, str, list[str]]],
+    facts: ProjectFacts,
+    options: Options,
+    codemods: Sequence[Codemod],
+    jobs: int | None,
+    progress: ProgressCallback | None,
+) -> Iterable[FileResult]:
+    jobs = jobs or os.cpu_count() or 1
+    jobs = max(1, min(jobs, len(tasks)))
+    results: list[FileResult] = []
+    if jobs == 1:
+        _init_worker(facts, options, codemods)
+        for index, task in enumerate(tasks, 1):
+            results.append(_worker(task))
+            if progress:
+                progress(index, len(tasks))
+        return results
+    chunksize = max(1, min(32, len(tasks) // (jobs * 8)))
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=_pool_context(),
+        initializer=_init_worker,
+        initargs=(facts, options, codemods),
+    ) as pool:
+        for index, file_result in enumerate(pool.map(_worker, tasks, chunksize=chunksize), 1):
+            results.append(file_result)
+            if progress:
+                progress(index, len(tasks))
+    return results
+
+
+def write_result(result: MigrationResult) -> None:
+    """Apply a migration: every changed file, then the config, each atomically."""
+    from async_test_upgrade.files import atomic_write
+
+    for outcome in result.changed_files:
+        atomic_write(outcome.path, outcome.new)
+    if result.config_changed and result.config_path is not None and result.config_new:
+        atomic_write(result.config_path, result.config_new)
+
+
+__all__ = ["MigrationResult", "SourceFile", "migrate", "project_root", "write_result"]

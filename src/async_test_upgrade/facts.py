@@ -1,0 +1,402 @@
+"""The project index: facts no single file shows, computed once with ``ast``.
+
+The codemods receive a :class:`ProjectFacts` (plain, picklable data). It is built in
+one pass over the files that can contribute anything (a cheap byte test first), with
+the standard library's ``ast``, which is an order of magnitude cheaper than LibCST.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+#: A file that contains none of these cannot contribute a fact.
+FACT_TRIGGERS = re.compile(
+    rb"async def|event_loop|anyio|trio|pytest_plugins|AsyncMock|CoroMock|lifespan|on_event"
+    rb"|on_startup|asyncio_default_test_loop_scope|pytest_collection_modifyitems"
+)
+
+WIDE_SCOPES = ("class", "module", "package", "session")
+
+
+@dataclass(frozen=True)
+class EventLoopOverride:
+    """A user-defined ``event_loop`` (or ``event_loop_policy``) fixture."""
+
+    path: str  # relative posix path of the defining file
+    line: int
+    name: str  # "event_loop" or "event_loop_policy"
+    scope: str | None  # literal scope, None when absent or not a literal
+    scope_is_literal: bool
+    is_conftest: bool
+    #: The body only creates, yields (or returns) and closes a plain asyncio loop.
+    plain_loop: bool
+
+    @property
+    def directory(self) -> str:
+        return str(PurePosixPath(self.path).parent)
+
+
+@dataclass(frozen=True)
+class AsyncFixture:
+    path: str
+    line: int
+    name: str
+    scope: str | None
+    has_loop_scope: bool
+
+
+@dataclass
+class ProjectFacts:
+    root: str = "."
+    #: Qualified names ("pkg.mod.func", "pkg.mod.Class.meth") of every ``async def``.
+    async_functions: set[str] = field(default_factory=set)
+    #: "pkg.mod.Class" -> the qualified names of its bases (as written, resolved via imports).
+    class_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: "pkg.mod.name" -> "other.mod.name" for module-level ``from other.mod import name``.
+    reexports: dict[str, str] = field(default_factory=dict)
+    event_loop_overrides: list[EventLoopOverride] = field(default_factory=list)
+    async_fixtures: list[AsyncFixture] = field(default_factory=list)
+    #: Relative posix paths of conftest.py files.
+    conftests: set[str] = field(default_factory=set)
+    #: Where anyio / trio tests are (path:line, what): never switch those to auto mode.
+    anyio_trio_signals: list[str] = field(default_factory=list)
+    #: Qualified names of project-local AsyncMock look-alike classes.
+    custom_asyncmock_classes: set[str] = field(default_factory=set)
+    #: Configured pytest settings (from the config file pytest reads).
+    config_path: str = ""
+    config_exists: bool = False
+    asyncio_mode: str | None = None
+    default_fixture_loop_scope: str | None = None
+    default_test_loop_scope: str | None = None
+    #: Relative posix path -> dotted module name.
+    module_names: dict[str, str] = field(default_factory=dict)
+
+    # --- queries ------------------------------------------------------------------------
+
+    def resolve(self, qualname: str, _depth: int = 0) -> str:
+        """Follow re-exports (``from a import f`` in ``b``: ``b.f`` -> ``a.f``)."""
+        if _depth > 10:
+            return qualname
+        if qualname in self.reexports:
+            return self.resolve(self.reexports[qualname], _depth + 1)
+        head, _, tail = qualname.rpartition(".")
+        if head and head in self.reexports:
+            return self.resolve(f"{self.reexports[head]}.{tail}", _depth + 1)
+        return qualname
+
+    def is_async_function(self, qualname: str) -> bool:
+        """Whether ``qualname`` names an ``async def`` of the project (methods via bases)."""
+        target = self.resolve(qualname)
+        if target in self.async_functions:
+            return True
+        owner, _, attribute = target.rpartition(".")
+        return self._inherited_async(owner, attribute, 0)
+
+    def _inherited_async(self, owner: str, attribute: str, depth: int) -> bool:
+        if depth > 10:
+            return False
+        owner = self.resolve(owner)
+        for base in self.class_bases.get(owner, ()):
+            base = self.resolve(base)
+            if f"{base}.{attribute}" in self.async_functions:
+                return True
+            if self._inherited_async(base, attribute, depth + 1):
+                return True
+        return False
+
+    @property
+    def uses_anyio_or_trio(self) -> bool:
+        return bool(self.anyio_trio_signals)
+
+    def wide_async_fixtures_without_loop_scope(self) -> list[AsyncFixture]:
+        return [f for f in self.async_fixtures if f.scope in WIDE_SCOPES and not f.has_loop_scope]
+
+
+# --- building -----------------------------------------------------------------------------
+
+
+def module_name(relpath: str) -> str:
+    """Dotted module name of a file, the way an import would spell it."""
+    parts = list(PurePosixPath(relpath).with_suffix("").parts)
+    if parts and parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return None if base is None else f"{base}.{node.attr}"
+    return None
+
+
+class _FileIndexer(ast.NodeVisitor):
+    def __init__(self, facts: ProjectFacts, relpath: str, module: str) -> None:
+        self.facts = facts
+        self.relpath = relpath
+        self.module = module
+        self.is_conftest = PurePosixPath(relpath).name == "conftest.py"
+        self.aliases: dict[str, str] = {}
+        self.scope_stack: list[str] = []
+        self.module_level_names: set[str] = set()
+
+    # imports ---------------------------------------------------------------------------
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.aliases[alias.asname] = alias.name
+            else:
+                top = alias.name.split(".")[0]
+                self.aliases[top] = top
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        base = self._absolute(node)
+        for alias in node.names:
+            if alias.name == "*":
+                if base == "pytest_trio.enable_trio_mode":
+                    self._signal(node, "pytest-trio's trio mode enabled by import")
+                continue
+            target = f"{base}.{alias.name}" if base else alias.name
+            local = alias.asname or alias.name
+            self.aliases[local] = target
+            if not self.scope_stack and self.module:
+                self.facts.reexports[f"{self.module}.{local}"] = target
+
+    def _absolute(self, node: ast.ImportFrom) -> str:
+        if not node.level:
+            return node.module or ""
+        package = self.module.split(".")
+        if not self.relpath.endswith("__init__.py"):
+            package = package[:-1]
+        if node.level > 1:
+            package = package[: len(package) - (node.level - 1)]
+        return ".".join([*package, *([node.module] if node.module else [])])
+
+    def qualify(self, node: ast.expr) -> str | None:
+        dotted = _dotted(node)
+        if dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        if head in self.aliases:
+            head = self.aliases[head]
+        elif head in self.module_level_names and self.module:
+            head = f"{self.module}.{head}"
+        return f"{head}.{rest}" if rest else head
+
+    # definitions -----------------------------------------------------------------------
+    def visit_Module(self, node: ast.Module) -> None:
+        self.module_level_names = {
+            n.name
+            for n in node.body
+            if isinstance(n, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        self.generic_visit(node)
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        qualname = ".".join([p for p in (self.module, *self.scope_stack, node.name) if p])
+        bases = tuple(q for q in (self.qualify(b) for b in node.bases) if q)
+        self.facts.class_bases[qualname] = bases
+        if node.name in ("AsyncMock", "CoroMock", "CoroutineMock") and any(
+            b.endswith(("MagicMock", "Mock")) for b in bases
+        ):
+            self.facts.custom_asyncmock_classes.add(qualname)
+        self._check_marks(node.decorator_list, node)
+        self.scope_stack.append(node.name)
+        self.generic_visit(node)
+        self.scope_stack.pop()
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self._function(node, is_async=False)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        self._function(node, is_async=True)
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, is_async: bool) -> None:
+        nested_in_function = any(s.startswith("<") for s in self.scope_stack)
+        if is_async and not nested_in_function:
+            parts = [self.module, *self.scope_stack, node.name]
+            self.facts.async_functions.add(".".join(p for p in parts if p))
+        fixture = self._fixture_decorator(node)
+        if fixture is not None and not nested_in_function:
+            self._fixture(node, fixture, is_async)
+        self._check_marks(node.decorator_list, node)
+        for arg in (*node.args.args, *node.args.kwonlyargs):
+            if arg.arg == "anyio_backend":
+                self._signal(node, f"{node.name} requests anyio_backend")
+        self.scope_stack.append(f"<{node.name}>")
+        self.generic_visit(node)
+        self.scope_stack.pop()
+
+    def _fixture_decorator(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | None:
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            name = self.qualify(target) or ""
+            if name in ("pytest.fixture", "pytest_asyncio.fixture", "fixture") or name.endswith(
+                ".fixture"
+            ):
+                return decorator
+        return None
+
+    def _fixture(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, decorator: ast.expr, is_async: bool
+    ) -> None:
+        keywords = decorator.keywords if isinstance(decorator, ast.Call) else []
+        scope_node = next((k.value for k in keywords if k.arg == "scope"), None)
+        name_node = next((k.value for k in keywords if k.arg == "name"), None)
+        scope: str | None = None
+        literal = True
+        if scope_node is not None:
+            if isinstance(scope_node, ast.Constant) and isinstance(scope_node.value, str):
+                scope = scope_node.value
+            else:
+                literal = False
+        name = node.name
+        if isinstance(name_node, ast.Constant) and isinstance(name_node.value, str):
+            name = name_node.value
+        if name in ("event_loop", "event_loop_policy"):
+            self.facts.event_loop_overrides.append(
+                EventLoopOverride(
+                    path=self.relpath,
+                    line=node.lineno,
+                    name=name,
+                    scope=scope,
+                    scope_is_literal=literal,
+                    is_conftest=self.is_conftest,
+                    plain_loop=name == "event_loop" and _is_plain_loop_body(node),
+                )
+            )
+        elif is_async:
+            self.facts.async_fixtures.append(
+                AsyncFixture(
+                    path=self.relpath,
+                    line=node.lineno,
+                    name=name,
+                    scope=scope,
+                    has_loop_scope=any(k.arg == "loop_scope" for k in keywords),
+                )
+            )
+
+    def _check_marks(self, decorators: Iterable[ast.expr], node: ast.AST) -> None:
+        for decorator in decorators:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            name = self.qualify(target) or ""
+            if name in ("pytest.mark.anyio", "pytest.mark.trio"):
+                self._signal(node, f"marked {name}")
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        if "pytestmark" in names:
+            for value in ast.walk(node.value):
+                if isinstance(value, ast.Attribute | ast.Name):
+                    name = self.qualify(value) or ""
+                    if name in ("pytest.mark.anyio", "pytest.mark.trio"):
+                        self._signal(node, f"pytestmark = {name}")
+        self.generic_visit(node)
+
+    def _signal(self, node: ast.AST, what: str) -> None:
+        line = getattr(node, "lineno", 0)
+        self.facts.anyio_trio_signals.append(f"{self.relpath}:{line}: {what}")
+
+
+def _is_plain_loop_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Body is only: docstring, ``loop = <new loop>``, ``yield loop`` / ``return loop``,
+    ``loop.close()``; the loop made by asyncio's default policy or ``new_event_loop``."""
+    if isinstance(node, ast.AsyncFunctionDef) or node.args.args or node.args.kwonlyargs:
+        return False
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if len(body) not in (2, 3):
+        return False
+    first = body[0]
+    if not (
+        isinstance(first, ast.Assign)
+        and len(first.targets) == 1
+        and isinstance(first.targets[0], ast.Name)
+        and isinstance(first.value, ast.Call)
+        and not first.value.args
+        and not first.value.keywords
+    ):
+        return False
+    loop_name = first.targets[0].id
+    maker = _dotted(first.value.func) or ""
+    if maker not in (
+        "asyncio.new_event_loop",
+        "new_event_loop",
+        "asyncio.get_event_loop_policy().new_event_loop",
+    ) and not re.fullmatch(r"(asyncio\.)?get_event_loop_policy\(\)\.new_event_loop", maker):
+        # ``asyncio.get_event_loop_policy().new_event_loop`` is a Call inside an Attribute,
+        # which _dotted does not render; check it structurally.
+        func = first.value.func
+        if not (
+            isinstance(func, ast.Attribute)
+            and func.attr == "new_event_loop"
+            and isinstance(func.value, ast.Call)
+            and (_dotted(func.value.func) or "").endswith("get_event_loop_policy")
+        ):
+            return False
+    second = body[1]
+    handing_out = (
+        isinstance(second, ast.Expr)
+        and isinstance(second.value, ast.Yield)
+        and isinstance(second.value.value, ast.Name)
+        and second.value.value.id == loop_name
+    ) or (
+        isinstance(second, ast.Return)
+        and isinstance(second.value, ast.Name)
+        and second.value.id == loop_name
+    )
+    if not handing_out:
+        return False
+    if len(body) == 2:
+        return True
+    third = body[2]
+    return (
+        isinstance(third, ast.Expr)
+        and isinstance(third.value, ast.Call)
+        and _dotted(third.value.func) == f"{loop_name}.close"
+        and not third.value.args
+    )
+
+
+def index_file(facts: ProjectFacts, relpath: str, source: bytes) -> None:
+    """Add what ``source`` (the file at ``relpath``) contributes to ``facts``."""
+    module = module_name(relpath)
+    facts.module_names[relpath] = module
+    if PurePosixPath(relpath).name == "conftest.py":
+        facts.conftests.add(relpath)
+    if not FACT_TRIGGERS.search(source):
+        return
+    try:
+        tree = ast.parse(source, filename=relpath)
+    except (SyntaxError, ValueError):
+        return  # reported by the transform stage
+    _FileIndexer(facts, relpath, module).visit(tree)
+
+
+def index_requirements(facts: ProjectFacts, root: Path) -> None:
+    """pytest-trio among the declared dependencies is a signal on its own."""
+    candidates = [
+        *root.glob("*requirements*.txt"),
+        *root.glob("requirements/*.txt"),
+        root / "pyproject.toml",
+        root / "setup.cfg",
+        root / "tox.ini",
+    ]
+    for path in candidates:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if re.search(r"(?im)^[^#\n]*\bpytest-trio\b", text):
+            facts.anyio_trio_signals.append(f"{path.name}: pytest-trio in the dependencies")
+        if re.search(r"(?m)^\s*(anyio_mode|trio_mode)\s*=", text):
+            facts.anyio_trio_signals.append(f"{path.name}: anyio_mode/trio_mode configured")

@@ -1,0 +1,135 @@
+"""The Codemod record and the ordered catalogue.
+
+A codemod module registers itself with the :func:`codemod` decorator, on either a
+LibCST transformer class (source rewrites) or a function of the project facts
+(configuration-only codemods). The catalogue imports every module of
+``async_test_upgrade.codemods`` and orders the records by their ``order`` field, so
+adding a codemod never means editing a shared list.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Literal, TypeVar
+
+from async_test_upgrade.model import ConfigEdit, Note, Options, Version
+
+if TYPE_CHECKING:
+    from async_test_upgrade.cst import CodemodTransformer
+    from async_test_upgrade.facts import ProjectFacts
+
+Safety = Literal["safe", "review"]
+
+#: A configuration-only codemod: project facts in, settings and notes out.
+ConfigureFunction = Callable[["ProjectFacts", Options], Sequence[ConfigEdit | Note]]
+
+
+@dataclass(frozen=True)
+class Codemod:
+    name: str
+    summary: str
+    #: Position in the pipeline; lower runs first. Families use their own hundreds.
+    order: int
+    safety: Safety
+    #: The module docstring: What it does / Why / Example / When it refuses.
+    doc: str
+    #: Cheap byte strings; a file containing none of them is never parsed for this codemod.
+    triggers: tuple[bytes, ...] = ()
+    transformer: type[CodemodTransformer] | None = None
+    configure: ConfigureFunction | None = None
+    #: The oldest pytest-asyncio whose API the result uses.
+    min_target: Version = (0, 17)
+
+    @property
+    def needs_metadata(self) -> bool:
+        return self.transformer is not None and bool(self.transformer.METADATA_DEPENDENCIES)
+
+
+_REGISTERED: dict[str, Codemod] = {}
+
+T = TypeVar("T")
+
+
+def codemod(
+    *,
+    name: str,
+    summary: str,
+    order: int,
+    safety: Safety,
+    triggers: Sequence[str] = (),
+    min_target: Version = (0, 17),
+) -> Callable[[T], T]:
+    """Register the decorated transformer class or configure function as a codemod."""
+
+    def register(target: T) -> T:
+        module = inspect.getmodule(target)
+        doc = inspect.cleandoc(module.__doc__ or "") if module else ""
+        if not doc:
+            raise ValueError(f"codemod {name} has no module docstring to explain it")
+        if name in _REGISTERED:
+            raise ValueError(f"two codemods are named {name}")
+        is_class = isinstance(target, type)
+        _REGISTERED[name] = Codemod(
+            name=name,
+            summary=summary,
+            order=order,
+            safety=safety,
+            doc=doc,
+            triggers=tuple(t.encode() for t in triggers),
+            transformer=target if is_class else None,  # type: ignore[arg-type]
+            configure=None if is_class else target,  # type: ignore[arg-type]
+            min_target=min_target,
+        )
+        if is_class:
+            target.codemod_name = name  # type: ignore[attr-defined]
+        return target
+
+    return register
+
+
+@cache
+def catalogue() -> tuple[Codemod, ...]:
+    """Every codemod, in pipeline order."""
+    package = importlib.import_module("async_test_upgrade.codemods")
+    for info in pkgutil.iter_modules(package.__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{package.__name__}.{info.name}")
+    return tuple(sorted(_REGISTERED.values(), key=lambda c: (c.order, c.name)))
+
+
+def by_name() -> dict[str, Codemod]:
+    return {c.name: c for c in catalogue()}
+
+
+class UnknownCodemodError(ValueError):
+    pass
+
+
+def select(select: Sequence[str] = (), skip: Sequence[str] = ()) -> tuple[Codemod, ...]:
+    """The codemods to run: all, or the ``select``ed ones, minus the ``skip``ped ones."""
+    known = by_name()
+    unknown = [n for n in (*select, *skip) if n not in known]
+    if unknown:
+        valid = ", ".join(known)
+        raise UnknownCodemodError(
+            f"unknown codemod {', '.join(map(repr, unknown))}; valid names: {valid}"
+        )
+    chosen = set(select) if select else set(known)
+    chosen -= set(skip)
+    return tuple(c for c in catalogue() if c.name in chosen)
+
+
+def explain(name: str) -> str:
+    record = by_name().get(name)
+    if record is None:
+        raise UnknownCodemodError(f"unknown codemod {name!r}; valid names: {', '.join(by_name())}")
+    header = f"{record.name} ({record.safety})\n{record.summary}\n"
+    if record.min_target > (0, 17):
+        header += f"Needs pytest-asyncio >= {record.min_target[0]}.{record.min_target[1]}.\n"
+    return header + "\n" + textwrap.dedent(record.doc).strip() + "\n"

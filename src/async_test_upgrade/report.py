@@ -1,0 +1,87 @@
+"""Rendering a migration: unified diff, summary, JSON."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from async_test_upgrade.engine import MigrationResult
+from async_test_upgrade.files import decode_for_display
+
+
+def _display(result: MigrationResult, path: Any) -> str:
+    try:
+        return str(path.relative_to(result.root).as_posix())
+    except ValueError:
+        return str(path)
+
+
+def unified_diff(result: MigrationResult) -> Iterator[str]:
+    """The diff of every changed file, source and config alike, as lines."""
+    pairs = [(o.relpath, o.old, o.new) for o in result.changed_files]
+    if result.config_changed and result.config_path is not None:
+        pairs.append(
+            (
+                _display(result, result.config_path),
+                result.config_old or b"",
+                result.config_new or b"",
+            )
+        )
+    for name, old, new in pairs:
+        before = decode_for_display(old).splitlines(keepends=True) if old else []
+        after = decode_for_display(new).splitlines(keepends=True)
+        old_name = f"a/{name}" if old else "/dev/null"
+        for line in difflib.unified_diff(before, after, old_name, f"b/{name}"):
+            yield line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+
+
+def summary_lines(result: MigrationResult, applied: bool) -> list[str]:
+    files_changed = len(result.changed_files) + (1 if result.config_changed else 0)
+    verb = "changed" if applied else "would change"
+    lines = [
+        f"{result.files_scanned} files scanned, {result.files_parsed} parsed, "
+        f"{files_changed} {verb}"
+    ]
+    per_codemod = Counter(c.codemod for c in result.changes)
+    for name, count in sorted(per_codemod.items()):
+        lines.append(f"  {name}: {count} change{'s' if count != 1 else ''}")
+    for skipped in result.skipped_for_target:
+        lines.append(f"  skipped {skipped}")
+    if result.errors:
+        lines.append(f"{len(result.errors)} file(s) left alone:")
+        lines.extend(f"  {e}" for e in result.errors)
+    if result.notes:
+        lines.append(f"{len(result.notes)} needing review:")
+        lines.extend(f"  {n.render()}" for n in _sorted_notes(result))
+    return lines
+
+
+def change_lines(result: MigrationResult) -> list[str]:
+    """Every change with its evidence (``--verbose``)."""
+    return [
+        f"  {c.path}:{c.line}: {c.codemod}: {c.description}"
+        for c in sorted(result.changes, key=lambda c: (c.path, c.line, c.codemod))
+    ]
+
+
+def _sorted_notes(result: MigrationResult) -> list[Any]:
+    return sorted(result.notes, key=lambda n: (n.path, n.line, n.codemod, n.message))
+
+
+def to_json(result: MigrationResult, applied: bool) -> str:
+    data = {
+        "root": str(result.root),
+        "applied": applied,
+        "files_scanned": result.files_scanned,
+        "files_parsed": result.files_parsed,
+        "files_changed": [o.relpath for o in result.changed_files]
+        + ([_display(result, result.config_path)] if result.config_changed else []),
+        "changes": [c.__dict__ for c in result.changes],
+        "notes": [n.__dict__ for n in _sorted_notes(result)],
+        "errors": result.errors,
+        "skipped": result.skipped_for_target,
+    }
+    return json.dumps(data, indent=2)

@@ -1,0 +1,11 @@
+import pytest
+
+
+@pytest.mark.asyncio(scope="module", loop_scope="module")
+async def test_same():
+    pass
+
+
+@pytest.mark.asyncio(scope="session", loop_scope="module")
+async def test_conflict():
+    pass

@@ -1,0 +1,20 @@
+import pytest as pt
+from pytest import mark
+
+pytestmark = [mark.asyncio(loop_scope="module"), pt.mark.timeout(5)]
+
+
+@pt.mark.parametrize(
+    "value",
+    [
+        pt.param(1, marks=pt.mark.asyncio(loop_scope="module")),
+        pt.param(2, marks=[mark.asyncio(loop_scope="module"), mark.slow]),
+    ],
+)
+async def test_param(value):
+    pass
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        item.add_marker(pt.mark.asyncio(loop_scope="session"))
