@@ -65,7 +65,11 @@ def codemod(
     triggers: Sequence[str] = (),
     min_target: Version = (0, 17),
 ) -> Callable[[T], T]:
-    """Register the decorated transformer class or configure function as a codemod."""
+    """Register the decorated transformer class or configure function as a codemod.
+
+    A transformer class that also defines ``configure(facts, options)`` as a staticmethod
+    gets both: the per-file rewrite and the project-level settings.
+    """
 
     def register(target: T) -> T:
         module = inspect.getmodule(target)
@@ -83,7 +87,9 @@ def codemod(
             doc=doc,
             triggers=tuple(t.encode() for t in triggers),
             transformer=target if is_class else None,  # type: ignore[arg-type]
-            configure=None if is_class else target,  # type: ignore[arg-type]
+            # A transformer class may also carry a ``configure`` staticmethod: settings it
+            # requests from the project facts alone, even when no file is triggered.
+            configure=getattr(target, "configure", None) if is_class else target,  # type: ignore[arg-type]
             min_target=min_target,
         )
         if is_class:
