@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import re
 import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -58,6 +59,8 @@ class MigrationResult:
     config_old: bytes | None = None
     config_new: bytes | None = None
     skipped_for_target: list[str] = field(default_factory=list)
+    #: Wall-clock seconds per stage (discover, scan, transform, config), for --report.
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def config_changed(self) -> bool:
@@ -207,10 +210,12 @@ def migrate(
     progress: ProgressCallback | None = None,
 ) -> MigrationResult:
     options = dataclasses.replace(options, selected=frozenset(c.name for c in codemods))
+    clock = time.perf_counter()
     root = project_root(paths)
     config = config_module.locate(root)
     files = discover(paths, root)
     result = MigrationResult(root=root, files_scanned=len(files))
+    clock = _lap(result, "discover", clock)
 
     runnable = []
     for record in codemods:
@@ -243,7 +248,9 @@ def migrate(
         if names:
             tasks.append((str(file.path), file.relpath, names))
 
+    clock = _lap(result, "scan", clock)
     file_results = _run_transforms(tasks, facts, options, runnable, jobs, progress)
+    clock = _lap(result, "transform", clock)
     edits: list[ConfigEdit] = []
     by_path = {f.relpath: f for f in files}
     for file_result in file_results:
@@ -284,7 +291,14 @@ def migrate(
             result.config_old = config.original
             result.config_new = config.render()
     result.changes = [c for c in result.changes if c.description]
+    _lap(result, "config", clock)
     return result
+
+
+def _lap(result: MigrationResult, stage: str, since: float) -> float:
+    now = time.perf_counter()
+    result.timings[stage] = round(now - since, 4)
+    return now
 
 
 def _describe_edit(edit: ConfigEdit, config: config_module.PytestConfig) -> str:

@@ -83,5 +83,6 @@ def to_json(result: MigrationResult, applied: bool) -> str:
         "notes": [n.__dict__ for n in _sorted_notes(result)],
         "errors": result.errors,
         "skipped": result.skipped_for_target,
+        "timings": result.timings,
     }
     return json.dumps(data, indent=2)
