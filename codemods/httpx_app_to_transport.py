@@ -1,0 +1,176 @@
+"""
+**What it does**
+
+Rewrites the removed ``app=`` shortcut of httpx clients to an explicit transport:
+``httpx.AsyncClient(app=x, ...)`` becomes ``httpx.AsyncClient(transport=
+httpx.ASGITransport(app=x), ...)`` and ``httpx.Client(app=x, ...)`` becomes
+``httpx.Client(transport=httpx.WSGITransport(app=x), ...)``. Every other argument stays
+where it was. The transport is spelled the way the file already spells httpx: through the
+module (``import httpx as h`` gives ``h.ASGITransport``) or as an imported name
+(``from httpx import AsyncClient`` also imports ``ASGITransport``, reusing an existing
+alias of it). Client names are resolved through imports and aliases, so the rewrite works
+in fixtures, ``async with`` statements and helper functions alike.
+
+**Why**
+
+httpx 0.27.0 deprecated the shortcut (``The 'app' shortcut is now deprecated. Use the
+explicit style 'transport=ASGITransport(app=...)' instead.``) and 0.28.0 removed it:
+``TypeError: AsyncClient.__init__() got an unexpected keyword argument 'app'``.
+``Client(app=...)`` always meant a WSGI app and ``AsyncClient(app=...)`` an ASGI app, so
+the transport is determined by the client class. ``transport=`` has existed since httpx
+0.13, so the result also runs on the old httpx.
+
+**Example**
+
+Before::
+
+    from httpx import AsyncClient
+
+    async with AsyncClient(app=app, base_url="http://test") as client:
+        ...
+
+After::
+
+    from httpx import ASGITransport, AsyncClient
+
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        ...
+
+**When it refuses**
+
+A client given both ``app=`` and ``transport=`` is reported and left alone: httpx 0.27
+silently ignored ``app`` there, so which one the test meant needs a human. A client whose
+``app`` arrives through ``**kwargs`` (a dict literal, ``dict(app=...)`` or a mapping the
+module fills with an ``"app"`` key) is reported too, since the call site cannot be
+rewritten on its own. Other classes with an ``app`` argument (Starlette's
+``TestClient``, project classes named ``AsyncClient``) are not httpx clients and are
+never touched.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword, string_value
+from async_test_upgrade.registry import codemod
+
+TRANSPORT_FOR = {
+    "httpx.AsyncClient": "ASGITransport",
+    "httpx.Client": "WSGITransport",
+}
+
+
+@codemod(
+    name="httpx-app-to-transport",
+    summary="httpx AsyncClient(app=x) / Client(app=x) -> transport=ASGITransport/WSGITransport",
+    order=600,
+    safety="safe",
+    triggers=("app=", "app =", '"app"', "'app'"),
+)
+class HttpxAppToTransport(CodemodTransformer):
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        #: Local names bound to httpx.ASGITransport / httpx.WSGITransport by a from-import.
+        self.imported_transports: dict[str, str] = {}
+        #: Names of mappings the module builds with an "app" key (``kwargs["app"] = ...``).
+        self.mappings_with_app: set[str] = set()
+
+    def visit_Module(self, node: cst.Module) -> None:
+        for statement in node.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if (
+                    isinstance(small, cst.ImportFrom)
+                    and isinstance(small.module, cst.Name)
+                    and small.module.value == "httpx"
+                    and not isinstance(small.names, cst.ImportStar)
+                ):
+                    for alias in small.names:
+                        if isinstance(alias.name, cst.Name) and alias.name.value in (
+                            "ASGITransport",
+                            "WSGITransport",
+                        ):
+                            local = alias.asname.name if alias.asname else alias.name
+                            if isinstance(local, cst.Name):
+                                self.imported_transports[alias.name.value] = local.value
+
+    # Mappings that carry ``app`` into a client through ``**``.
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name) and _mapping_has_app(node.value):
+                self.mappings_with_app.add(target.target.value)
+            if (
+                isinstance(target.target, cst.Subscript)
+                and isinstance(target.target.value, cst.Name)
+                and len(target.target.slice) == 1
+                and isinstance(target.target.slice[0].slice, cst.Index)
+                and string_value(target.target.slice[0].slice.value) == "app"
+            ):
+                self.mappings_with_app.add(target.target.value.value)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        client = next(
+            (q for q in self.qualified_names(original_node.func) if q in TRANSPORT_FOR), None
+        )
+        if client is None:
+            return updated_node
+        app = keyword(updated_node, "app")
+        if app is None:
+            for arg in updated_node.args:
+                if arg.star == "**" and (
+                    _mapping_has_app(arg.value)
+                    or (
+                        isinstance(arg.value, cst.Name)
+                        and arg.value.value in self.mappings_with_app
+                    )
+                ):
+                    self.review(
+                        original_node,
+                        f"{client}(**...) passes app= through a mapping; removed in httpx 0.28: "
+                        f"pass transport={TRANSPORT_FOR[client]}(app=...) instead",
+                    )
+            return updated_node
+        if keyword(updated_node, "transport") is not None:
+            self.review(
+                original_node,
+                f"{client}() gets both app= and transport=; httpx 0.27 ignored app= here and "
+                "0.28 rejects it: keep the transport you meant and drop the other",
+            )
+            return updated_node
+        transport_class = TRANSPORT_FOR[client]
+        transport = cst.Call(
+            func=self._transport_reference(updated_node.func, transport_class),
+            args=[app.with_changes(comma=cst.MaybeSentinel.DEFAULT)],
+        )
+        new_arg = app.with_changes(keyword=cst.Name("transport"), value=transport)
+        self.changed(
+            original_node,
+            f"{client}(app=...) -> transport={transport_class}(app=...) "
+            "(app= removed in httpx 0.28)",
+        )
+        return updated_node.with_changes(
+            args=[new_arg if arg is app else arg for arg in updated_node.args]
+        )
+
+    def _transport_reference(self, func: cst.BaseExpression, transport: str) -> cst.BaseExpression:
+        """``transport`` spelled the way the client itself was spelled."""
+        if isinstance(func, cst.Attribute):
+            # ``httpx.AsyncClient`` / ``h.AsyncClient``: reuse the module reference.
+            return func.with_changes(attr=cst.Name(transport))
+        local = self.imported_transports.get(transport)
+        if local is None:
+            self.add_import("httpx", transport)
+            local = transport
+        return cst.Name(local)
+
+
+def _mapping_has_app(node: cst.BaseExpression) -> bool:
+    """``{"app": ...}`` or ``dict(app=...)``."""
+    if isinstance(node, cst.Dict):
+        return any(
+            isinstance(e, cst.DictElement) and string_value(e.key) == "app" for e in node.elements
+        )
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+        return keyword(node, "app") is not None
+    return False
