@@ -34,6 +34,9 @@ class EventLoopOverride:
     is_conftest: bool
     #: The body only creates, yields (or returns) and closes a plain asyncio loop.
     plain_loop: bool
+    #: The body makes or fetches an event loop at all (plain, uvloop, a policy's): False
+    #: means the project's ``event_loop`` fixture is something else that shares the name.
+    makes_loop: bool = True
 
     @property
     def directory(self) -> str:
@@ -271,6 +274,7 @@ class _FileIndexer(ast.NodeVisitor):
                     scope_is_literal=literal,
                     is_conftest=self.is_conftest,
                     plain_loop=name == "event_loop" and _is_plain_loop_body(node),
+                    makes_loop=_makes_loop(node),
                 )
             )
         elif is_async:
@@ -304,6 +308,22 @@ class _FileIndexer(ast.NodeVisitor):
     def _signal(self, node: ast.AST, what: str) -> None:
         line = getattr(node, "lineno", 0)
         self.facts.anyio_trio_signals.append(f"{self.relpath}:{line}: {what}")
+
+
+#: Callables whose result is an event loop, by their last name.
+_LOOP_MAKERS = ("new_event_loop", "get_event_loop", "get_running_loop", "get_loop", "Loop")
+
+
+def _makes_loop(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether the fixture body calls anything that makes or fetches an event loop."""
+    for child in ast.walk(node):
+        if not isinstance(child, ast.Call):
+            continue
+        func = child.func
+        last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if last in _LOOP_MAKERS or last.endswith("EventLoop") or last == "Runner":
+            return True
+    return False
 
 
 def _is_plain_loop_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
