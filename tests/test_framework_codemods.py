@@ -27,3 +27,10 @@ def test_httpx_refusals_are_reported_with_their_lines() -> None:
 
 def test_httpx_lookalikes_get_no_notes() -> None:
     assert notes_for("httpx-app-to-transport", "lookalikes_untouched.py") == []
+
+
+def test_unittest_run_loop_other_uses_are_reported() -> None:
+    notes = notes_for("remove-unittest-run-loop", "lookalikes_untouched.py")
+    assert len(notes) == 1, notes
+    assert notes[0].startswith("test_case.py:20: remove-unittest-run-loop: ")
+    assert "other than as a plain decorator" in notes[0]
