@@ -37,6 +37,13 @@ class EventLoopOverride:
     #: The body makes or fetches an event loop at all (plain, uvloop, a policy's): False
     #: means the project's ``event_loop`` fixture is something else that shares the name.
     makes_loop: bool = True
+    #: Defined in a class body (it then only serves that class's tests).
+    in_class: bool = False
+    #: For the create/yield/close shape with another loop maker (``uvloop.new_event_loop``,
+    #: ``asyncio.SelectorEventLoop``): that maker's qualified name.
+    loop_factory: str | None = None
+    #: Keyword arguments of the fixture decorator (``scope``, ``params``, ``autouse``...).
+    fixture_arguments: tuple[str, ...] = ()
 
     @property
     def directory(self) -> str:
@@ -50,6 +57,8 @@ class AsyncFixture:
     name: str
     scope: str | None
     has_loop_scope: bool
+    #: False when ``scope=`` is given but is not a string literal (a callable, a name).
+    scope_is_literal: bool = True
 
 
 @dataclass
@@ -67,6 +76,13 @@ class ProjectFacts:
     conftests: set[str] = field(default_factory=set)
     #: Where anyio / trio tests are (path:line, what): never switch those to auto mode.
     anyio_trio_signals: list[str] = field(default_factory=list)
+    #: The signals that hand *every* async test to anyio or trio (``anyio_mode = auto``,
+    #: ``trio_mode``, pytest-trio's ``enable_trio_mode`` import): no asyncio marks then.
+    foreign_mode_signals: list[str] = field(default_factory=list)
+    #: Fixture names that anyio/trio tests request directly (their parameters).
+    foreign_fixture_requests: set[str] = field(default_factory=set)
+    #: Fixture name -> the fixture names it requests (its parameters), over all files.
+    fixture_requests: dict[str, set[str]] = field(default_factory=dict)
     #: Qualified names of project-local AsyncMock look-alike classes.
     custom_asyncmock_classes: set[str] = field(default_factory=set)
     #: Configured pytest settings (from the config file pytest reads).
@@ -115,6 +131,22 @@ class ProjectFacts:
     def uses_anyio_or_trio(self) -> bool:
         return bool(self.anyio_trio_signals)
 
+    def fixtures_used_by_anyio_or_trio(self) -> set[str]:
+        """Fixture names anyio/trio tests request, directly or through other fixtures.
+
+        By name, over the whole project: a name shared by an asyncio fixture elsewhere
+        is treated as theirs too, which only ever leaves a fixture alone.
+        """
+        found: set[str] = set()
+        pending = list(self.foreign_fixture_requests)
+        while pending:
+            name = pending.pop()
+            if name in found:
+                continue
+            found.add(name)
+            pending.extend(self.fixture_requests.get(name, ()))
+        return found
+
     def wide_async_fixtures_without_loop_scope(self) -> list[AsyncFixture]:
         return [f for f in self.async_fixtures if f.scope in WIDE_SCOPES and not f.has_loop_scope]
 
@@ -150,6 +182,8 @@ class _FileIndexer(ast.NodeVisitor):
         self.aliases: dict[str, str] = {}
         self.scope_stack: list[str] = []
         self.module_level_names: set[str] = set()
+        #: Whether the module / each enclosing class carries an anyio or trio mark.
+        self.foreign_marked: list[bool] = [False]
 
     # imports ---------------------------------------------------------------------------
     def visit_Import(self, node: ast.Import) -> None:
@@ -166,6 +200,7 @@ class _FileIndexer(ast.NodeVisitor):
             if alias.name == "*":
                 if base == "pytest_trio.enable_trio_mode":
                     self._signal(node, "pytest-trio's trio mode enabled by import")
+                    self.facts.foreign_mode_signals.append(self.facts.anyio_trio_signals[-1])
                 continue
             target = f"{base}.{alias.name}" if base else alias.name
             local = alias.asname or alias.name
@@ -201,6 +236,8 @@ class _FileIndexer(ast.NodeVisitor):
             for n in node.body
             if isinstance(n, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
         }
+        # Marks apply to the whole module wherever ``pytestmark`` is assigned in it.
+        self.foreign_marked[0] = self._has_foreign_pytestmark(node.body)
         self.generic_visit(node)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
@@ -212,9 +249,15 @@ class _FileIndexer(ast.NodeVisitor):
         ):
             self.facts.custom_asyncmock_classes.add(qualname)
         self._check_marks(node.decorator_list, node)
+        self.foreign_marked.append(
+            self.foreign_marked[-1]
+            or self._has_foreign_mark(node.decorator_list)
+            or self._has_foreign_pytestmark(node.body)
+        )
         self.scope_stack.append(node.name)
         self.generic_visit(node)
         self.scope_stack.pop()
+        self.foreign_marked.pop()
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self._function(node, is_async=False)
@@ -231,9 +274,22 @@ class _FileIndexer(ast.NodeVisitor):
         if fixture is not None and not nested_in_function:
             self._fixture(node, fixture, is_async)
         self._check_marks(node.decorator_list, node)
+        params = {a.arg for a in (*node.args.args, *node.args.kwonlyargs)} - {"self", "cls"}
         for arg in (*node.args.args, *node.args.kwonlyargs):
             if arg.arg == "anyio_backend":
                 self._signal(node, f"{node.name} requests anyio_backend")
+        if not nested_in_function:
+            if fixture is not None:
+                self.facts.fixture_requests.setdefault(self._fixture_name(node, fixture), set())
+                self.facts.fixture_requests[self._fixture_name(node, fixture)] |= params
+                if self._fixture_name(node, fixture) == "anyio_backend":
+                    self._signal(node, "defines the anyio_backend fixture")
+            elif (
+                self.foreign_marked[-1]
+                or self._has_foreign_mark(node.decorator_list)
+                or "anyio_backend" in params
+            ):
+                self.facts.foreign_fixture_requests |= params
         self.scope_stack.append(f"<{node.name}>")
         self.generic_visit(node)
         self.scope_stack.pop()
@@ -247,6 +303,32 @@ class _FileIndexer(ast.NodeVisitor):
             ):
                 return decorator
         return None
+
+    @staticmethod
+    def _fixture_name(node: ast.FunctionDef | ast.AsyncFunctionDef, decorator: ast.expr) -> str:
+        keywords = decorator.keywords if isinstance(decorator, ast.Call) else []
+        name_node = next((k.value for k in keywords if k.arg == "name"), None)
+        if isinstance(name_node, ast.Constant) and isinstance(name_node.value, str):
+            return name_node.value
+        return node.name
+
+    def _has_foreign_mark(self, exprs: Iterable[ast.expr]) -> bool:
+        """Whether any of ``exprs`` (decorators, pytestmark values) is an anyio/trio mark."""
+        for expr in exprs:
+            for value in ast.walk(expr):
+                if isinstance(value, ast.Attribute | ast.Name) and (
+                    self.qualify(value) in ("pytest.mark.anyio", "pytest.mark.trio")
+                ):
+                    return True
+        return False
+
+    def _has_foreign_pytestmark(self, body: Iterable[ast.stmt]) -> bool:
+        return any(
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets)
+            and self._has_foreign_mark([stmt.value])
+            for stmt in body
+        )
 
     def _fixture(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, decorator: ast.expr, is_async: bool
@@ -275,6 +357,9 @@ class _FileIndexer(ast.NodeVisitor):
                     is_conftest=self.is_conftest,
                     plain_loop=name == "event_loop" and _is_plain_loop_body(node),
                     makes_loop=_makes_loop(node),
+                    in_class=bool(self.scope_stack),
+                    loop_factory=self._custom_loop_factory(node) if name == "event_loop" else None,
+                    fixture_arguments=tuple(k.arg for k in keywords if k.arg),
                 )
             )
         elif is_async:
@@ -285,8 +370,16 @@ class _FileIndexer(ast.NodeVisitor):
                     name=name,
                     scope=scope,
                     has_loop_scope=any(k.arg == "loop_scope" for k in keywords),
+                    scope_is_literal=literal,
                 )
             )
+
+    def _custom_loop_factory(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+        """The qualified maker of a create/yield/close body whose loop is not asyncio's."""
+        maker = _loop_body_maker(node)
+        if maker is None or _is_plain_loop_body(node):
+            return None
+        return self.qualify(maker)
 
     def _check_marks(self, decorators: Iterable[ast.expr], node: ast.AST) -> None:
         for decorator in decorators:
@@ -324,6 +417,52 @@ def _makes_loop(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         if last in _LOOP_MAKERS or last.endswith("EventLoop") or last == "Runner":
             return True
     return False
+
+
+def _loop_body_maker(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | None:
+    """For a body that is only ``loop = maker()``, ``yield loop`` / ``return loop`` and
+    optionally ``loop.close()`` (after a docstring), the ``maker`` expression."""
+    if isinstance(node, ast.AsyncFunctionDef) or node.args.args or node.args.kwonlyargs:
+        return None
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if len(body) not in (2, 3):
+        return None
+    first = body[0]
+    if not (
+        isinstance(first, ast.Assign)
+        and len(first.targets) == 1
+        and isinstance(first.targets[0], ast.Name)
+        and isinstance(first.value, ast.Call)
+        and not first.value.args
+        and not first.value.keywords
+    ):
+        return None
+    name = first.targets[0].id
+    second = body[1]
+    handed_out = (
+        isinstance(second, ast.Expr)
+        and isinstance(second.value, ast.Yield)
+        and isinstance(second.value.value, ast.Name)
+        and second.value.value.id == name
+    ) or (
+        isinstance(second, ast.Return)
+        and isinstance(second.value, ast.Name)
+        and second.value.id == name
+    )
+    if not handed_out:
+        return None
+    if len(body) == 3:
+        third = body[2]
+        if not (
+            isinstance(third, ast.Expr)
+            and isinstance(third.value, ast.Call)
+            and _dotted(third.value.func) == f"{name}.close"
+            and not third.value.args
+        ):
+            return None
+    return first.value.func
 
 
 def _is_plain_loop_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -420,3 +559,4 @@ def index_requirements(facts: ProjectFacts, root: Path) -> None:
             facts.anyio_trio_signals.append(f"{path.name}: pytest-trio in the dependencies")
         if re.search(r"(?m)^\s*(anyio_mode|trio_mode)\s*=", text):
             facts.anyio_trio_signals.append(f"{path.name}: anyio_mode/trio_mode configured")
+            facts.foreign_mode_signals.append(facts.anyio_trio_signals[-1])
