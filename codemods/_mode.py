@@ -10,19 +10,37 @@ from async_test_upgrade.model import Options
 Mode = Literal["auto", "strict"]
 
 
+def configured_mode(facts: ProjectFacts) -> str:
+    """The mode the legacy configuration asks for: auto, strict (also when unset) or legacy."""
+    return (facts.asyncio_mode or "strict").strip().lower()
+
+
 def target_mode(facts: ProjectFacts, options: Options) -> Mode:
     """auto or strict after migration.
 
-    The user's ``--asyncio-mode`` wins. Otherwise the suite ends in auto mode when
-    ``strict-to-auto`` runs and no anyio/trio tests are found (auto mode would take over
-    their fixtures), and keeps its configured mode otherwise (legacy counts as auto, its
-    successor; no mode at all is pytest-asyncio's default, strict).
+    * ``--asyncio-mode strict`` always means strict (strict-mode code also runs in auto).
+    * A project already in auto mode stays auto; legacy becomes auto (its successor,
+      written by ``legacy-asyncio-mode``) unless anyio/trio tests are found.
+    * A strict (or unset) project becomes auto only when ``strict-to-auto`` runs and no
+      anyio/trio tests are found: auto mode would take over their async fixtures, so the
+      guard wins even over ``--asyncio-mode auto`` (``strict-to-auto`` says so in a note).
+      Without ``strict-to-auto`` nothing writes the setting, so the suite stays strict.
     """
-    if options.asyncio_mode is not None:
-        return options.asyncio_mode
-    configured = (facts.asyncio_mode or "strict").strip().lower()
-    if configured in ("auto", "legacy"):
-        return "strict" if configured == "legacy" and facts.uses_anyio_or_trio else "auto"
-    if "strict-to-auto" in options.selected and not facts.uses_anyio_or_trio:
+    if options.asyncio_mode == "strict":
+        return "strict"
+    configured = configured_mode(facts)
+    if configured == "auto":
+        return "auto"
+    if facts.uses_anyio_or_trio:
+        return "strict"
+    if configured == "legacy" or "strict-to-auto" in options.selected:
         return "auto"
     return "strict"
+
+
+def guard_reason(facts: ProjectFacts) -> str:
+    """Why auto mode is refused for this project (empty when it is not)."""
+    if not facts.anyio_trio_signals:
+        return ""
+    more = len(facts.anyio_trio_signals) - 1
+    return facts.anyio_trio_signals[0] + (f" and {more} more" if more else "")
