@@ -17,7 +17,23 @@ from pathlib import Path, PurePosixPath
 FACT_TRIGGERS = re.compile(
     rb"async def|event_loop|anyio|trio|pytest_plugins|AsyncMock|CoroMock|lifespan|on_event"
     rb"|on_startup|asyncio_default_test_loop_scope|pytest_collection_modifyitems"
+    # A project's own fixture named like a pytest-aiohttp legacy one, and aiohttp app
+    # factories taking the loop (``def create_app(loop)``).
+    rb"|def (?:loop|proactor_loop|test_client|test_server|raw_test_server|unused_port"
+    rb"|aiohttp_unused_port)\b|\(loop\b|on_shutdown|add_event_handler"
 )
+
+#: The classes whose ``lifespan=`` / ``on_startup=`` / ``on_shutdown=`` give an ASGI app
+#: startup and shutdown handlers.
+ASGI_APP_CLASSES = frozenset(
+    {
+        "fastapi.FastAPI",
+        "fastapi.applications.FastAPI",
+        "starlette.applications.Starlette",
+        "starlette.Starlette",
+    }
+)
+LIFESPAN_KEYWORDS = ("lifespan", "on_startup", "on_shutdown")
 
 WIDE_SCOPES = ("class", "module", "package", "session")
 
@@ -93,6 +109,15 @@ class ProjectFacts:
     default_test_loop_scope: str | None = None
     #: Relative posix path -> dotted module name.
     module_names: dict[str, str] = field(default_factory=dict)
+    #: Names of every fixture the project defines (in the files the index reads).
+    fixture_names: set[str] = field(default_factory=set)
+    #: Module-level sync functions whose first parameter is ``loop`` (aiohttp app
+    #: factories of the ``aiohttp_client(create_app)`` era): qualified name -> "unused"
+    #: (never read in the body), "optional" (has a default) or "required".
+    loop_factories: dict[str, str] = field(default_factory=dict)
+    #: Module-level ASGI app objects with startup/shutdown handlers: qualified name
+    #: ("pkg.main.app") -> where and how ("pkg/main.py:12: lifespan=").
+    lifespan_apps: dict[str, str] = field(default_factory=dict)
 
     # --- queries ------------------------------------------------------------------------
 
@@ -273,6 +298,11 @@ class _FileIndexer(ast.NodeVisitor):
         fixture = self._fixture_decorator(node)
         if fixture is not None and not nested_in_function:
             self._fixture(node, fixture, is_async)
+            self.facts.fixture_names.add(self._fixture_name(node, fixture))
+        if not is_async and not self.scope_stack and self.module:
+            self._loop_factory(node)
+        if not self.scope_stack and self.module:
+            self._startup_decorators(node)
         self._check_marks(node.decorator_list, node)
         params = {a.arg for a in (*node.args.args, *node.args.kwonlyargs)} - {"self", "cls"}
         for arg in (*node.args.args, *node.args.kwonlyargs):
@@ -388,7 +418,70 @@ class _FileIndexer(ast.NodeVisitor):
             if name in ("pytest.mark.anyio", "pytest.mark.trio"):
                 self._signal(node, f"marked {name}")
 
+    def _loop_factory(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        positional = [*node.args.posonlyargs, *node.args.args]
+        if not positional or positional[0].arg != "loop":
+            return
+        defaults_from = len(positional) - len(node.args.defaults)
+        used = any(
+            isinstance(n, ast.Name) and n.id == "loop"
+            for statement in node.body
+            for n in ast.walk(statement)
+        )
+        kind = "optional" if defaults_from <= 0 else "required" if used else "unused"
+        self.facts.loop_factories[f"{self.module}.{node.name}"] = kind
+
+    def _startup_decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """``@app.on_event("startup")`` on a module-level handler."""
+        for decorator in node.decorator_list:
+            if (
+                isinstance(decorator, ast.Call)
+                and isinstance(decorator.func, ast.Attribute)
+                and decorator.func.attr == "on_event"
+                and isinstance(decorator.func.value, ast.Name)
+                and decorator.args
+                and isinstance(decorator.args[0], ast.Constant)
+                and decorator.args[0].value in ("startup", "shutdown")
+            ):
+                app = f"{self.module}.{decorator.func.value.id}"
+                where = f"{self.relpath}:{node.lineno}: @on_event({decorator.args[0].value!r})"
+                self.facts.lifespan_apps.setdefault(app, where)
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        # ``app.add_event_handler("startup", connect)`` at module level.
+        call = node.value
+        if (
+            not self.scope_stack
+            and self.module
+            and isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "add_event_handler"
+            and isinstance(call.func.value, ast.Name)
+            and call.args
+            and isinstance(call.args[0], ast.Constant)
+            and call.args[0].value in ("startup", "shutdown")
+        ):
+            app = f"{self.module}.{call.func.value.id}"
+            where = f"{self.relpath}:{node.lineno}: add_event_handler({call.args[0].value!r})"
+            self.facts.lifespan_apps.setdefault(app, where)
+        self.generic_visit(node)
+
+    def _lifespan_app(self, node: ast.Assign) -> None:
+        """``app = FastAPI(lifespan=...)`` (or ``on_startup=``/``on_shutdown=``)."""
+        if self.scope_stack or not self.module or not isinstance(node.value, ast.Call):
+            return
+        if self.qualify(node.value.func) not in ASGI_APP_CLASSES:
+            return
+        given = [k.arg for k in node.value.keywords if k.arg in LIFESPAN_KEYWORDS]
+        if not given:
+            return
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                where = f"{self.relpath}:{node.lineno}: {given[0]}="
+                self.facts.lifespan_apps[f"{self.module}.{target.id}"] = where
+
     def visit_Assign(self, node: ast.Assign) -> None:
+        self._lifespan_app(node)
         names = [t.id for t in node.targets if isinstance(t, ast.Name)]
         if "pytestmark" in names:
             for value in ast.walk(node.value):
