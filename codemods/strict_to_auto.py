@@ -1,0 +1,269 @@
+"""
+**What it does**
+
+Switches a strict-mode suite to pytest-asyncio's *auto* mode: writes
+``asyncio_mode = auto`` into the configuration pytest reads (removing a conflicting
+``--asyncio-mode=strict`` from ``addopts``), then removes the markers auto mode makes
+redundant: a bare ``@pytest.mark.asyncio`` on async tests and on classes,
+``pytestmark = pytest.mark.asyncio`` (or that element of a ``pytestmark`` list or tuple;
+the assignment goes when nothing is left), and the imports that become unused.
+
+**Why**
+
+In strict mode (pytest-asyncio's default since 0.19) an async test runs only when it is
+marked and an async fixture only when it is decorated with ``@pytest_asyncio.fixture``.
+A test someone forgot to mark was skipped with a warning up to pytest 8.3 (and fails
+since 8.4); a fixture under a bare ``@pytest.fixture`` handed its test a coroutine object
+instead of a value. Auto mode, "the recommended default" for projects that only use
+asyncio, handles every async test and fixture, so those tests start running for real
+(``verify`` lists them as newly running) and the markers become noise.
+
+**Example**
+
+Before (``pytest.ini``)::
+
+    [pytest]
+    asyncio_mode = strict
+
+Before (``tests/test_api.py``)::
+
+    import pytest
+
+    pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
+
+    @pytest.mark.asyncio
+    async def test_fetch(client):
+        assert await client.get("/") == 200
+
+After::
+
+    [pytest]
+    asyncio_mode = auto
+
+and::
+
+    import pytest
+
+    pytestmark = [pytest.mark.slow]
+
+    async def test_fetch(client):
+        assert await client.get("/") == 200
+
+**When it refuses**
+
+When the project also runs anyio or trio tests (``pytest.mark.anyio``/``trio``, an
+``anyio_backend`` fixture, pytest-trio, ``anyio_mode``/``trio_mode``), auto mode would
+take over the async fixtures those tests use: it writes nothing, says why in one note at
+the configuration file, and the suite stays strict (``strict-markers`` then adds the
+markers strict mode needs). The same holds when you chose ``--asyncio-mode strict``.
+Marks carrying arguments (``loop_scope=...``, ``loop_factories=...``) stay, and marks on
+fixtures or synchronous tests are left to ``remove-asyncio-mark-from-fixtures``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from async_test_upgrade.codemods._marks import (
+    comment_lines,
+    is_async,
+    is_bare_asyncio_mark,
+    is_fixture,
+    pytestmark_value,
+    remove_decorators,
+    without_elements,
+)
+from async_test_upgrade.codemods._mode import configured_mode, guard_reason, target_mode
+from async_test_upgrade.cst import CodemodTransformer, FileContext
+from async_test_upgrade.facts import ProjectFacts
+from async_test_upgrade.model import ConfigEdit, Note, Options
+from async_test_upgrade.registry import codemod
+
+NAME = "strict-to-auto"
+
+
+@codemod(
+    name=NAME,
+    summary="asyncio_mode = auto; drop the bare asyncio marks auto mode makes redundant",
+    order=500,
+    safety="safe",
+    triggers=("asyncio",),
+)
+class StrictToAuto(CodemodTransformer):
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.active = target_mode(ctx.facts, ctx.options) == "auto"
+        self.pytest_imports: list[tuple[str, str | None, str | None]] = []
+
+    @staticmethod
+    def configure(facts: ProjectFacts, options: Options) -> Sequence[ConfigEdit | Note]:
+        configured = configured_mode(facts)
+        if target_mode(facts, options) == "auto":
+            if configured == "auto" or (
+                configured == "legacy" and "legacy-asyncio-mode" in options.selected
+            ):
+                return []  # already auto, or written by legacy-asyncio-mode
+            was = "strict" if facts.asyncio_mode else "unset, so strict by default"
+            return [
+                ConfigEdit(
+                    "asyncio_mode",
+                    "auto",
+                    NAME,
+                    f"was {was}: auto mode runs every async test and fixture, including "
+                    "those a missing marker or decorator kept from running",
+                )
+            ]
+        reason = guard_reason(facts)
+        if reason and options.asyncio_mode != "strict" and configured != "auto":
+            return [
+                Note(
+                    facts.config_path,
+                    0,
+                    NAME,
+                    f"not switching to asyncio_mode = auto: anyio/trio tests found ({reason}); "
+                    "auto mode would take over the async fixtures they use. The suite stays "
+                    "strict and strict-markers adds the marks and decorators it needs",
+                )
+            ]
+        return []
+
+    # --- source -------------------------------------------------------------------------
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        return self.active
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            if alias.evaluated_name == "pytest":
+                self.pytest_imports.append(("pytest", None, alias.evaluated_alias))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            return
+        if get_full_name_for_node(node.module) != "pytest":
+            return
+        for alias in node.names:
+            if alias.evaluated_name == "mark":
+                self.pytest_imports.append(("pytest", "mark", alias.evaluated_alias))
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        if (
+            not is_async(original_node)
+            or not original_node.name.value.startswith("test")
+            or is_fixture(self, original_node)
+        ):
+            return updated_node
+        result = self._drop_marks(original_node, updated_node, "async test")
+        assert isinstance(result, cst.FunctionDef)
+        return result
+
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
+        result = self._drop_marks(original_node, updated_node, "class")
+        assert isinstance(result, cst.ClassDef)
+        if isinstance(result.body, cst.IndentedBlock) and isinstance(
+            original_node.body, cst.IndentedBlock
+        ):
+            body = self._strip_pytestmark(original_node.body.body, result.body.body, "class")
+            if body is not None:
+                if not body:
+                    body = [cst.SimpleStatementLine([cst.Pass()])]
+                result = result.with_changes(body=result.body.with_changes(body=body))
+        return result
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if not self.active:
+            return updated_node
+        body = self._strip_pytestmark(original_node.body, updated_node.body, "module")
+        if body is not None:
+            updated_node = updated_node.with_changes(body=body)
+        if self.ctx.changes:
+            for module, obj, asname in self.pytest_imports:
+                self.drop_import_if_unused(module, obj, asname)
+        return updated_node
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _drop_marks(
+        self,
+        original: cst.FunctionDef | cst.ClassDef,
+        updated: cst.FunctionDef | cst.ClassDef,
+        what: str,
+    ) -> cst.FunctionDef | cst.ClassDef:
+        drop = [
+            updated.decorators[i]
+            for i, d in enumerate(original.decorators)
+            if is_bare_asyncio_mark(self, d.decorator)
+        ]
+        if not drop:
+            return updated
+        self.changed(
+            original,
+            f"bare asyncio mark on {what} {original.name.value} is redundant in auto mode",
+        )
+        return remove_decorators(updated, drop)
+
+    def _strip_pytestmark(
+        self,
+        original: Sequence[cst.BaseStatement],
+        updated: Sequence[cst.BaseStatement],
+        level: str,
+    ) -> list[cst.BaseStatement] | None:
+        """The body with bare asyncio marks gone from ``pytestmark``; None if unchanged."""
+        result: list[cst.BaseStatement] = []
+        carried: list[cst.EmptyLine] = []
+        touched = False
+        for old, new in zip(original, updated, strict=True):
+            value = pytestmark_value(old)
+            replacement: cst.BaseStatement | None = new
+            if value is not None:
+                replacement = self._without_bare_mark(old, new, value, level)
+                touched = touched or replacement is not new
+            if replacement is None:
+                assert isinstance(new, cst.SimpleStatementLine)
+                carried.extend(comment_lines(new.leading_lines))
+                continue
+            if carried and isinstance(
+                replacement, cst.SimpleStatementLine | cst.BaseCompoundStatement
+            ):
+                replacement = replacement.with_changes(
+                    leading_lines=[*carried, *replacement.leading_lines]
+                )
+                carried = []
+            result.append(replacement)
+        if not touched:
+            return None
+        return result
+
+    def _without_bare_mark(
+        self,
+        old: cst.BaseStatement,
+        new: cst.BaseStatement,
+        value: cst.BaseExpression,
+        level: str,
+    ) -> cst.BaseStatement | None:
+        if is_bare_asyncio_mark(self, value):
+            self.changed(old, f"{level} pytestmark = asyncio mark is redundant in auto mode")
+            return None
+        if not isinstance(value, cst.List | cst.Tuple):
+            return new
+        indices = [i for i, e in enumerate(value.elements) if is_bare_asyncio_mark(self, e.value)]
+        if not indices:
+            return new
+        assert isinstance(new, cst.SimpleStatementLine)
+        assign = new.body[0]
+        assert isinstance(assign, cst.Assign)
+        new_value = assign.value
+        assert isinstance(new_value, cst.List | cst.Tuple)
+        remaining = without_elements(new_value, [new_value.elements[i] for i in indices])
+        if remaining is None:
+            self.changed(old, f"{level} pytestmark held only the asyncio mark; removed")
+            return None
+        self.changed(old, f"asyncio mark in the {level} pytestmark is redundant in auto mode")
+        return new.with_changes(body=[assign.with_changes(value=remaining)])

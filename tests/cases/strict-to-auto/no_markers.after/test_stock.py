@@ -1,0 +1,2 @@
+async def test_never_ran_in_strict_mode():
+    assert True
