@@ -626,12 +626,31 @@ def index_file(facts: ProjectFacts, relpath: str, source: bytes) -> None:
     if PurePosixPath(relpath).name == "conftest.py":
         facts.conftests.add(relpath)
     if not FACT_TRIGGERS.search(source):
+        # A module that only re-exports (``from pkg.repo import fetch``) is where tests
+        # patch ("pkg.service.fetch"); its imports are needed to resolve the target.
+        if REEXPORT_TRIGGER.search(source):
+            _index_reexports(facts, relpath, module, source)
         return
     try:
         tree = ast.parse(source, filename=relpath)
     except (SyntaxError, ValueError):
         return  # reported by the transform stage
     _FileIndexer(facts, relpath, module).visit(tree)
+
+
+#: A module-level ``from x import y``.
+REEXPORT_TRIGGER = re.compile(rb"(?m)^from +[\w.]+ +import ")
+
+
+def _index_reexports(facts: ProjectFacts, relpath: str, module: str, source: bytes) -> None:
+    try:
+        tree = ast.parse(source, filename=relpath)
+    except (SyntaxError, ValueError):
+        return
+    indexer = _FileIndexer(facts, relpath, module)
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            indexer.visit_ImportFrom(node)
 
 
 def index_requirements(facts: ProjectFacts, root: Path) -> None:
