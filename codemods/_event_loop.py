@@ -1,0 +1,534 @@
+"""What the event-loop codemods share: who is a test or fixture, and the loop parameter.
+
+pytest-asyncio 1.0 removed the ``event_loop`` fixture and pytest-aiohttp 1.1 its ``loop``
+fixture; both were the running loop of the test. The helpers here find a test's or a
+fixture's loop parameter, decide from scope analysis how its uses can be served by
+``asyncio.get_running_loop()`` (or whether they cannot), and rewrite the function. They
+take the parameter name, so a codemod for pytest-aiohttp's ``loop`` reuses them as they are.
+
+A transformer using them must declare :data:`LOOP_METADATA` as its metadata dependencies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import ClassVar, Literal
+
+import libcst as cst
+from libcst.metadata import (
+    Access,
+    Assignment,
+    ParentNodeProvider,
+    PositionProvider,
+    ProviderT,
+    QualifiedNameProvider,
+    Scope,
+    ScopeProvider,
+)
+
+from async_test_upgrade.cst import CodemodTransformer, FileContext, callee, string_value
+from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
+
+LOOP_METADATA: tuple[ProviderT, ...] = (
+    PositionProvider,
+    QualifiedNameProvider,
+    ScopeProvider,
+    ParentNodeProvider,
+)
+
+FIXTURE_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture", "pytest.yield_fixture")
+PARAMETRIZE = "pytest.mark.parametrize"
+ASYNCIO_MARK = "pytest.mark.asyncio"
+GET_EVENT_LOOP = ("asyncio.get_event_loop", "asyncio.events.get_event_loop")
+GET_RUNNING_LOOP = ("asyncio.get_running_loop", "asyncio.events.get_running_loop")
+ASYNCIO_RUN = ("asyncio.run", "asyncio.runners.run")
+
+Role = Literal["test", "fixture"]
+
+#: Nodes that open a scope of their own: code inside them does not run where it is written.
+NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+class EnclosingTracker(CodemodTransformer):
+    """A transformer that knows the classes and functions around the current node."""
+
+    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = LOOP_METADATA
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.enclosing: list[cst.ClassDef | cst.FunctionDef] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.enclosing.append(node)
+
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
+        self.enclosing.pop()
+        return updated_node
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.enclosing.append(node)
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        self.enclosing.pop()
+        return updated_node
+
+    def outer(self) -> list[cst.ClassDef | cst.FunctionDef]:
+        """The definitions around the function being visited (itself excluded)."""
+        return self.enclosing[:-1]
+
+    def role(self, func: cst.FunctionDef) -> Role | None:
+        return role(self, func, self.outer())
+
+    def innermost_function(self) -> cst.FunctionDef | None:
+        for node in reversed(self.enclosing):
+            if isinstance(node, cst.FunctionDef):
+                return node
+        return None
+
+
+# --- tests and fixtures -------------------------------------------------------------------
+
+
+def fixture_decorator(t: CodemodTransformer, func: cst.FunctionDef) -> cst.Decorator | None:
+    for decorator in func.decorators:
+        if t.is_name(callee(decorator.decorator), *FIXTURE_DECORATORS):
+            return decorator
+    return None
+
+
+def is_test_function(
+    t: CodemodTransformer, func: cst.FunctionDef, outer: Sequence[cst.CSTNode]
+) -> bool:
+    """A function pytest collects as a test with the default naming rules."""
+    if not func.name.value.startswith("test") or t.ctx.is_conftest:
+        return False
+    if fixture_decorator(t, func) is not None:
+        return False
+    return all(isinstance(n, cst.ClassDef) and n.name.value.startswith("Test") for n in outer)
+
+
+def role(t: CodemodTransformer, func: cst.FunctionDef, outer: Sequence[cst.CSTNode]) -> Role | None:
+    if any(isinstance(n, cst.FunctionDef) for n in outer):
+        return None  # a nested function is neither collected nor registered
+    if fixture_decorator(t, func) is not None:
+        return "fixture"
+    return "test" if is_test_function(t, func, outer) else None
+
+
+def parametrized_names(
+    t: CodemodTransformer, func: cst.FunctionDef, outer: Sequence[cst.CSTNode]
+) -> set[str]:
+    """Argument names given by ``pytest.mark.parametrize`` on the function or its classes."""
+    names: set[str] = set()
+    owners: list[cst.FunctionDef | cst.ClassDef] = [
+        func,
+        *(n for n in outer if isinstance(n, cst.ClassDef)),
+    ]
+    for owner in owners:
+        for decorator in owner.decorators:
+            mark = decorator.decorator
+            if not isinstance(mark, cst.Call) or not t.is_name(mark.func, PARAMETRIZE):
+                continue
+            if not mark.args:
+                continue
+            first = mark.args[0].value
+            values: list[cst.BaseExpression] = [first]
+            if isinstance(first, cst.List | cst.Tuple):
+                values = [e.value for e in first.elements]
+            for value in values:
+                text = string_value(value)
+                if text:
+                    names.update(part.strip() for part in text.split(","))
+    return names
+
+
+def is_asyncio_marked(
+    t: CodemodTransformer,
+    func: cst.FunctionDef,
+    outer: Sequence[cst.CSTNode],
+    module: cst.Module | None = None,
+) -> bool:
+    """Whether an asyncio mark already reaches ``func`` (decorator, class, ``pytestmark``)."""
+    owners: list[cst.FunctionDef | cst.ClassDef] = [
+        func,
+        *(n for n in outer if isinstance(n, cst.ClassDef)),
+    ]
+    for owner in owners:
+        for decorator in owner.decorators:
+            if t.is_name(callee(decorator.decorator), ASYNCIO_MARK):
+                return True
+    bodies: list[Sequence[cst.CSTNode]] = [
+        n.body.body for n in outer if isinstance(n, cst.ClassDef)
+    ]
+    if module is not None:
+        bodies.append(module.body)
+    finder = _MarkFinder(t)
+    for body in bodies:
+        for statement in body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and any(
+                    isinstance(target.target, cst.Name) and target.target.value == "pytestmark"
+                    for target in small.targets
+                ):
+                    small.value.visit(finder)
+    return finder.found
+
+
+class _MarkFinder(cst.CSTVisitor):
+    def __init__(self, t: CodemodTransformer) -> None:
+        super().__init__()
+        self.t = t
+        self.found = False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if self.t.is_name(node, ASYNCIO_MARK):
+            self.found = True
+        return not self.found
+
+
+def blocking_override(facts: ProjectFacts, path: str, name: str) -> EventLoopOverride | None:
+    """A project fixture called ``name`` that reaches ``path`` and is not an event loop.
+
+    Such a fixture is the user's own object: the test's parameter means it, not a loop.
+    A conftest reaches its directory and below, a test module only itself, any other
+    module (a plugin listed in ``pytest_plugins``) everything.
+    """
+    here = PurePosixPath(path)
+    for override in facts.event_loop_overrides:
+        if override.name != name or override.makes_loop:
+            continue
+        where = PurePosixPath(override.path)
+        if override.path == path:
+            return override
+        if override.is_conftest:
+            directory = where.parent
+            if str(directory) in ("", ".") or directory in here.parents:
+                return override
+            continue
+        if not (where.name.startswith("test_") or where.name.endswith("_test.py")):
+            return override
+    return None
+
+
+# --- parameters ---------------------------------------------------------------------------
+
+
+def find_param(func: cst.FunctionDef, name: str) -> cst.Param | None:
+    params = func.params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name.value == name:
+            return param
+    return None
+
+
+def without_param(func: cst.FunctionDef, name: str) -> cst.FunctionDef:
+    """``func`` minus its parameter ``name``, the commas and layout of the rest kept."""
+    params = func.params
+    groups = [list(params.posonly_params), list(params.params), list(params.kwonly_params)]
+    flat = [p for group in groups for p in group]
+    target = next((p for p in flat if p.name.value == name), None)
+    if target is None:
+        return func
+    was_last = flat[-1] is target
+    for group in groups:
+        group[:] = [p for p in group if p is not target]
+    new = params.with_changes(posonly_params=groups[0], params=groups[1], kwonly_params=groups[2])
+    positional = [*groups[0], *groups[1]]
+    if params.kwonly_params and not groups[2] and isinstance(params.star_arg, cst.ParamStar):
+        # ``def f(a, *, loop)`` -> ``def f(a)``: a bare star needs a keyword after it.
+        new = new.with_changes(star_arg=cst.MaybeSentinel.DEFAULT)
+        if positional and params.star_kwarg is None:
+            new = _with_comma(new, positional[-1], target.comma)
+    elif was_last and params.star_kwarg is None and not isinstance(params.star_arg, cst.Param):
+        remaining = [*positional, *groups[2]]
+        if remaining:
+            # The removed last parameter carried the list's trailing comma (or none).
+            new = _with_comma(new, remaining[-1], target.comma)
+    return func.with_changes(params=new)
+
+
+def _with_comma(
+    params: cst.Parameters, param: cst.Param, comma: cst.Comma | cst.MaybeSentinel
+) -> cst.Parameters:
+    fixed = param.with_changes(comma=comma)
+
+    def swap(group: Sequence[cst.Param]) -> list[cst.Param]:
+        return [fixed if p is param else p for p in group]
+
+    return params.with_changes(
+        posonly_params=swap(params.posonly_params),
+        params=swap(params.params),
+        kwonly_params=swap(params.kwonly_params),
+    )
+
+
+# --- how a loop parameter is used ---------------------------------------------------------
+
+
+@dataclass
+class LoopUses:
+    """The references to a loop parameter inside its function, or why they cannot be seen."""
+
+    #: Name nodes (of the original tree) that read the parameter.
+    accesses: list[cst.Name] = field(default_factory=list)
+    #: The accesses made from a nested function, lambda, class or comprehension.
+    nested: list[cst.Name] = field(default_factory=list)
+    #: Why the uses cannot be rewritten (the parameter is rebound, deleted, ...).
+    problem: str | None = None
+
+
+def loop_uses(t: CodemodTransformer, param: cst.Param) -> LoopUses:
+    """Scope analysis of ``param`` (a node of the original tree)."""
+    uses = LoopUses()
+    try:
+        scope: Scope | None = t.get_metadata(ScopeProvider, param.name)
+    except KeyError:
+        scope = None
+    if scope is None:
+        uses.problem = "cannot analyse the scope"
+        return uses
+    name = param.name.value
+    assignments = list(scope.assignments[name])
+    if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+        uses.problem = f"{name} is rebound inside the function"
+        return uses
+    if name in getattr(scope, "_nonlocal_names", set()):  # pragma: no cover - defensive
+        uses.problem = f"{name} is nonlocal"
+        return uses
+    access: Access
+    for access in assignments[0].references:
+        node = access.node
+        if not isinstance(node, cst.Name):
+            uses.problem = f"{name} is used in a string annotation or an import"
+            return uses
+        uses.accesses.append(node)
+        if access.scope is not scope:
+            uses.nested.append(node)
+    # Rebinding in a nested scope with ``nonlocal`` shows up as a second assignment there.
+    for child_scope_access in uses.nested:
+        try:
+            child = t.get_metadata(ScopeProvider, child_scope_access)
+        except KeyError:
+            continue
+        if child is not None and name in getattr(child, "_nonlocal_names", set()):
+            uses.problem = f"{name} is rebound nonlocally"
+    return uses
+
+
+def parent(t: CodemodTransformer, node: cst.CSTNode) -> cst.CSTNode | None:
+    try:
+        return t.get_metadata(ParentNodeProvider, node)
+    except KeyError:
+        return None
+
+
+def ancestors(t: CodemodTransformer, node: cst.CSTNode, stop: cst.CSTNode) -> list[cst.CSTNode]:
+    """Parents of ``node`` up to (excluding) ``stop``, innermost first."""
+    chain: list[cst.CSTNode] = []
+    current = parent(t, node)
+    while current is not None and current is not stop:
+        chain.append(current)
+        current = parent(t, current)
+    return chain
+
+
+def in_own_body(t: CodemodTransformer, node: cst.CSTNode, func: cst.FunctionDef) -> bool:
+    """``node`` runs in ``func``'s own frame: not in a nested def, lambda, class or
+    comprehension, and not in a parameter default or decorator."""
+    chain = ancestors(t, node, func)
+    if not chain or chain[-1] is not func.body:
+        return False
+    return not any(isinstance(n, NESTED_SCOPES + COMPREHENSIONS) for n in chain)
+
+
+def run_until_complete_call(t: CodemodTransformer, name: cst.Name) -> cst.Call | None:
+    """The call ``name.run_until_complete(X)`` (one positional argument) around ``name``."""
+    attribute = parent(t, name)
+    if not (
+        isinstance(attribute, cst.Attribute)
+        and attribute.value is name
+        and attribute.attr.value == "run_until_complete"
+    ):
+        return None
+    call = parent(t, attribute)
+    if not isinstance(call, cst.Call) or call.func is not attribute:
+        return None
+    return call if single_positional(call) is not None else None
+
+
+def single_positional(call: cst.Call) -> cst.BaseExpression | None:
+    if len(call.args) != 1:
+        return None
+    arg = call.args[0]
+    if arg.keyword is not None or arg.star:
+        return None
+    return arg.value
+
+
+def used_as_primary(t: CodemodTransformer, node: cst.CSTNode) -> bool:
+    """Whether ``node`` sits where ``await node`` would bind wrongly without parentheses."""
+    above = parent(t, node)
+    if isinstance(above, cst.Attribute) and above.value is node:
+        return True
+    if isinstance(above, cst.Subscript) and above.value is node:
+        return True
+    return isinstance(above, cst.Call) and above.func is node
+
+
+# --- building the replacement -------------------------------------------------------------
+
+_ATOMS = (
+    cst.Name,
+    cst.Attribute,
+    cst.Call,
+    cst.Subscript,
+    cst.SimpleString,
+    cst.ConcatenatedString,
+    cst.FormattedString,
+    cst.Integer,
+    cst.Float,
+    cst.List,
+    cst.Tuple,
+    cst.Dict,
+    cst.Set,
+)
+
+
+def _has_comment(ws: cst.BaseParenthesizableWhitespace | cst.MaybeSentinel) -> bool:
+    return not (isinstance(ws, cst.SimpleWhitespace) and not ws.value.strip())
+
+
+def await_of_call(call: cst.Call, parenthesize: bool) -> cst.Await:
+    """``call`` (``something.run_until_complete(X)`` / ``asyncio.run(X)``) as ``await X``.
+
+    Layout inside the call's parentheses (line breaks, comments) is kept by keeping a pair
+    of parentheses around ``X``; the call's own parentheses stay on the ``await``.
+    """
+    arg = call.args[0]
+    value = arg.value
+    keep_layout = _has_comment(call.whitespace_before_args) or _has_comment(
+        arg.whitespace_after_arg
+    )
+    if keep_layout or not (isinstance(value, _ATOMS) or value.lpar):
+        value = value.with_changes(
+            lpar=[cst.LeftParen(whitespace_after=call.whitespace_before_args), *value.lpar],
+            rpar=[*value.rpar, cst.RightParen(whitespace_before=arg.whitespace_after_arg)],
+        )
+    lpar, rpar = list(call.lpar), list(call.rpar)
+    if parenthesize and not lpar:
+        lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
+    return cst.Await(expression=value, lpar=lpar, rpar=rpar)
+
+
+def running_loop_call() -> cst.Call:
+    return cst.Call(
+        func=cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("get_running_loop"))
+    )
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, cst.SimpleString | cst.ConcatenatedString)
+    )
+
+
+def bind_first(func: cst.FunctionDef, statement: cst.SimpleStatementLine) -> cst.FunctionDef:
+    """``func`` with ``statement`` first in its body, after the docstring."""
+    body = func.body
+    if isinstance(body, cst.SimpleStatementSuite):
+        block = cst.IndentedBlock(
+            body=[statement, cst.SimpleStatementLine(body=body.body)],
+            header=body.trailing_whitespace,
+        )
+        return func.with_changes(body=block)
+    if not isinstance(body, cst.IndentedBlock):
+        return func
+    statements: list[cst.BaseStatement] = list(body.body)
+    # After the docstring; comments above the first statement stay with that statement.
+    at = 1 if statements and _is_docstring(statements[0]) else 0
+    statements.insert(at, statement)
+    return func.with_changes(body=body.with_changes(body=statements))
+
+
+Plan = Literal["unused", "inline", "bind"]
+
+
+def running_loop_plan(uses: LoopUses) -> Plan:
+    """How the uses of a removed loop parameter get the running loop.
+
+    One use in the function's own frame: inline ``asyncio.get_running_loop()``. Several,
+    or any in a nested function (a callback may run in another thread or later, where
+    there is no running loop): bind the name once, first thing in the body.
+    """
+    if not uses.accesses:
+        return "unused"
+    if len(uses.accesses) == 1 and not uses.nested:
+        return "inline"
+    return "bind"
+
+
+def to_running_loop(func: cst.FunctionDef, name: str, plan: Plan) -> cst.FunctionDef:
+    """Rewrite ``func`` (the updated node) so it no longer takes the loop parameter
+    ``name``; reads of ``name`` get the running loop instead (see :func:`running_loop_plan`)."""
+    func = without_param(func, name)
+    if plan == "inline":
+        return func.with_changes(body=func.body.visit(_InlineLoop(name)))
+    if plan == "bind":
+        statement = cst.SimpleStatementLine(
+            body=[
+                cst.Assign(
+                    targets=[cst.AssignTarget(target=cst.Name(name))],
+                    value=running_loop_call(),
+                )
+            ]
+        )
+        return bind_first(func, statement)
+    return func
+
+
+class _InlineLoop(cst.CSTTransformer):
+    """Replace reads of one local name in the function's own frame by the running loop.
+
+    The caller established that there is exactly one such read and none in nested scopes;
+    attribute names and keyword names that merely spell the same word are not reads.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.Attribute:
+        return updated_node.with_changes(attr=original_node.attr)
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        return updated_node.with_changes(keyword=original_node.keyword)
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        if original_node.value == self.name:
+            return running_loop_call().with_changes(
+                lpar=original_node.lpar, rpar=original_node.rpar
+            )
+        return updated_node
