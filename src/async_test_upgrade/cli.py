@@ -193,6 +193,104 @@ def explain(name: str) -> None:
         _fail(str(error))
 
 
+@cli.command()
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@selection_options
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=1800,
+    show_default=True,
+    help="Seconds one pytest run may take; a run past it is killed with its process group.",
+)
+@click.option("--before-python", metavar="PATH|X.Y", help="Interpreter for the run before.")
+@click.option("--after-python", metavar="PATH|X.Y", help="Interpreter for the run after.")
+@click.option(
+    "--before-requirements",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Run before in a cached virtualenv built from this requirements file.",
+)
+@click.option(
+    "--after-requirements",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Run after in a cached virtualenv built from this requirements file.",
+)
+@click.option(
+    "--install-cmd",
+    metavar="COMMAND",
+    help="Shell command installing the project into each side's throwaway environment "
+    "(e.g. 'pip install -e .').",
+)
+@click.option("--pytest-args", metavar="ARGS", default="", help="Extra pytest arguments.")
+@click.option(
+    "--rollback",
+    is_flag=True,
+    help="Write the migration to PATH, leaving out the edits that caused regressions.",
+)
+@click.option(
+    "--no-attribution", is_flag=True, help="Do not re-run regressions to find their cause."
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the comparison as JSON to this file.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List unchanged tests too.")
+def verify(
+    path: Path,
+    select: str | None,
+    skip: str | None,
+    target_version: str,
+    asyncio_mode: str | None,
+    timeout: float,
+    before_python: str | None,
+    after_python: str | None,
+    before_requirements: Path | None,
+    after_requirements: Path | None,
+    install_cmd: str | None,
+    pytest_args: str,
+    rollback: bool,
+    no_attribution: bool,
+    report_path: Path | None,
+    verbose: bool,
+) -> None:
+    """Run the suite under PATH (default: .) before and after migration, on copies, and
+    compare test by test. Exit 1 on a regression; the tree is written only with --rollback."""
+    import shlex
+
+    from async_test_upgrade.harness import render
+    from async_test_upgrade.harness.verify import Side, VerifyRequest
+    from async_test_upgrade.harness.verify import verify as run_verify
+
+    codemods, options = build_selection(select, skip, target_version, asyncio_mode)
+    if not path.exists():
+        _fail(f"path does not exist: {path}")
+    request = VerifyRequest(
+        path=path,
+        codemods=codemods,
+        options=options,
+        before=Side(before_python, before_requirements),
+        after=Side(after_python, after_requirements),
+        install_cmd=install_cmd,
+        pytest_args=shlex.split(pytest_args),
+        timeout=timeout,
+        attribute=not no_attribution,
+        rollback=rollback,
+    )
+    try:
+        result = run_verify(request, log=lambda line: click.echo(line, err=True))
+    except InputError as error:
+        _fail(str(error))
+    for line in render.report_lines(result, verbose=verbose):
+        click.echo(line)
+    if report_path is not None:
+        import json
+
+        report_path.write_text(json.dumps(result.to_json(), indent=2) + "\n", encoding="utf-8")
+    sys.exit(result.exit_code)
+
+
 def main() -> None:
     cli()
 

@@ -1,0 +1,127 @@
+"""Before/after, test by test: regression, fixed, newly running, unchanged, changed.
+
+A *regression* passed before and does not pass after (failed, error, skipped or gone).
+*Fixed* failed before and passes after. *Newly running* had not really run its coroutine
+before (a never-awaited or unhandled-coroutine warning, pytest's async skip, or an
+``async def`` test without an asyncio/anyio/trio mark, which only "passes" because nothing
+awaited it) and really runs after, whatever its outcome: it was never tested, so it cannot
+have regressed. *Changed* is every other difference (a new test, skipped to failed, ...).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from async_test_upgrade.harness.runner import RunResult, TestOutcome
+
+MISSING = "missing"
+CATEGORIES = ("regression", "fixed", "newly running", "changed", "unchanged")
+_PASSING = ("passed", "xpassed")
+_FAILING = ("failed", "error")
+
+_NOT_RUN_SIGNS = (
+    ("was never awaited", "a coroutine was never awaited"),
+    ("PytestUnhandledCoroutineWarning", "pytest skipped the coroutine (no async plugin ran it)"),
+    ("async def functions are not natively supported", "pytest did not run the coroutine"),
+    ("async def function and no async plugin installed", "pytest did not run the coroutine"),
+)
+
+
+def not_really_run(test: TestOutcome) -> str | None:
+    """Why this test's coroutine never ran, or None when it did (or it is not async)."""
+    evidence = [test.message, *test.warnings]
+    for sign, reason in _NOT_RUN_SIGNS:
+        if any(sign in text for text in evidence):
+            return reason
+    if test.coroutine and not test.markers and not test.collect_error:
+        return "async test without an asyncio/anyio/trio mark"
+    return None
+
+
+@dataclass
+class Row:
+    nodeid: str
+    before: str
+    after: str
+    category: str
+    detail: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "nodeid": self.nodeid,
+            "before": self.before,
+            "after": self.after,
+            "category": self.category,
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class Comparison:
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = Counter(row.category for row in self.rows)
+        return {category: found.get(category, 0) for category in CATEGORIES}
+
+    def of(self, category: str) -> list[Row]:
+        return [row for row in self.rows if row.category == category]
+
+    @property
+    def regressions(self) -> list[Row]:
+        return self.of("regression")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"counts": self.counts, "tests": [row.to_json() for row in self.rows]}
+
+
+def compare(before: RunResult, after: RunResult) -> Comparison:
+    rows = []
+    for nodeid in sorted(before.tests.keys() | after.tests.keys()):
+        rows.append(classify(nodeid, before.tests.get(nodeid), after.tests.get(nodeid)))
+    return Comparison(rows)
+
+
+def classify(nodeid: str, before: TestOutcome | None, after: TestOutcome | None) -> Row:
+    was = before.outcome if before else MISSING
+    now = after.outcome if after else MISSING
+    skipped_run = not_really_run(before) if before else None
+    runs_now = after is not None and now != "skipped" and not_really_run(after) is None
+    if skipped_run and runs_now:
+        return Row(nodeid, was, now, "newly running", f"before: {skipped_run}")
+    if was == "passed" and now not in _PASSING:
+        return Row(nodeid, was, now, "regression", _why(after))
+    if was in _FAILING and (
+        now in _PASSING or (now == MISSING and before and before.collect_error)
+    ):
+        return Row(nodeid, was, now, "fixed")
+    if was == now:
+        detail = f"still not run: {skipped_run}" if skipped_run else ""
+        return Row(nodeid, was, now, "unchanged", detail)
+    if was == MISSING and now in _FAILING:
+        return Row(nodeid, was, now, "regression", _why(after))
+    return Row(nodeid, was, now, "changed", _why(after) if now in _FAILING else "")
+
+
+def _why(after: TestOutcome | None) -> str:
+    if after is None:
+        return "not collected after migration"
+    lines = [line for line in after.message.strip().splitlines() if line.strip()]
+    # pytest's last line of a failure ("E   AssertionError: ...") says the most.
+    errors = [line.strip() for line in lines if line.startswith("E ")]
+    text = errors[-1] if errors else (lines[-1].strip() if lines else after.outcome)
+    return text[:200]
+
+
+def passing(run: RunResult) -> set[str]:
+    return {nodeid for nodeid, test in run.tests.items() if test.outcome in _PASSING}
+
+
+def still_failing(nodeid: str, before: TestOutcome | None, probe: TestOutcome | None) -> bool:
+    """Whether a re-run of a regressed test still shows the regression."""
+    if before is None:  # an entry that only appeared after (a new collection error)
+        return probe is not None and probe.outcome in _FAILING
+    return probe is None or probe.outcome not in _PASSING

@@ -1,0 +1,68 @@
+"""The verify report as text: the runs, a before/after table, attribution, rollback."""
+
+from __future__ import annotations
+
+from async_test_upgrade.harness.compare import CATEGORIES
+from async_test_upgrade.harness.runner import OUTCOMES, RunResult
+from async_test_upgrade.harness.verify import VerifyReport
+
+#: Up to this many tests the table lists every one; beyond, only the differences.
+FULL_TABLE_LIMIT = 40
+_LABELS = {"regression": "REGRESSION", "newly running": "NEWLY RUNNING"}
+
+
+def run_line(name: str, run: RunResult, environment: str) -> str:
+    counts = ", ".join(f"{run.count(o)} {o}" for o in OUTCOMES if run.count(o))
+    pytest = f"pytest {run.pytest_version}" if run.pytest_version else "pytest"
+    line = f"{name}: {pytest} on {environment}: {counts or 'no tests'} ({run.seconds:.1f}s)"
+    if run.timed_out:
+        where = f" in {run.hung_in}" if run.hung_in else ""
+        line += f"\n  TIMED OUT{where}: the run was killed at the time limit"
+    return line
+
+
+def report_lines(report: VerifyReport, verbose: bool = False) -> list[str]:
+    lines = []
+    if report.changes:
+        done = ", ".join(f"{name} ({count})" for name, count in report.changes.items())
+        lines.append(f"migration: {len(report.changed_files)} file(s) changed by {done}")
+    else:
+        lines.append("migration: nothing to change")
+    if report.before is not None:
+        lines.append(run_line("before", report.before, report.environments["before"]))
+    else:
+        lines.append("before: not run")
+    lines.append(run_line("after ", report.after, report.environments["after"]))
+    lines.append("")
+    rows = report.comparison.rows
+    show_all = verbose or len(rows) <= FULL_TABLE_LIMIT
+    shown = [r for r in rows if show_all or r.category != "unchanged"]
+    if shown:
+        width = max(len(r.nodeid) for r in shown)
+        lines.append(f"{'test':<{width}}  {'before':<8}  {'after':<8}  result")
+        for row in shown:
+            label = _LABELS.get(row.category, row.category)
+            detail = f"  ({row.detail})" if row.detail else ""
+            lines.append(f"{row.nodeid:<{width}}  {row.before:<8}  {row.after:<8}  {label}{detail}")
+        if not show_all:
+            lines.append(f"... and {report.comparison.counts['unchanged']} unchanged tests")
+        lines.append("")
+    counts = report.comparison.counts
+    lines.append(
+        "summary: " + ", ".join(f"{counts[c]} {_LABELS.get(c, c).lower()}" for c in CATEGORIES)
+    )
+    if report.attributions:
+        lines.append("")
+        lines.append("attribution:")
+        lines.extend(f"  {a.describe()}" for a in report.attributions)
+    if report.rollback is not None:
+        lines.append("")
+        rollback = report.rollback
+        lines.append(f"rollback: wrote {len(rollback.written)} file(s)")
+        for path, names in rollback.left_out.items():
+            lines.append(f"  left out {', '.join(names)} in {path}")
+        for path in rollback.conflicts:
+            lines.append(f"  not written, changed since verify copied it: {path}")
+        for nodeid in rollback.still_failing:
+            lines.append(f"  still failing after the rollback: {nodeid}")
+    return lines

@@ -1,0 +1,245 @@
+"""verify: run the suite before and after migration on copies, compare, attribute, roll back.
+
+The user's tree is read once (copied) and written only by ``rollback``. Everything else
+happens in a temporary directory: the pristine copy (migrated in memory, never run), the
+"before" copy, the migrated "after" copy (``engine.migrate`` + ``engine.write_result``),
+and the variant trees the attribution re-runs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from async_test_upgrade import engine
+from async_test_upgrade.files import SKIPPED_DIRS, InputError, atomic_write
+from async_test_upgrade.harness import envs
+from async_test_upgrade.harness.attribution import (
+    Attribution,
+    Attributor,
+    Contents,
+    Variants,
+    contents_of,
+    copy_tree,
+    rolled_back,
+)
+from async_test_upgrade.harness.compare import Comparison, compare, still_failing
+from async_test_upgrade.harness.runner import (
+    NO_TESTS_COLLECTED,
+    RunResult,
+    TestOutcome,
+    install_plugin,
+    run_pytest,
+)
+from async_test_upgrade.model import Options
+from async_test_upgrade.registry import Codemod
+
+Log = Callable[[str], None]
+DEFAULT_TIMEOUT = 1800.0
+
+
+@dataclass(frozen=True)
+class Side:
+    """Where one side runs: an interpreter (path or version) and/or a requirements file."""
+
+    python: str | None = None
+    requirements: Path | None = None
+
+
+@dataclass
+class VerifyRequest:
+    path: Path
+    codemods: Sequence[Codemod]
+    options: Options = field(default_factory=Options)
+    #: None runs only the "after" side (for suites whose legacy stack cannot run here).
+    before: Side | None = field(default_factory=Side)
+    after: Side = field(default_factory=Side)
+    install_cmd: str | None = None
+    pytest_args: Sequence[str] = ()
+    timeout: float = DEFAULT_TIMEOUT
+    attribute: bool = True
+    rollback: bool = False
+    cache_dir: Path | None = None
+
+
+@dataclass
+class Rollback:
+    #: file -> the codemods whose edits were left out of it.
+    left_out: dict[str, list[str]]
+    written: list[str]
+    #: Files changed in the user's tree since verify copied it: not written.
+    conflicts: list[str]
+    #: Regressed tests that still fail on the rolled-back migration.
+    still_failing: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "left_out": self.left_out,
+            "written": self.written,
+            "conflicts": self.conflicts,
+            "still_failing": self.still_failing,
+        }
+
+
+@dataclass
+class VerifyReport:
+    before: RunResult | None
+    after: RunResult
+    comparison: Comparison
+    environments: dict[str, str]
+    changes: dict[str, int]
+    changed_files: list[str]
+    attributions: list[Attribution] = field(default_factory=list)
+    rollback: Rollback | None = None
+    probes: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.comparison.regressions else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "exit_code": self.exit_code,
+            "environments": self.environments,
+            "migration": {"changes": self.changes, "changed_files": self.changed_files},
+            "counts": self.comparison.counts,
+            "comparison": self.comparison.to_json()["tests"],
+            "before": self.before.to_json() if self.before else None,
+            "after": self.after.to_json(),
+            "attribution": [a.to_json() for a in self.attributions],
+            "attribution_runs": self.probes,
+            "rollback": self.rollback.to_json() if self.rollback else None,
+        }
+
+
+def copy_project(source: Path, dest: Path) -> None:
+    """Copy the project without version control, virtualenvs and caches."""
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        skipped = set()
+        for name in names:
+            path = Path(directory) / name
+            is_venv = path.is_dir() and (path / "pyvenv.cfg").is_file()
+            if name in SKIPPED_DIRS or name.endswith(".egg-info") or is_venv:
+                skipped.add(name)
+        return skipped
+
+    shutil.copytree(source, dest, symlinks=True, ignore=ignore)
+
+
+def verify(request: VerifyRequest, log: Log = lambda _: None) -> VerifyReport:
+    project = request.path
+    if not project.is_dir():
+        raise InputError(f"not a project directory: {project}")
+    work = Path(tempfile.mkdtemp(prefix="async-test-upgrade-verify-"))
+    try:
+        return _verify(request, project.resolve(), work, log)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> VerifyReport:
+    pristine = work / "source"
+    copy_project(project, pristine)
+    plugin_dir = install_plugin(work / "plugin")
+    cache = request.cache_dir
+
+    def run_side(name: str, side: Side, tree: Path) -> tuple[RunResult, envs.Environment]:
+        env = envs.environment(side.python, side.requirements, log, cache)
+        if request.install_cmd:
+            env = envs.overlay(env, work / f"env-{name}")
+            envs.run_install(env, request.install_cmd, tree)
+        log(f"running the suite {name} migration ({env.label}) ...")
+        result = run_pytest(tree, env, plugin_dir, request.pytest_args, request.timeout)
+        return result, env
+
+    environments: dict[str, str] = {}
+    before: RunResult | None = None
+    if request.before is not None:
+        before_tree = work / "before"
+        copy_tree(pristine, before_tree)
+        before, before_env = run_side("before", request.before, before_tree)
+        environments["before"] = before_env.label
+        if before.collected_nothing:
+            raise InputError(f"no tests to compare before migration: {before.describe_failure()}")
+
+    after_tree = work / "after"
+    copy_tree(pristine, after_tree)
+    migration = engine.migrate([after_tree], request.codemods, request.options)
+    engine.write_result(migration)
+    after, after_env = run_side("after", request.after, after_tree)
+    environments["after"] = after_env.label
+    if after.collected_nothing:
+        if after.exit_code == NO_TESTS_COLLECTED and not after.timed_out:
+            raise InputError("no tests collected after migration")
+        # The suite did not start at all (a conftest that no longer imports, ...).
+        after.tests["<session>"] = TestOutcome("<session>", "error", after.describe_failure())
+
+    baseline = before if before is not None else RunResult({}, 0, False, 0.0, [])
+    comparison = compare(baseline, after)
+    changes = Counter(change.codemod for change in migration.changes)
+    report = VerifyReport(
+        before,
+        after,
+        comparison,
+        environments,
+        dict(sorted(changes.items())),
+        sorted(contents_of(migration, after_tree)),
+    )
+    regressed = [row.nodeid for row in comparison.regressions if row.nodeid != "<session>"]
+    if before is None or not (request.attribute or request.rollback):
+        return report
+
+    variants = Variants(pristine, request.codemods, request.options)
+    counter = iter(range(1, 1_000_000))
+
+    def probe(contents: Contents) -> RunResult:
+        tree = variants.materialize(contents, work / f"variant-{next(counter)}")
+        try:
+            return run_pytest(
+                tree, after_env, plugin_dir, request.pytest_args, request.timeout, regressed
+            )
+        finally:
+            shutil.rmtree(tree, ignore_errors=True)
+
+    attributor = Attributor(variants, probe, before, log)
+    if regressed:
+        log(f"attributing {len(regressed)} regression(s) ...")
+        report.attributions = [attributor.attribute(nodeid) for nodeid in regressed]
+    if request.rollback:
+        contents, left_out = rolled_back(variants, report.attributions)
+        remaining = []
+        if regressed:
+            rerun = attributor.run(contents)
+            remaining = [
+                n for n in regressed
+                if still_failing(n, before.tests.get(n), rerun.tests.get(n))
+            ]  # fmt: skip
+        written, conflicts = write_to_tree(project, pristine, contents)
+        report.rollback = Rollback(left_out, written, conflicts, remaining)
+    report.probes = attributor.probes
+    return report
+
+
+def write_to_tree(project: Path, pristine: Path, contents: Contents) -> tuple[list[str], list[str]]:
+    """Write ``contents`` into the user's tree, atomically, file by file.
+
+    A file that no longer matches the copy verify started from was edited meanwhile: it
+    is left alone and listed, never overwritten.
+    """
+    written, conflicts = [], []
+    for relpath, data in sorted(contents.items()):
+        target, original = project / relpath, pristine / relpath
+        current = target.read_bytes() if target.exists() else None
+        expected = original.read_bytes() if original.exists() else None
+        if current != expected:
+            conflicts.append(relpath)
+        elif data is not None and data != current:
+            atomic_write(target, data)
+            written.append(relpath)
+    return written, conflicts
