@@ -13,7 +13,8 @@ import importlib
 import inspect
 import pkgutil
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Literal, TypeVar
@@ -107,6 +108,24 @@ def catalogue() -> tuple[Codemod, ...]:
         if not info.name.startswith("_"):
             importlib.import_module(f"{package.__name__}.{info.name}")
     return tuple(sorted(_REGISTERED.values(), key=lambda c: (c.order, c.name)))
+
+
+@contextmanager
+def registered(record: Codemod) -> Iterator[Codemod]:
+    """Make a record built outside ``codemods/`` part of the catalogue for a while.
+
+    For tests that need a codemod the product must never ship (the harness tests inject
+    a deliberately broken one to prove ``verify`` catches it).
+    """
+    if record.name in {c.name for c in catalogue()}:
+        raise ValueError(f"two codemods are named {record.name}")
+    _REGISTERED[record.name] = record
+    catalogue.cache_clear()
+    try:
+        yield record
+    finally:
+        del _REGISTERED[record.name]
+        catalogue.cache_clear()
 
 
 def by_name() -> dict[str, Codemod]:
