@@ -94,7 +94,7 @@ def _relpath_for(case: Case) -> str:
     stem = case.name
     if stem.startswith("conftest"):
         return "conftest.py"
-    return stem if stem.startswith("test_") else f"test_{stem}.py"
+    return f"{stem}.py" if stem.startswith("test_") else f"test_{stem}.py"
 
 
 def project_output(case: Case, workdir: Path) -> Path:

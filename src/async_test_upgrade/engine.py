@@ -192,7 +192,16 @@ def _fix_imports(module: cst.Module, ctx: FileContext) -> cst.Module:
             RemoveImportsVisitor.remove_unused_import(
                 context, request.module, request.obj, request.asname
             )
+        first = module.body[0] if module.body else None
         module = RemoveImportsVisitor(context).transform_module(module)
+        if module.body and first is not None and module.body[0] is not first:
+            # The removed import opened the file: the blank lines that separated it from
+            # the next statement would now open the file instead.
+            head = module.body[0]
+            if all(line.comment is None for line in head.leading_lines):
+                module = module.with_changes(
+                    body=[head.with_changes(leading_lines=[]), *module.body[1:]]
+                )
     return module
 
 

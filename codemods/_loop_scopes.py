@@ -1,0 +1,218 @@
+"""Which event loop a file's tests and fixtures shared under the legacy suite.
+
+Shared by the loop-scope codemods: ``remove-event-loop-override`` turns an ``event_loop``
+override into settings or ``loop_scope`` marks, ``async-fixture-loop-scope`` and
+``default-fixture-loop-scope`` must agree with it, and ``event-loop-policy-to-loop-factories``
+replaces the custom-loop overrides whose scope the first one carries over. Every answer
+is a pure function of the project facts and the options, so each file can ask on its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import libcst as cst
+
+from async_test_upgrade.cst import CodemodTransformer, callee, keyword, set_keyword, string_literal
+from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
+from async_test_upgrade.model import Options
+
+SCOPES = ("function", "class", "module", "package", "session")
+FIXTURE_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture")
+ASYNCIO_FIXTURE = "pytest_asyncio.fixture"
+ASYNCIO_MARK = "pytest.mark.asyncio"
+FACTORIES_CODEMOD = "event-loop-policy-to-loop-factories"
+REMOVE_CODEMOD = "remove-event-loop-override"
+#: The codemods that rewrite what requested the ``event_loop`` fixture.
+BODY_CODEMODS = ("event-loop-arg-to-running-loop", "event-loop-sync-to-async")
+
+
+def scope_rank(scope: str | None) -> int:
+    return SCOPES.index(scope) if scope in SCOPES else 0
+
+
+def directory_of(relpath: str) -> str:
+    return PurePosixPath(relpath).parent.as_posix()
+
+
+def is_under(relpath: str, directory: str) -> bool:
+    return directory == "." or relpath.startswith(directory.rstrip("/") + "/")
+
+
+def is_test_module(relpath: str) -> bool:
+    name = PurePosixPath(relpath).name
+    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+
+
+def config_directory(facts: ProjectFacts) -> str:
+    """The directory of the pytest config file (or the project root)."""
+    if (
+        facts.config_exists
+        and facts.config_path
+        and not PurePosixPath(facts.config_path).is_absolute()
+    ):
+        return directory_of(facts.config_path)
+    return "."
+
+
+def is_root_conftest(facts: ProjectFacts, conftest: str) -> bool:
+    """Whether a conftest covers the whole suite, so its loop scope can become a setting.
+
+    That is the conftest beside the pytest config (or at the project root), or the top
+    test directory's conftest when no other conftest sits above it and every test module
+    is below it.
+    """
+    directory = directory_of(conftest)
+    if directory == config_directory(facts):
+        return True
+    tests = [p for p in facts.module_names if is_test_module(p)]
+    if not tests or not all(is_under(t, directory) for t in tests):
+        return False
+    return not any(c != conftest and is_under(conftest, directory_of(c)) for c in facts.conftests)
+
+
+def _fixture_arguments_plain(override: EventLoopOverride) -> bool:
+    return set(override.fixture_arguments) <= {"scope", "name"}
+
+
+def handled_by_factories(override: EventLoopOverride, options: Options) -> bool:
+    """A custom-loop ``event_loop`` that ``event-loop-policy-to-loop-factories`` replaces."""
+    return (
+        override.name == "event_loop"
+        and override.loop_factory is not None
+        and override.is_conftest
+        and not override.in_class
+        and override.scope_is_literal
+        and _fixture_arguments_plain(override)
+        and FACTORIES_CODEMOD in options.selected
+        and options.target_version >= (1, 4)
+    )
+
+
+def carried_over(override: EventLoopOverride, options: Options) -> bool:
+    """Whether ``remove-event-loop-override`` carries this override's scope over."""
+    if REMOVE_CODEMOD not in options.selected or options.target_version < (0, 26):
+        return False
+    if override.name != "event_loop" or override.in_class or not override.scope_is_literal:
+        return False
+    if not _fixture_arguments_plain(override) or override.scope not in (None, *SCOPES):
+        return False
+    if not (override.is_conftest or is_test_module(override.path)):
+        return False  # a plugin module's override: where it applies is not visible here
+    return override.plain_loop or handled_by_factories(override, options)
+
+
+def module_overrides(facts: ProjectFacts) -> list[EventLoopOverride]:
+    return [o for o in facts.event_loop_overrides if o.name == "event_loop" and not o.in_class]
+
+
+def covering_override(facts: ProjectFacts, relpath: str) -> EventLoopOverride | None:
+    """The ``event_loop`` fixture the tests of ``relpath`` got in the legacy suite: a
+    module-level override in the file itself, else the nearest conftest's above it."""
+    own = [o for o in module_overrides(facts) if o.path == relpath and not o.is_conftest]
+    return own[-1] if own else conftest_override(facts, relpath)
+
+
+def conftest_override(
+    facts: ProjectFacts, relpath: str, strictly_above: str | None = None
+) -> EventLoopOverride | None:
+    """The nearest conftest override covering ``relpath`` (optionally only those in a
+    directory strictly above ``strictly_above``)."""
+    candidates = [
+        o
+        for o in module_overrides(facts)
+        if o.is_conftest
+        and is_under(relpath, o.directory)
+        and (
+            strictly_above is None
+            or (o.directory != strictly_above and is_under(strictly_above + "/", o.directory))
+        )
+    ]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda o: len(PurePosixPath(o.directory).parts))
+
+
+def marks_scope(
+    facts: ProjectFacts, options: Options, relpath: str
+) -> tuple[str, EventLoopOverride] | None:
+    """The loop scope ``remove-event-loop-override`` writes into ``relpath`` as marks.
+
+    None when no carried-over override covers the file, when the root conftest's
+    override becomes settings instead, or when the override only restated the default.
+    """
+    override = covering_override(facts, relpath)
+    if override is None or not carried_over(override, options):
+        return None
+    if override.is_conftest and is_root_conftest(facts, override.path):
+        return None
+    scope = override.scope or "function"
+    if scope == "function":
+        # A function-scoped override only matters where it hid a wider one.
+        hidden = (
+            conftest_override(facts, relpath, strictly_above=override.directory)
+            if override.is_conftest
+            else conftest_override(facts, relpath)
+        )
+        if hidden is None or (hidden.scope or "function") == "function":
+            return None
+    return scope, override
+
+
+def root_settings_scope(facts: ProjectFacts, options: Options) -> str | None:
+    """The scope ``remove-event-loop-override`` writes as the default loop scopes."""
+    for override in module_overrides(facts):
+        if (
+            override.is_conftest
+            and carried_over(override, options)
+            and is_root_conftest(facts, override.path)
+            and (override.scope or "function") != "function"
+        ):
+            return override.scope
+    return None
+
+
+# --- rewriting ---------------------------------------------------------------------------
+
+
+def fixture_decorator(
+    transformer: CodemodTransformer, node: cst.FunctionDef
+) -> cst.Decorator | None:
+    for decorator in node.decorators:
+        if transformer.is_name(callee(decorator.decorator), *FIXTURE_DECORATORS):
+            return decorator
+    return None
+
+
+def fixture_name(decorator: cst.Decorator, node: cst.FunctionDef) -> str:
+    expression = decorator.decorator
+    if isinstance(expression, cst.Call):
+        given = keyword(expression, "name")
+        if given is not None and isinstance(given.value, cst.SimpleString):
+            value = given.value.evaluated_value
+            if isinstance(value, str):
+                return value
+    return node.name.value
+
+
+def with_fixture_loop_scope(
+    transformer: CodemodTransformer, decorator: cst.Decorator, scope: str
+) -> cst.Decorator:
+    """``decorator`` (a fixture decorator) giving ``loop_scope=scope``.
+
+    ``pytest.fixture`` does not accept ``loop_scope``: it becomes ``pytest_asyncio.fixture``
+    (which forwards every other argument to it) and ``import pytest_asyncio`` is added.
+    """
+    expression = decorator.decorator
+    function = callee(expression)
+    if not transformer.is_name(function, ASYNCIO_FIXTURE):
+        function = cst.Attribute(value=cst.Name("pytest_asyncio"), attr=cst.Name("fixture"))
+        transformer.add_import("pytest_asyncio")
+    call = expression if isinstance(expression, cst.Call) else cst.Call(func=function)
+    call = call.with_changes(func=function)
+    return decorator.with_changes(decorator=set_keyword(call, "loop_scope", string_literal(scope)))
+
+
+def loop_scope_mark(scope: str) -> cst.Call:
+    mark = cst.parse_expression("pytest.mark.asyncio")
+    return set_keyword(cst.Call(func=mark), "loop_scope", string_literal(scope))

@@ -1,0 +1,2 @@
+async def test_shared():
+    pass
