@@ -1,0 +1,10 @@
+import pytest
+
+
+@pytest.mark.asyncio
+async def test_marked(cache):
+    assert cache == {}
+
+
+async def test_unmarked(cache):
+    assert cache == {}
