@@ -1,0 +1,34 @@
+import asyncio
+from unittest.mock import AsyncMock, MagicMock
+
+import pytest
+
+
+async def fake_handler(event):
+    return event.upper()
+
+
+@pytest.mark.asyncio
+async def test_handler_is_awaited():
+    handler = AsyncMock(side_effect=fake_handler)
+    assert await handler("x") == "X"
+    handler.assert_called_once_with("x")
+
+
+@pytest.mark.asyncio
+async def test_only_one_attribute_is_async():
+    client = MagicMock(name="client", fetch=AsyncMock())
+    client.close()
+    assert await client.fetch(1) is not None
+    client.close.assert_called_once_with()
+
+
+@pytest.mark.asyncio
+async def test_gathered():
+    ping = AsyncMock(return_value=None)
+    await asyncio.gather(ping(), ping())
+
+
+def test_sync_mock_stays_a_magicmock():
+    callback = MagicMock(return_value=3)
+    assert callback(1) == 3
