@@ -1,0 +1,110 @@
+"""
+**What it does**
+
+Removes ``pytest.mark.asyncio`` (with or without arguments) from fixtures and from
+synchronous test functions, and the imports that become unused.
+
+**Why**
+
+A mark on a fixture never did anything: pytest applies marks to tests only. pytest 7.4
+deprecated it and pytest 9 refuses to collect the module: ``Marks cannot be applied to
+fixtures.`` On a synchronous test the mark is meaningless too, and pytest-asyncio (since
+0.18) warns ``The test <Function test_x> is marked with '@pytest.mark.asyncio' but it is
+not an async function. Please remove the asyncio mark.``
+
+**Example**
+
+Before::
+
+    @pytest.fixture
+    @pytest.mark.asyncio
+    async def client():
+        return await make_client()
+
+    @pytest.mark.asyncio
+    def test_parse():
+        assert parse("1") == 1
+
+After::
+
+    @pytest.fixture
+    async def client():
+        return await make_client()
+
+    def test_parse():
+        assert parse("1") == 1
+
+**When it refuses**
+
+Marks on async tests, on classes and in ``pytestmark`` stay: they apply to the async
+tests beside the synchronous ones (pytest-asyncio ignores marks inherited that way on a
+synchronous test). A synchronous function whose name pytest would not collect is left
+alone.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from async_test_upgrade.codemods._marks import (
+    is_async,
+    is_asyncio_mark,
+    is_fixture,
+    remove_decorators,
+)
+from async_test_upgrade.cst import CodemodTransformer, FileContext
+from async_test_upgrade.registry import codemod
+
+
+@codemod(
+    name="remove-asyncio-mark-from-fixtures",
+    summary="drop pytest.mark.asyncio from fixtures (an error in pytest 9) and sync tests",
+    order=520,
+    safety="safe",
+    triggers=("asyncio",),
+)
+class RemoveAsyncioMarkFromFixtures(CodemodTransformer):
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.pytest_imports: list[tuple[str, str | None, str | None]] = []
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            if alias.evaluated_name == "pytest":
+                self.pytest_imports.append(("pytest", None, alias.evaluated_alias))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            return
+        if get_full_name_for_node(node.module) != "pytest":
+            return
+        for alias in node.names:
+            if alias.evaluated_name == "mark":
+                self.pytest_imports.append(("pytest", "mark", alias.evaluated_alias))
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        indices = [
+            i for i, d in enumerate(original_node.decorators) if is_asyncio_mark(self, d.decorator)
+        ]
+        if not indices:
+            return updated_node
+        name = original_node.name.value
+        if is_fixture(self, original_node):
+            why = f"fixture {name}: pytest 9 rejects marks on fixtures, and they never applied"
+        elif not is_async(original_node) and name.startswith("test"):
+            why = f"synchronous test {name}: the mark does nothing there but warn"
+        else:
+            return updated_node
+        self.changed(original_node, f"asyncio mark removed from {why}")
+        result = remove_decorators(updated_node, [updated_node.decorators[i] for i in indices])
+        assert isinstance(result, cst.FunctionDef)
+        return result
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if self.ctx.changes:
+            for module, obj, asname in self.pytest_imports:
+                self.drop_import_if_unused(module, obj, asname)
+        return updated_node

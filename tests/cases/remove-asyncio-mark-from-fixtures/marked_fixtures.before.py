@@ -1,0 +1,28 @@
+import pytest
+import pytest_asyncio
+from pytest import mark as m
+
+from billing import Invoice, make_client
+
+
+@pytest.fixture
+@pytest.mark.asyncio
+async def client():
+    return await make_client()
+
+
+# one invoice per test
+@m.asyncio(loop_scope="module")
+@pytest_asyncio.fixture
+async def invoice(client):
+    return await client.invoice(1)
+
+
+@pytest.mark.asyncio
+def test_total():
+    assert Invoice(3).total == 3
+
+
+@pytest.mark.asyncio
+async def test_fetch(invoice):
+    assert invoice.number == 1
