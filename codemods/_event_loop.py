@@ -11,6 +11,7 @@ A transformer using them must declare :data:`LOOP_METADATA` as its metadata depe
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -532,3 +533,78 @@ class _InlineLoop(cst.CSTTransformer):
                 lpar=original_node.lpar, rpar=original_node.rpar
             )
         return updated_node
+
+
+# --- what is the running loop -------------------------------------------------------------
+
+
+def is_loop_getter(t: CodemodTransformer, node: cst.BaseExpression) -> bool:
+    """``asyncio.get_event_loop()`` or ``asyncio.get_running_loop()`` (through imports)."""
+    return (
+        isinstance(node, cst.Call)
+        and not node.args
+        and t.is_name(node.func, *GET_EVENT_LOOP, *GET_RUNNING_LOOP)
+    )
+
+
+def is_running_loop(
+    t: CodemodTransformer,
+    node: cst.BaseExpression,
+    func: cst.FunctionDef,
+    loop_params: Collection[str] = (),
+) -> bool:
+    """Whether ``node``, evaluated in the coroutine ``func``'s own frame, is its running loop.
+
+    True for a loop getter called right there, and for a local name every binding of which
+    is such a call or one of ``loop_params`` (a test's ``event_loop`` / ``loop`` fixture,
+    which was the running loop). Anything else (``self.loop``, a module global, a loop the
+    function made with ``new_event_loop()``) is not known to be it.
+    """
+    if is_loop_getter(t, node):
+        return True
+    if not isinstance(node, cst.Name):
+        return False
+    try:
+        scope = t.get_metadata(ScopeProvider, node)
+        func_scope = t.get_metadata(ScopeProvider, func.body)
+    except KeyError:
+        return False
+    if scope is None or scope is not func_scope:
+        return False
+    assignments = list(scope.assignments[node.value])
+    if not assignments:
+        return False
+    for assignment in assignments:
+        if not isinstance(assignment, Assignment):
+            return False
+        bound = assignment.node
+        if isinstance(bound, cst.Param):
+            if bound.name.value not in loop_params or find_param(func, bound.name.value) is None:
+                return False
+            continue
+        target = parent(t, bound)
+        statement = parent(t, target) if isinstance(target, cst.AssignTarget) else None
+        if not (
+            isinstance(statement, cst.Assign)
+            and len(statement.targets) == 1
+            and statement.targets[0].target is bound
+            and is_loop_getter(t, statement.value)
+        ):
+            return False
+    return True
+
+
+def expects_failure(t: CodemodTransformer, node: cst.CSTNode, func: cst.FunctionDef) -> bool:
+    """``node`` sits in a ``with pytest.raises(...)`` block or a ``try`` with handlers: the
+    code may mean the call to fail, so rewriting it would change what the test checks."""
+    chain = [node, *ancestors(t, node, func)]
+    for inner, outer in itertools.pairwise(chain):
+        if isinstance(outer, cst.Try) and inner is outer.body and outer.handlers:
+            return True
+        if isinstance(outer, cst.TryStar) and inner is outer.body:
+            return True
+        if isinstance(outer, cst.With) and inner is outer.body:
+            for item in outer.items:
+                if t.is_name(callee(item.item), "pytest.raises", "pytest.warns"):
+                    return True
+    return False

@@ -1,0 +1,296 @@
+"""
+**What it does**
+
+Inside an ``async def`` (anywhere, not only tests), ``asyncio.get_event_loop()`` becomes
+``asyncio.get_running_loop()``; a call from a nested sync function or lambda is not in
+the coroutine and is left alone. In a sync test function, driving one coroutine through
+the current loop becomes ``asyncio.run``: ``asyncio.get_event_loop().run_until_complete(X)``
+and ``loop = asyncio.get_event_loop()`` followed by the single use
+``loop.run_until_complete(X)`` both become ``asyncio.run(X)``. Names are resolved through
+imports (``from asyncio import get_event_loop``, ``import asyncio as aio``).
+
+**Why**
+
+In a coroutine both calls return the running loop, but ``get_event_loop()`` is the one
+whose behaviour outside a loop keeps changing (a ``DeprecationWarning`` on 3.10.0-3.10.8,
+3.11.0 and 3.12+, a ``RuntimeError`` when no loop is set from 3.14);
+``get_running_loop()`` says what is meant. In sync code, ``get_event_loop()`` only worked
+because something had set a current loop: Python 3.14 raises instead of creating one, and
+after any ``asyncio.run()`` (pytest-asyncio's runner included) there is none.
+
+**Example**
+
+Before::
+
+    async def test_a():
+        loop = asyncio.get_event_loop()
+        await loop.run_in_executor(None, work)
+
+    def test_b():
+        assert asyncio.get_event_loop().run_until_complete(fetch()) == 1
+
+After::
+
+    async def test_a():
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, work)
+
+    def test_b():
+        assert asyncio.run(fetch()) == 1
+
+**When it refuses**
+
+The sync rewrite needs the test to drive exactly one coroutine through that loop and to
+touch no other loop API. Reported and left alone: a loop reused for several
+``run_until_complete`` calls or anything else (``asyncio.run`` gives each call a fresh
+loop, so objects from one call would be bound to a closed loop; such a sequence belongs
+in ``with asyncio.Runner() as runner:``, or the test should become async); the pattern in
+a fixture or helper (the values it makes may be bound to the loop that ``asyncio.run``
+closes); a ``loop = ...`` line with comments on it. A rewritten test that takes fixtures
+is noted for review: an object a fixture made on the old current loop cannot be used
+from ``asyncio.run``'s new loop.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import libcst as cst
+from libcst.metadata import Assignment, ScopeProvider
+
+from async_test_upgrade.codemods._event_loop import (
+    GET_EVENT_LOOP,
+    EnclosingTracker,
+    ancestors,
+    find_param,
+    in_own_body,
+    parametrized_names,
+    parent,
+    role,
+    run_until_complete_call,
+    single_positional,
+)
+from async_test_upgrade.cst import FileContext
+from async_test_upgrade.registry import codemod
+
+#: Loop APIs whose presence means a sync test manages loops itself.
+LOOP_APIS = (
+    "get_event_loop",
+    "new_event_loop",
+    "set_event_loop",
+    "get_running_loop",
+    "run_until_complete",
+    "run_forever",
+    "Runner",
+)
+#: Fixtures that cannot hold an object bound to an event loop.
+PLAIN_FIXTURES = frozenset(
+    {"self", "cls", "tmp_path", "tmpdir", "monkeypatch", "capsys", "caplog", "request"}
+)
+
+
+@codemod(
+    name="get-event-loop-in-async",
+    summary="get_event_loop() in coroutines -> get_running_loop(); sync tests -> asyncio.run",
+    order=330,
+    safety="review",
+    triggers=("get_event_loop",),
+)
+class GetEventLoopInAsync(EnclosingTracker):
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        #: ids of original getter calls inside coroutines.
+        self.running: set[int] = set()
+        #: ids of original ``run_until_complete`` calls -> the asyncio module expression
+        #: whose ``run`` replaces them.
+        self.runs: dict[int, cst.BaseExpression] = {}
+        #: ids of original ``loop = get_event_loop()`` statement lines to delete.
+        self.delete: set[int] = set()
+        self.test_code = _is_test_code(ctx)
+
+    # --- in coroutines ------------------------------------------------------------------
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if node.args or not self.is_name(node.func, *GET_EVENT_LOOP):
+            return
+        func = self.innermost_function()
+        if func is None:
+            return
+        if func.asynchronous is not None:
+            if self._in_coroutine_frame(node, func):
+                self.running.add(id(node))
+                self.changed(
+                    node, f"get_event_loop() in coroutine {func.name.value} -> get_running_loop()"
+                )
+            return
+        if self.test_code:
+            self._sync(node, func)
+
+    def _in_coroutine_frame(self, node: cst.CSTNode, func: cst.FunctionDef) -> bool:
+        chain = ancestors(self, node, func)
+        return not any(
+            isinstance(n, cst.FunctionDef | cst.Lambda | cst.ClassDef | cst.GeneratorExp)
+            for n in chain
+        )
+
+    # --- in sync tests ------------------------------------------------------------------
+
+    def _sync(self, getter: cst.Call, func: cst.FunctionDef) -> None:
+        name = func.name.value
+        outer = self.enclosing[: self.enclosing.index(func)]
+        if any(isinstance(n, cst.FunctionDef) for n in outer):
+            return  # a callback inside another function: it runs wherever that one says
+        kind = role(self, func, outer)
+        if kind != "test":
+            self.review(
+                getter,
+                f"get_event_loop() in sync {'fixture' if kind else 'function'} {name}: objects "
+                "made on that loop may be used later; make it an async fixture/test instead "
+                "of asyncio.run; left alone",
+            )
+            return
+        loop_api_uses = _LoopApiCounter()
+        func.body.visit(loop_api_uses)
+        above = parent(self, getter)
+        run_call: cst.Call | None = None
+        statement: cst.SimpleStatementLine | None = None
+        if isinstance(above, cst.Attribute) and above.value is getter:
+            # get_event_loop().run_until_complete(X)
+            candidate = parent(self, above)
+            if (
+                above.attr.value == "run_until_complete"
+                and isinstance(candidate, cst.Call)
+                and candidate.func is above
+                and single_positional(candidate) is not None
+                and loop_api_uses.count == 2
+            ):
+                run_call = candidate
+        else:
+            run_call, statement = self._bound_once(getter, func, loop_api_uses.count)
+        if run_call is None or not in_own_body(self, run_call, func):
+            self.review(
+                getter,
+                f"sync test {name} uses the current event loop beyond one "
+                "run_until_complete(X): make it an async test, or run the steps in one "
+                "`with asyncio.Runner() as runner:`; left alone",
+            )
+            return
+        if statement is not None:
+            if _has_comments(statement):
+                self.review(
+                    statement, f"sync test {name}: the loop = ... line has comments; left alone"
+                )
+                return
+            self.delete.add(id(statement))
+        getter_func = getter.func
+        module = (
+            getter_func.value if isinstance(getter_func, cst.Attribute) else cst.Name("asyncio")
+        )
+        if isinstance(getter_func, cst.Name):
+            self.add_import("asyncio")
+            local = getter_func.value
+            self.drop_import_if_unused(
+                "asyncio", "get_event_loop", None if local == "get_event_loop" else local
+            )
+        self.runs[id(run_call)] = module
+        self.changed(
+            run_call, f"sync test {name}: current loop's run_until_complete(X) -> asyncio.run(X)"
+        )
+        fixtures = [
+            p.name.value
+            for p in (*func.params.params, *func.params.kwonly_params)
+            if p.name.value not in PLAIN_FIXTURES
+            and p.name.value not in parametrized_names(self, func, outer)
+        ]
+        if fixtures:
+            self.review(
+                run_call,
+                f"sync test {name} now runs X in asyncio.run's own loop; check that its "
+                f"fixtures ({', '.join(fixtures)}) hold nothing bound to the old current loop",
+            )
+
+    def _bound_once(
+        self, getter: cst.Call, func: cst.FunctionDef, api_count: int
+    ) -> tuple[cst.Call | None, cst.SimpleStatementLine | None]:
+        """``loop = get_event_loop()`` as a whole line, then ``loop.run_until_complete(X)``
+        as the name's only use: the call and the line to delete."""
+        assign = parent(self, getter)
+        line = parent(self, assign) if assign is not None else None
+        if not (
+            isinstance(assign, cst.Assign)
+            and len(assign.targets) == 1
+            and isinstance(assign.targets[0].target, cst.Name)
+            and isinstance(line, cst.SimpleStatementLine)
+            and len(line.body) == 1
+            and api_count == 2
+        ):
+            return None, None
+        target = assign.targets[0].target
+        try:
+            scope = self.get_metadata(ScopeProvider, target)
+        except KeyError:
+            return None, None
+        if scope is None:
+            return None, None
+        assignments = list(scope.assignments[target.value])
+        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+            return None, None
+        references = list(assignments[0].references)
+        if len(references) != 1 or not isinstance(references[0].node, cst.Name):
+            return None, None
+        call = run_until_complete_call(self, references[0].node)
+        if call is None or find_param(func, target.value) is not None:
+            return None, None
+        return call, line
+
+    # --- rewriting ----------------------------------------------------------------------
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if id(original_node) in self.running:
+            func = updated_node.func
+            if isinstance(func, cst.Attribute):
+                return updated_node.with_changes(
+                    func=func.with_changes(attr=cst.Name("get_running_loop"))
+                )
+            self.add_import("asyncio")
+            local = func.value if isinstance(func, cst.Name) else "get_event_loop"
+            self.drop_import_if_unused(
+                "asyncio", "get_event_loop", None if local == "get_event_loop" else local
+            )
+            return updated_node.with_changes(
+                func=cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("get_running_loop"))
+            )
+        module = self.runs.get(id(original_node))
+        if module is not None:
+            return updated_node.with_changes(func=cst.Attribute(value=module, attr=cst.Name("run")))
+        return updated_node
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if id(original_node) in self.delete:
+            return cst.RemoveFromParent()
+        return updated_node
+
+
+class _LoopApiCounter(cst.CSTVisitor):
+    """How many loop API names a function body mentions (nested code included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in LOOP_APIS:
+            self.count += 1
+
+
+def _has_comments(line: cst.SimpleStatementLine) -> bool:
+    if any(empty.comment is not None for empty in line.leading_lines):
+        return True
+    return line.trailing_whitespace.comment is not None
+
+
+def _is_test_code(ctx: FileContext) -> bool:
+    parts = PurePosixPath(ctx.path).parts
+    return ctx.is_test_module or ctx.is_conftest or any(p in ("tests", "test") for p in parts)
