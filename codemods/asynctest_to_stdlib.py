@@ -1,0 +1,967 @@
+"""
+**What it does**
+
+Moves a suite off asynctest onto the standard library:
+
+* ``asynctest.CoroutineMock`` becomes ``unittest.mock.AsyncMock``; ``Mock``,
+  ``MagicMock``, ``NonCallableMock``, ``NonCallableMagicMock``, ``patch`` (and
+  ``patch.object`` / ``.dict`` / ``.multiple``), ``call``, ``ANY``, ``DEFAULT``,
+  ``sentinel``, ``mock_open``, ``create_autospec``, ``PropertyMock`` become their
+  ``unittest.mock`` namesakes; ``scope=asynctest.GLOBAL`` (the default, and the only
+  behaviour of the standard ``patch``) is dropped. The unittest names asynctest
+  re-exports (``skip``, ``main``, ...) become ``unittest.*``.
+* A class deriving from ``asynctest.TestCase`` (directly, or through a project base
+  class the index knows) becomes a ``unittest.IsolatedAsyncioTestCase``: ``async def
+  setUp``/``tearDown`` become ``asyncSetUp``/``asyncTearDown`` (``await super().setUp()``
+  follows; a plain ``super().setUp()`` opening the method, or ``super().tearDown()``
+  closing it, is dropped, since the framework now calls it), and ``self.loop`` in an
+  ``async def`` method becomes ``asyncio.get_running_loop()``.
+* The ``use_default_loop`` / ``forbid_get_event_loop`` class attributes and the
+  ``@asynctest.fail_on(...)``, ``@asynctest.strict``, ``@asynctest.lenient`` and
+  ``@asynctest.ignore_loop`` decorators are deleted (noted: there is no stdlib check).
+
+Names are resolved through imports in every style (``import asynctest``, ``import
+asynctest as at``, ``from asynctest import CoroutineMock, TestCase``, ``from
+asynctest.mock import patch``); attribute spellings become ``mock.X`` (with ``from
+unittest import mock``) and ``unittest.X``, bare names stay bare (``AsyncMock``,
+``IsolatedAsyncioTestCase`` imported by name). The asynctest import goes once nothing
+uses it.
+
+**Why**
+
+asynctest's last release is 0.13.0 (2019) and it cannot even be imported on Python
+3.11 (``AttributeError: module 'asyncio' has no attribute 'coroutine'``). Everything
+the suites used from it has existed in the standard library since Python 3.8:
+``AsyncMock`` (same ``await_count`` and ``assert_awaited*`` API), async magic methods on
+``MagicMock``, ``patch`` choosing ``AsyncMock`` for ``async def`` targets, and
+``IsolatedAsyncioTestCase`` (runs ``asyncSetUp``, the test and ``asyncTearDown`` in one
+fresh loop, as ``asynctest.TestCase`` did).
+
+**Example**
+
+Before::
+
+    import asynctest
+
+    class TestSvc(asynctest.TestCase):
+        use_default_loop = False
+
+        async def setUp(self):
+            self.svc = await make_svc(loop=self.loop)
+
+        @asynctest.patch("app.svc.fetch", new=asynctest.CoroutineMock(return_value=3))
+        async def test_x(self):
+            self.assertEqual(await self.svc.total(), 3)
+
+After::
+
+    import asyncio
+    import unittest
+    from unittest import mock
+
+    class TestSvc(unittest.IsolatedAsyncioTestCase):
+
+        async def asyncSetUp(self):
+            self.svc = await make_svc(loop=asyncio.get_running_loop())
+
+        @mock.patch("app.svc.fetch", new=mock.AsyncMock(return_value=3))
+        async def test_x(self):
+            self.assertEqual(await self.svc.total(), 3)
+
+**When it refuses**
+
+Reported and left on asynctest: ``ClockedTestCase`` (and its ``self.advance``: the
+standard library has no fake loop clock), ``patch(..., scope=asynctest.LIMITED)``,
+``return_once``, ``exhaust_callbacks``, the selector/socket mocks and any other
+asynctest-only name; a ``TestCase`` class that uses ``self.loop`` outside an ``async
+def`` method (a sync test or helper has no running loop to ask for) or assigns it,
+overrides the machinery (``run``, ``debug``, ``doCleanups``, ``_init_loop``...) or
+already defines ``asyncSetUp``/``asyncTearDown``; ``from asynctest import *``; a name
+that the new spelling would shadow (a local ``mock`` variable, say). Also noted, but
+converted: ``addCleanup`` in a converted class (asynctest awaited coroutine functions
+there; the standard class wants ``addAsyncCleanup``), a ``super().setUp()`` call
+elsewhere than first in an async ``setUp``, ``assertAsyncRaises``-style helpers, and
+``.awaited`` (asynctest's ``CoroutineMock`` event, absent from ``AsyncMock``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, TypeVar
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import (
+    ImportAssignment,
+    PositionProvider,
+    ProviderT,
+    QualifiedNameProvider,
+    Scope,
+    ScopeProvider,
+)
+
+from async_test_upgrade.cst import CodemodTransformer, FileContext, callee, keyword, without_args
+from async_test_upgrade.registry import codemod
+
+#: The asynctest modules a name can be imported from.
+MODULES = frozenset(
+    {
+        "asynctest",
+        "asynctest.mock",
+        "asynctest.case",
+        "asynctest.helpers",
+        "asynctest.selector",
+        "asynctest._fail_on",
+    }
+)
+SUBMODULES = frozenset(name.split(".")[1] for name in MODULES if "." in name)
+
+#: asynctest name -> (stdlib module, stdlib name).
+MOCK_NAMES = (
+    "Mock",
+    "MagicMock",
+    "NonCallableMock",
+    "NonCallableMagicMock",
+    "patch",
+    "call",
+    "ANY",
+    "DEFAULT",
+    "sentinel",
+    "mock_open",
+    "create_autospec",
+    "PropertyMock",
+)
+UNITTEST_NAMES = (
+    "IsolatedAsyncioTestCase",
+    "SkipTest",
+    "TestLoader",
+    "TestResult",
+    "TestSuite",
+    "TextTestResult",
+    "TextTestRunner",
+    "addModuleCleanup",
+    "defaultTestLoader",
+    "expectedFailure",
+    "main",
+    "skip",
+    "skipIf",
+    "skipUnless",
+)
+MAPPING: dict[str, tuple[str, str]] = {
+    **{name: ("unittest.mock", name) for name in MOCK_NAMES},
+    "CoroutineMock": ("unittest.mock", "AsyncMock"),
+    **{name: ("unittest", name) for name in UNITTEST_NAMES},
+}
+TESTCASE = "TestCase"
+ISOLATED = ("unittest", "IsolatedAsyncioTestCase")
+
+#: Decorators that only switched asynctest's own post-test checks on or off.
+DROPPED_DECORATORS = frozenset({"fail_on", "strict", "lenient", "ignore_loop"})
+#: Class attributes that only tuned asynctest's loop handling.
+DROPPED_ATTRIBUTES = frozenset({"use_default_loop", "forbid_get_event_loop"})
+
+REVIEW_NAMES = {
+    "ClockedTestCase": "asynctest.ClockedTestCase drives a fake loop clock (self.advance); "
+    "the standard library has none: port it by hand (e.g. to a time-mocking library)",
+    "LIMITED": "patch scope=asynctest.LIMITED (patch inactive while the coroutine is "
+    "suspended) has no stdlib equivalent; left on asynctest",
+    "GLOBAL": "asynctest.GLOBAL outside a patch(scope=...) call; left on asynctest",
+    "return_once": "asynctest.return_once: use side_effect=[value, then, then, ...] "
+    "(or a function) on a standard mock by hand",
+    "exhaust_callbacks": "asynctest.exhaust_callbacks(loop): replace with "
+    "`await asyncio.sleep(0)` (repeated as needed) by hand",
+    "FunctionTestCase": "asynctest.FunctionTestCase has no async standard equivalent",
+}
+REVIEW_OTHER = "has no standard-library equivalent; left on asynctest"
+
+#: Methods whose override means the class drives asynctest's machinery itself.
+MACHINERY = frozenset(
+    {
+        "run",
+        "debug",
+        "doCleanups",
+        "_init_loop",
+        "_unset_loop",
+        "_patch_loop",
+        "_setUp",
+        "_tearDown",
+        "_run_test_method",
+        "loop",
+    }
+)
+ASYNC_ASSERTS = frozenset(
+    {"assertAsyncRaises", "assertAsyncRaisesRegex", "assertAsyncWarns", "assertAsyncWarnsRegex"}
+)
+Definition = TypeVar("Definition", cst.FunctionDef, cst.ClassDef)
+AnyImport = TypeVar("AnyImport", cst.Import, cst.ImportFrom)
+
+HOOK_RENAMES = {"setUp": "asyncSetUp", "tearDown": "asyncTearDown"}
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """How a migrated name is written, and what import it needs."""
+
+    module: str  # "unittest.mock" / "unittest"
+    name: str  # the stdlib name
+    #: "bare" (``AsyncMock``, imported by name), "short" (``mock.AsyncMock`` /
+    #: ``unittest.X``) or "full" (``unittest.mock.AsyncMock``, when ``mock`` is taken).
+    style: str
+
+    @property
+    def local(self) -> str:
+        """The name the rewritten code binds in its scope."""
+        if self.style == "bare":
+            return self.name
+        if self.style == "short" and self.module == "unittest.mock":
+            return "mock"
+        return "unittest"
+
+    @property
+    def qualified(self) -> frozenset[str]:
+        """What ``local`` may already refer to."""
+        if self.style == "bare":
+            return frozenset({f"{self.module}.{self.name}"})
+        if self.local == "mock":
+            return frozenset({"unittest.mock"})
+        return frozenset({"unittest", "unittest.mock"})
+
+    def node(self) -> cst.BaseExpression:
+        if self.style == "bare":
+            return cst.Name(self.name)
+        value: cst.BaseExpression = cst.Name(self.local)
+        if self.style == "full":
+            value = cst.Attribute(value=value, attr=cst.Name("mock"))
+        return cst.Attribute(value=value, attr=cst.Name(self.name))
+
+    def request_import(self, transformer: CodemodTransformer) -> None:
+        if self.style == "bare":
+            transformer.add_import(self.module, self.name)
+        elif self.local == "mock":
+            transformer.add_import("unittest", "mock")
+        else:
+            transformer.add_import(self.module)
+
+
+@dataclass
+class Plan:
+    node: cst.Name | cst.Attribute
+    asynctest_name: str
+    spelling: Spelling
+    #: The local name the original spelling goes through (``asynctest``, ``at``, ``patch``).
+    root: str
+
+
+def _root(node: cst.BaseExpression) -> str | None:
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _asynctest_name(qualified: Collection[str]) -> str | None:
+    """``CoroutineMock`` for ``asynctest.CoroutineMock`` or ``asynctest.mock.CoroutineMock``."""
+    for name in qualified:
+        module, _, attribute = name.rpartition(".")
+        if module in MODULES and attribute and attribute not in SUBMODULES:
+            return attribute
+    return None
+
+
+def _is_asynctest(qualified: Collection[str]) -> bool:
+    return any(q == "asynctest" or q.startswith("asynctest.") for q in qualified)
+
+
+SELF_LOOP = m.Attribute(value=m.Name("self"), attr=m.Name("loop"))
+
+
+def _is_super_call(node: cst.BaseExpression, method: str) -> bool:
+    return m.matches(
+        node,
+        m.Call(func=m.Attribute(value=m.Call(func=m.Name("super")), attr=m.Name(method))),
+    )
+
+
+@codemod(
+    name="asynctest-to-stdlib",
+    summary="asynctest mocks, patch and TestCase -> unittest.mock / IsolatedAsyncioTestCase",
+    order=700,
+    safety="review",
+    # A subclass of a project asynctest base never names asynctest itself.
+    triggers=("asynctest", "async def setUp", "async def tearDown", "self.loop"),
+)
+class AsynctestToStdlib(CodemodTransformer):
+    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
+        PositionProvider,
+        QualifiedNameProvider,
+        ScopeProvider,
+    )
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.plans: dict[int, Plan] = {}
+        #: Local names of asynctest bindings something still uses after the rewrite.
+        self.needed: set[str] = set()
+        self.dropped_decorators: set[int] = set()
+        self.dropped_statements: set[int] = set()
+        self.converted_classes: set[int] = set()
+        self.renamed_hooks: dict[int, str] = {}
+        self.super_hook_calls: dict[int, str] = {}  # id(Call) -> new attribute name
+        self.loop_uses: set[int] = set()
+        self.global_scope_calls: set[int] = set()
+        self.disabled = False
+        #: The first module-level asynctest import line removed: the new imports go there.
+        self.anchor: cst.SimpleStatementLine | None = None
+        self.function_depth = 0
+
+    # --- planning: one read-only pass before anything is rewritten -----------------------
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        if m.findall(node, m.ImportFrom(names=m.ImportStar())):
+            for star in m.findall(node, m.ImportFrom(names=m.ImportStar())):
+                assert isinstance(star, cst.ImportFrom)
+                if star.module is not None and _dotted(star.module) in MODULES:
+                    self.review(
+                        star,
+                        "from asynctest import *: cannot tell which names come from "
+                        "asynctest; import them by name first",
+                    )
+                    self.disabled = True
+        if self.disabled:
+            return False
+        node.visit(_Planner(self))
+        self._settle_collisions()
+        return True
+
+    def _settle_collisions(self) -> None:
+        """Keep a name on asynctest when its new spelling would clash with a binding.
+
+        A clash with an asynctest import that stays (because another use of it stays)
+        can appear only as uses are kept, so this runs to a fixed point.
+        """
+        while True:
+            clashing = [p for p in self.plans.values() if self._clashes(p)]
+            if not clashing:
+                return
+            for plan in clashing:
+                fallback = Spelling(plan.spelling.module, plan.spelling.name, "full")
+                if plan.spelling.local == "mock" and not self._clashes(plan, fallback):
+                    plan.spelling = fallback  # a local ``mock`` variable: spell it in full
+                    continue
+                del self.plans[id(plan.node)]
+                self.needed.add(plan.root)
+                self.review(
+                    plan.node,
+                    f"asynctest.{plan.asynctest_name} left alone: the name "
+                    f"{plan.spelling.local!r} is already bound to something else here",
+                )
+
+    def _clashes(self, plan: Plan, spelling: Spelling | None = None) -> bool:
+        spelling = spelling or plan.spelling
+        scope = self.get_metadata(ScopeProvider, plan.node, None)
+        return scope is not None and not self._free(scope, spelling.local, spelling.qualified)
+
+    def _free(self, scope: Scope, local: str, qualified: Collection[str]) -> bool:
+        """Whether ``local`` can refer to ``qualified`` in ``scope`` after the rewrite."""
+        assignments: Collection[object] = scope[local]
+        for assignment in assignments:
+            if not isinstance(assignment, ImportAssignment):
+                return False
+            names = {q.name for q in assignment.get_qualified_names_for(local)}
+            if names & set(qualified):
+                continue
+            if _is_asynctest(names) and local not in self.needed:
+                continue  # an asynctest import this rewrite removes
+            return False
+        return True
+
+    def plan_use(self, node: cst.Name | cst.Attribute, name: str) -> None:
+        """A use of ``asynctest.<name>`` no earlier rule claimed."""
+        root = _root(node) or ""
+        if name in MAPPING:
+            module, target = MAPPING[name]
+            style = "short" if isinstance(node, cst.Attribute) else "bare"
+            spelling = Spelling(module, target, style)
+            self.plans[id(node)] = Plan(node, name, spelling, root)
+            return
+        self.needed.add(root)
+        if name == TESTCASE:
+            self.review(
+                node, "asynctest.TestCase used other than as a base class; left on asynctest"
+            )
+        elif name in DROPPED_DECORATORS:
+            self.review(node, f"asynctest.{name} used other than as a decorator; left on asynctest")
+        else:
+            self.review(node, REVIEW_NAMES.get(name, f"asynctest.{name} {REVIEW_OTHER}"))
+
+    def plan_class(self, node: cst.ClassDef) -> bool:
+        """Decide whether an asynctest TestCase class converts; plan its edits if so."""
+        for statement in node.body.body:
+            if isinstance(statement, cst.FunctionDef) and statement.name.value in MACHINERY:
+                self.review(
+                    statement,
+                    f"{node.name.value} overrides asynctest.TestCase.{statement.name.value}; "
+                    "class left on asynctest",
+                )
+                return False
+        methods = {s.name.value: s for s in node.body.body if isinstance(s, cst.FunctionDef)}
+        for old, new in HOOK_RENAMES.items():
+            hook = methods.get(old)
+            if hook is not None and hook.asynchronous is not None and new in methods:
+                self.review(
+                    hook,
+                    f"{node.name.value} defines both async {old} and {new}; class left on "
+                    "asynctest",
+                )
+                return False
+        finder = _LoopUses(self)
+        node.body.visit(finder)
+        if finder.blocking:
+            for use, reason in finder.blocking:
+                self.review(use, f"{reason}; class {node.name.value} left on asynctest")
+            return False
+
+        self.converted_classes.add(id(node))
+        self.loop_uses.update(id(u) for u in finder.rewritable)
+        for statement in node.body.body:
+            if _assigns_attribute(statement, DROPPED_ATTRIBUTES):
+                self.dropped_statements.add(id(statement))
+        for old, new in HOOK_RENAMES.items():
+            hook = methods.get(old)
+            if hook is not None and hook.asynchronous is not None:
+                self.renamed_hooks[id(hook)] = new
+                self._plan_super_calls(hook, old, new)
+        for call in m.findall(node.body, m.Call(func=m.Attribute(value=m.Name("self")))):
+            assert isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+            method = call.func.attr.value
+            if method == "addCleanup":
+                self.review(
+                    call,
+                    "asynctest awaited coroutine-function cleanups; IsolatedAsyncioTestCase "
+                    "does not: use addAsyncCleanup if this cleanup is async",
+                )
+            elif method in ASYNC_ASSERTS:
+                self.review(
+                    call,
+                    f"asynctest's {method} does not exist on IsolatedAsyncioTestCase: use "
+                    "`with self.assertRaises(...): await ...` (or assertWarns) by hand",
+                )
+        return True
+
+    def _plan_super_calls(self, hook: cst.FunctionDef, old: str, new: str) -> None:
+        body = hook.body.body if isinstance(hook.body, cst.IndentedBlock) else ()
+        for awaited in m.findall(hook.body, m.Await()):
+            assert isinstance(awaited, cst.Await)
+            if _is_super_call(awaited.expression, old):
+                self.super_hook_calls[id(awaited.expression)] = new
+        statements = [s for s in body if isinstance(s, cst.SimpleStatementLine)]
+        # The framework calls the sync setUp() right before asyncSetUp() and the sync
+        # tearDown() right after asyncTearDown(): an explicit call in those places repeats it.
+        edge = body[0] if old == "setUp" and body else (body[-1] if body else None)
+        for line in statements:
+            for small in line.body:
+                if not (isinstance(small, cst.Expr) and _is_super_call(small.value, old)):
+                    continue
+                if line is edge and len(line.body) == 1:
+                    self.dropped_statements.add(id(line))
+                else:
+                    self.review(
+                        small,
+                        f"super().{old}() inside the new {new}: IsolatedAsyncioTestCase "
+                        f"already calls {old}() {'before' if old == 'setUp' else 'after'} "
+                        f"{new}(); check it is not run twice",
+                    )
+
+    def derives_from_testcase(self, base: cst.BaseExpression) -> str | None:
+        """ "direct" for an asynctest.TestCase base, "indirect" for a project class
+        the index shows deriving from it, else None."""
+        names = self.qualified_names(base)
+        if _asynctest_name(names) == TESTCASE:
+            return "direct"
+        for name in names:
+            qualified = name if "." in name else f"{self.ctx.module_name}.{name}"
+            if self._indexed_testcase(qualified, 0):
+                return "indirect"
+        return None
+
+    def _indexed_testcase(self, qualified: str, depth: int) -> bool:
+        facts = self.ctx.facts
+        if depth > 10:
+            return False
+        for base in facts.class_bases.get(facts.resolve(qualified), ()):
+            base = facts.resolve(base)
+            if base in ("asynctest.TestCase", "asynctest.case.TestCase"):
+                return True
+            if self._indexed_testcase(base, depth + 1):
+                return True
+        return False
+
+    # --- rewriting --------------------------------------------------------------------------
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self._apply_plan(original_node, updated_node)
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        if id(original_node) in self.loop_uses:
+            self.add_import("asyncio")
+            self.changed(
+                original_node,
+                "self.loop -> asyncio.get_running_loop() in an async method of a class "
+                "leaving asynctest.TestCase",
+            )
+            return cst.Call(
+                func=cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("get_running_loop"))
+            )
+        return self._apply_plan(original_node, updated_node)
+
+    def _apply_plan(
+        self, original: cst.Name | cst.Attribute, updated: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        plan = self.plans.get(id(original))
+        if plan is None:
+            return updated
+        spelling = plan.spelling
+        spelling.request_import(self)
+        self.changed(
+            original,
+            f"asynctest.{plan.asynctest_name} -> {spelling.module}.{spelling.name} "
+            "(resolved through the asynctest import)",
+        )
+        new = spelling.node()
+        if isinstance(updated, cst.Name | cst.Attribute):
+            new = new.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        return new
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        new_name = self.super_hook_calls.get(id(original_node))
+        if new_name is not None and isinstance(updated_node.func, cst.Attribute):
+            self.changed(original_node, f"await super().{new_name}() follows the renamed hook")
+            return updated_node.with_changes(
+                func=updated_node.func.with_changes(attr=cst.Name(new_name))
+            )
+        if id(original_node) in self.global_scope_calls:
+            scope = keyword(updated_node, "scope")
+            if scope is not None:
+                self.changed(
+                    original_node, "dropped scope=asynctest.GLOBAL: the standard patch's only mode"
+                )
+                return without_args(updated_node, [scope])
+        return updated_node
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        self.function_depth -= 1
+        updated_node = self._drop_decorators(original_node, updated_node)
+        new_name = self.renamed_hooks.get(id(original_node))
+        if new_name is not None:
+            self.changed(
+                original_node,
+                f"async {original_node.name.value} -> {new_name}: IsolatedAsyncioTestCase "
+                f"awaits {new_name} (a coroutine {original_node.name.value} would never run)",
+            )
+            updated_node = updated_node.with_changes(name=cst.Name(new_name))
+            updated_node = self._drop_hook_calls(original_node, updated_node)
+        return updated_node
+
+    def _drop_hook_calls(
+        self, original: cst.FunctionDef, updated: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        """Drop the super() hook call lines the renamed hook must not repeat."""
+        if not isinstance(original.body, cst.IndentedBlock) or not isinstance(
+            updated.body, cst.IndentedBlock
+        ):
+            return updated
+        kept: list[cst.BaseStatement] = []
+        for before, after in zip(original.body.body, updated.body.body, strict=True):
+            if id(before) in self.dropped_statements:
+                self.changed(
+                    before,
+                    "dropped the explicit super() sync hook call: IsolatedAsyncioTestCase "
+                    "calls setUp() before asyncSetUp() and tearDown() after asyncTearDown()",
+                )
+                continue
+            kept.append(after)
+        if not kept:
+            kept = [cst.SimpleStatementLine(body=[cst.Pass()])]
+        return updated.with_changes(body=updated.body.with_changes(body=kept))
+
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
+        updated_node = self._drop_decorators(original_node, updated_node)
+        if id(original_node) not in self.converted_classes:
+            return updated_node
+        body = updated_node.body
+        if not isinstance(body, cst.IndentedBlock):
+            return updated_node
+        kept: list[cst.BaseStatement] = []
+        carried: Sequence[cst.EmptyLine] | None = None
+        for before, after in zip(original_node.body.body, body.body, strict=True):
+            if id(before) in self.dropped_statements:
+                if not kept and carried is None and isinstance(after, cst.SimpleStatementLine):
+                    carried = after.leading_lines
+                self.changed(
+                    before,
+                    "dropped asynctest's loop option (use_default_loop/forbid_get_event_loop): "
+                    "IsolatedAsyncioTestCase always runs each test in a fresh loop",
+                )
+                self.review(
+                    before,
+                    "asynctest loop option removed; IsolatedAsyncioTestCase has no such switch",
+                )
+                continue
+            if carried is not None and not kept and hasattr(after, "leading_lines"):
+                after = after.with_changes(leading_lines=carried)
+            kept.append(after)
+        if not kept:
+            kept = [cst.SimpleStatementLine(body=[cst.Pass()])]
+        return updated_node.with_changes(body=body.with_changes(body=kept))
+
+    def _drop_decorators(self, original: Definition, updated: Definition) -> Definition:
+        drop = [id(d) in self.dropped_decorators for d in original.decorators]
+        if not any(drop):
+            return updated
+        kept = [d for d, gone in zip(updated.decorators, drop, strict=True) if not gone]
+        for decorator, gone in zip(original.decorators, drop, strict=True):
+            if gone:
+                self.changed(
+                    decorator,
+                    "dropped an asynctest check decorator (fail_on/strict/lenient/ignore_loop)",
+                )
+                self.review(
+                    decorator,
+                    "asynctest post-test check removed (unused loop / active handles): the "
+                    "standard library has no equivalent",
+                )
+        leading: Sequence[cst.EmptyLine] = updated.decorators[0].leading_lines
+        if drop[0]:
+            if kept:
+                kept[0] = kept[0].with_changes(leading_lines=leading)
+            else:
+                return updated.with_changes(
+                    decorators=[], leading_lines=[*updated.leading_lines, *leading]
+                )
+        return updated.with_changes(decorators=kept)
+
+    # --- the asynctest imports ---------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.function_depth += 1
+
+    def visit_If(self, node: cst.If) -> None:
+        self.function_depth += 1
+
+    def leave_If(self, original_node: cst.If, updated_node: cst.If) -> cst.BaseStatement:
+        self.function_depth -= 1
+        return updated_node
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self.function_depth += 1
+
+    def leave_Try(self, original_node: cst.Try, updated_node: cst.Try) -> cst.BaseStatement:
+        self.function_depth -= 1
+        return updated_node
+
+    def leave_Import(
+        self, original_node: cst.Import, updated_node: cst.Import
+    ) -> cst.Import | cst.RemovalSentinel:
+        if self.function_depth:
+            return updated_node  # a guarded or local import: removing it could empty a block
+        kept = [
+            alias
+            for alias in updated_node.names
+            if not (_dotted(alias.name) in MODULES and _local(alias) not in self.needed)
+        ]
+        return self._shrink(original_node, updated_node, kept)
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom | cst.RemovalSentinel:
+        if (
+            self.function_depth
+            or isinstance(updated_node.names, cst.ImportStar)
+            or updated_node.relative
+            or updated_node.module is None
+            or _dotted(updated_node.module) not in MODULES
+        ):
+            return updated_node
+        kept = [alias for alias in updated_node.names if _local(alias) in self.needed]
+        return self._shrink(original_node, updated_node, kept)
+
+    def _shrink(
+        self, original: AnyImport, updated: AnyImport, kept: list[cst.ImportAlias]
+    ) -> AnyImport | cst.RemovalSentinel:
+        names = updated.names
+        assert not isinstance(names, cst.ImportStar)
+        if len(kept) == len(names) or not (
+            self.plans or self.converted_classes or self.dropped_decorators
+        ):
+            return updated
+        self.changed(original, "removed the asynctest import nothing uses any more")
+        if not kept:
+            return cst.RemovalSentinel.REMOVE
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated.with_changes(names=kept)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        if (
+            self.anchor is None
+            and not self.function_depth
+            and not updated_node.body
+            and any(isinstance(s, cst.Import | cst.ImportFrom) for s in original_node.body)
+        ):
+            # A line left empty is dropped by LibCST; hold the place with a ``pass``
+            # that leave_Module replaces.
+            self.anchor = updated_node.with_changes(body=[cst.Pass()])
+            return self.anchor
+        return updated_node
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        """Put the standard imports where the asynctest import was, not after the last
+        import (the engine's import fixer only adds what is still missing)."""
+        if self.anchor is None:
+            return updated_node
+        present = _module_imports(updated_node)
+        wanted: dict[str, set[str]] = {}
+        plain: set[str] = set()
+        for request in self.ctx.imports_to_add:
+            if request.asname is not None:
+                continue
+            if request.obj is None:
+                if request.module not in present:
+                    plain.add(request.module)
+            elif f"{request.module}.{request.obj}" not in present:
+                wanted.setdefault(request.module, set()).add(request.obj)
+        lines = [f"import {name}" for name in sorted(plain)] + [
+            f"from {module} import {', '.join(sorted(objs))}"
+            for module, objs in sorted(wanted.items())
+        ]
+        body: list[cst.BaseStatement] = []
+        pending: Sequence[cst.EmptyLine] = ()
+        for statement in updated_node.body:
+            if statement is not self.anchor:
+                if pending:
+                    statement = statement.with_changes(
+                        leading_lines=[*pending, *statement.leading_lines]
+                    )
+                    pending = ()
+                body.append(statement)
+                continue
+            new = [cst.parse_statement(line) for line in lines]
+            if new:
+                new[0] = new[0].with_changes(leading_lines=statement.leading_lines)
+                body.extend(new)
+            else:
+                pending = statement.leading_lines  # keep comments written above the import
+        return updated_node.with_changes(body=body)
+
+
+def _module_imports(module: cst.Module) -> set[str]:
+    """Dotted names a module's top-level imports bind (``unittest.mock.AsyncMock``)."""
+    found: set[str] = set()
+    for line in module.body:
+        if not isinstance(line, cst.SimpleStatementLine):
+            continue
+        for small in line.body:
+            if isinstance(small, cst.Import):
+                found.update(_dotted(a.name) for a in small.names if a.asname is None)
+            elif (
+                isinstance(small, cst.ImportFrom)
+                and small.module is not None
+                and not small.relative
+                and not isinstance(small.names, cst.ImportStar)
+            ):
+                base = _dotted(small.module)
+                found.update(f"{base}.{_dotted(a.name)}" for a in small.names if a.asname is None)
+    return found
+
+
+class _Planner(cst.CSTVisitor):
+    """Walks the original tree top-down and tells the codemod what each asynctest use
+    becomes. Top-down, so ``asynctest.patch.object`` is claimed at ``asynctest.patch``."""
+
+    def __init__(self, owner: AsynctestToStdlib) -> None:
+        super().__init__()
+        self.owner = owner
+        self.claimed: set[int] = set()
+        self.clocked: list[bool] = []
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        owner = self.owner
+        clocked = any(
+            _asynctest_name(owner.qualified_names(b.value)) == "ClockedTestCase" for b in node.bases
+        )
+        self.clocked.append(clocked)
+        testcase_bases = [(b, owner.derives_from_testcase(b.value)) for b in node.bases]
+        kinds = {kind for _, kind in testcase_bases if kind}
+        if not kinds or clocked:
+            return
+        if owner.plan_class(node):
+            for base, kind in testcase_bases:
+                if kind == "direct" and isinstance(base.value, cst.Name | cst.Attribute):
+                    style = "short" if isinstance(base.value, cst.Attribute) else "bare"
+                    spelling = Spelling(*ISOLATED, style)
+                    owner.plans[id(base.value)] = Plan(
+                        base.value, TESTCASE, spelling, _root(base.value) or ""
+                    )
+                    self.claimed.add(id(base.value))
+        else:
+            for base, kind in testcase_bases:
+                if kind == "direct":
+                    self.claimed.add(id(base.value))
+                    owner.needed.add(_root(base.value) or "")
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.clocked.pop()
+
+    def visit_Decorator(self, node: cst.Decorator) -> bool:
+        name = _asynctest_name(self.owner.qualified_names(callee(node.decorator)))
+        if name in DROPPED_DECORATORS:
+            self.owner.dropped_decorators.add(id(node))
+            return False
+        return True
+
+    def visit_Call(self, node: cst.Call) -> None:
+        owner = self.owner
+        if (
+            self.clocked
+            and self.clocked[-1]
+            and m.matches(node.func, m.Attribute(value=m.Name("self"), attr=m.Name("advance")))
+        ):
+            owner.review(
+                node,
+                "self.advance() of asynctest.ClockedTestCase: no stdlib fake clock; port by hand",
+            )
+        scope = keyword(node, "scope")
+        if scope is None:
+            return
+        target = node.func
+        if isinstance(target, cst.Attribute) and target.attr.value in (
+            "object",
+            "dict",
+            "multiple",
+        ):
+            target = target.value
+        if _asynctest_name(owner.qualified_names(target)) != "patch":
+            return
+        if _asynctest_name(owner.qualified_names(scope.value)) == "GLOBAL":
+            owner.global_scope_calls.add(id(node))
+            self.claimed.add(id(scope.value))
+            return
+        # LIMITED (or a computed scope): the whole patch stays on asynctest.
+        owner.review(node, REVIEW_NAMES["LIMITED"])
+        self.claimed.add(id(scope.value))
+        owner.needed.add(_root(scope.value) or "")
+        if isinstance(target, cst.Name | cst.Attribute):
+            self.claimed.add(id(target))
+            owner.needed.add(_root(target) or "")
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if id(node) in self.claimed:
+            return False
+        if node.attr.value == "awaited" and self.owner.plans:
+            self.owner.review(
+                node,
+                ".awaited (asynctest CoroutineMock's await event) does not exist on AsyncMock: "
+                "use await_count / assert_awaited*",
+            )
+        name = _asynctest_name(self.owner.qualified_names(node))
+        if name is None:
+            node.value.visit(self)
+            return False
+        self.owner.plan_use(node, name)
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) in self.claimed:
+            return
+        qualified = self.owner.qualified_names(node)
+        name = _asynctest_name(qualified)
+        if name is not None:
+            self.owner.plan_use(node, name)
+        elif _is_asynctest(qualified):
+            self.owner.needed.add(node.value)  # the module itself, used some other way
+
+
+class _LoopUses(cst.CSTVisitor):
+    """``self.loop`` in a TestCase body: rewritable in async methods, blocking elsewhere."""
+
+    def __init__(self, owner: AsynctestToStdlib) -> None:
+        super().__init__()
+        self.owner = owner
+        self.functions: list[bool] = []  # is_async for each enclosing function
+        self.rewritable: list[cst.Attribute] = []
+        self.blocking: list[tuple[cst.CSTNode, str]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.append(node.asynchronous is not None)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.functions.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.functions.append(False)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.functions.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False  # a nested class has its own self
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        if m.matches(node.target, SELF_LOOP):
+            self.blocking.append((node, "self.loop is assigned"))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if not m.matches(node, SELF_LOOP) or any(node is n for n, _ in self.blocking):
+            return
+        if not self.functions:
+            return
+        if not self.functions[-1]:
+            self.blocking.append(
+                (node, "self.loop outside an async method: no running loop to ask for there")
+            )
+            return
+        scope = self.owner.get_metadata(ScopeProvider, node, None)
+        if scope is not None and not self.owner._free(scope, "asyncio", ("asyncio",)):
+            self.blocking.append((node, "the name asyncio is bound to something else here"))
+            return
+        self.rewritable.append(node)
+
+
+def _assigns_attribute(statement: cst.CSTNode, names: Collection[str]) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    if isinstance(small, cst.Assign):
+        return len(small.targets) == 1 and m.matches(
+            small.targets[0].target, m.Name(m.MatchIfTrue(lambda v: v in names))
+        )
+    if isinstance(small, cst.AnnAssign):
+        return m.matches(small.target, m.Name(m.MatchIfTrue(lambda v: v in names)))
+    return False
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _local(alias: cst.ImportAlias) -> str:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    return _dotted(alias.name).split(".")[0]

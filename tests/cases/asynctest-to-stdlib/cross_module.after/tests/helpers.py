@@ -1,0 +1,6 @@
+import unittest
+
+
+class ServiceCase(unittest.IsolatedAsyncioTestCase):
+    async def asyncSetUp(self):
+        self.started = True

@@ -1,0 +1,6 @@
+import asynctest
+
+
+class ServiceCase(asynctest.TestCase):
+    async def setUp(self):
+        self.started = True

@@ -1,0 +1,28 @@
+"""Everything here stays on asynctest, with a note."""
+import asynctest
+
+from app import timer
+import asyncio
+import unittest
+from unittest import mock
+
+
+class TestTimer(asynctest.ClockedTestCase):
+    async def test_fires(self):
+        cb = mock.AsyncMock()
+        timer.schedule(self.loop, 10, cb)
+        await self.advance(10)
+        cb.assert_awaited_once_with()
+
+
+class TestSyncLoop(asynctest.TestCase):
+    def test_sync(self):
+        self.assertEqual(self.loop.run_until_complete(timer.tick()), 1)
+
+
+class TestLimited(unittest.IsolatedAsyncioTestCase):
+    @asynctest.patch("app.timer.clock", scope=asynctest.LIMITED)
+    async def test_limited(self, clock):
+        clock.side_effect = asynctest.return_once(1, then=2)
+        await timer.tick()
+        asynctest.helpers.exhaust_callbacks(asyncio.get_running_loop())
