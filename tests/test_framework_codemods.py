@@ -34,3 +34,39 @@ def test_unittest_run_loop_other_uses_are_reported() -> None:
     assert len(notes) == 1, notes
     assert notes[0].startswith("test_case.py:20: remove-unittest-run-loop: ")
     assert "other than as a plain decorator" in notes[0]
+
+
+def test_pytest_aiohttp_refusals_are_reported() -> None:
+    notes = notes_for("pytest-aiohttp-fixtures", "refused_untouched.py")
+    assert [n.split(": ", 1)[0] for n in notes] == [
+        "test_case.py:5",
+        "test_case.py:13",
+        "test_case.py:22",
+    ]
+    assert "other than as loop.run_until_complete(x)" in notes[0]
+    assert "other than as loop.run_until_complete(x)" in notes[1]
+    assert "proactor_loop was removed" in notes[2]
+
+
+def test_pytest_aiohttp_factory_and_conversion_notes() -> None:
+    notes = notes_for("pytest-aiohttp-fixtures", "factories.before.py")
+    assert notes == [
+        "test_case.py:46: pytest-aiohttp-fixtures: needs_loop uses its loop argument; "
+        "aiohttp_client no longer calls factories: build the app without the loop and pass "
+        "needs_loop()"
+    ]
+    notes = notes_for("pytest-aiohttp-fixtures", "renames_and_loop.before.py")
+    assert sum("also called elsewhere" in n for n in notes) == 3
+    assert any(n.startswith("test_case.py:40: ") and "made async" in n for n in notes)
+    assert any(n.startswith("test_case.py:48: ") and "made async" in n for n in notes)
+
+
+def test_pytest_aiohttp_lookalikes_get_no_notes() -> None:
+    assert notes_for("pytest-aiohttp-fixtures", "lookalikes_untouched.py") == []
+    assert notes_for("pytest-aiohttp-fixtures", "shadowed_untouched.py") == []
+
+
+def test_removing_aiohttp_plugin_in_strict_mode_is_reported() -> None:
+    notes = notes_for("pytest-aiohttp-fixtures", "conftest_plugins.before.py", "conftest.py")
+    assert len(notes) == 1 and notes[0].startswith("conftest.py:5: ")
+    assert "strict mode" in notes[0]

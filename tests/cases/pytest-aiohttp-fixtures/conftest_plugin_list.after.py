@@ -1,0 +1,4 @@
+pytest_plugins = [
+    "tests.fixtures.db",
+]
+PLUGINS = ("aiohttp.pytest_plugin",)

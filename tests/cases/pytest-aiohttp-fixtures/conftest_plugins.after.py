@@ -1,0 +1,8 @@
+import pytest
+
+from shop.app import create_app
+
+
+@pytest.fixture
+def app():
+    return create_app()
