@@ -1,0 +1,110 @@
+"""
+**What it does**
+
+Drops the ``loop=`` argument from the asyncio APIs that removed it in Python 3.10:
+``sleep``, ``gather``, ``wait_for``, ``wait``, ``as_completed``, ``shield``,
+``open_connection``, ``start_server``, ``create_subprocess_exec``,
+``create_subprocess_shell``, and the primitives ``Lock``, ``Event``, ``Condition``,
+``Semaphore``, ``BoundedSemaphore``, ``Queue``, ``PriorityQueue``, ``LifoQueue``. Callees
+are resolved through imports (``from asyncio import sleep``, ``import asyncio as aio``,
+``asyncio.locks.Lock``).
+
+**Why**
+
+"The loop parameter has been removed from most of asyncio's high-level API following
+deprecation in Python 3.8" (What's New in Python 3.10): the call now fails with
+``TypeError: sleep() got an unexpected keyword argument 'loop'`` or, for the primitives,
+``TypeError: Lock.__init__() got an unexpected keyword argument 'loop'``. These APIs use
+the running loop.
+
+**Example**
+
+Before::
+
+    await asyncio.wait_for(queue.get(), 1, loop=event_loop)
+    lock = asyncio.Lock(loop=loop)
+
+After::
+
+    await asyncio.wait_for(queue.get(), 1)
+    lock = asyncio.Lock()
+
+**When it refuses**
+
+The APIs that still take a loop are never touched: ``ensure_future``,
+``run_coroutine_threadsafe``, ``wrap_future``, ``Future``, ``Task``, ``StreamReader``, the
+loop's own methods, and same-named functions of other modules. Applied but noted: a
+primitive (``Lock``, ``Queue``, ...) made outside a coroutine, which since 3.10 binds to
+the first loop that uses it rather than the one it was given; if it is shared between
+tests that run in different loops, it fails with "is bound to a different event loop".
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from async_test_upgrade.codemods._event_loop import EnclosingTracker
+from async_test_upgrade.cst import FileContext, keyword, without_args
+from async_test_upgrade.registry import codemod
+
+_FUNCTIONS = {
+    "tasks": ("sleep", "gather", "wait_for", "wait", "as_completed", "shield"),
+    "streams": ("open_connection", "start_server"),
+    "subprocess": ("create_subprocess_exec", "create_subprocess_shell"),
+}
+_PRIMITIVES = {
+    "locks": ("Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore"),
+    "queues": ("Queue", "PriorityQueue", "LifoQueue"),
+}
+
+
+def _qualified(groups: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """``asyncio.X`` and ``asyncio.<submodule>.X`` -> ``X``."""
+    names: dict[str, str] = {}
+    for submodule, members in groups.items():
+        for member in members:
+            names[f"asyncio.{member}"] = member
+            names[f"asyncio.{submodule}.{member}"] = member
+    return names
+
+
+FUNCTIONS = _qualified(_FUNCTIONS)
+PRIMITIVES = _qualified(_PRIMITIVES)
+
+
+@codemod(
+    name="remove-loop-kwarg",
+    summary="drop loop= from the asyncio APIs that removed it in Python 3.10",
+    order=800,
+    safety="safe",
+    triggers=("loop=", "loop ="),
+)
+class RemoveLoopKwarg(EnclosingTracker):
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        loop_arg = keyword(updated_node, "loop")
+        if loop_arg is None:
+            return updated_node
+        names = self.qualified_names(original_node.func)
+        api = next(
+            (
+                FUNCTIONS.get(n) or PRIMITIVES.get(n)
+                for n in names
+                if n in FUNCTIONS or n in PRIMITIVES
+            ),
+            None,
+        )
+        if api is None:
+            return updated_node
+        self.changed(original_node, f"asyncio.{api}(loop=...) -> loop= dropped (Python 3.10)")
+        func = self.innermost_function()
+        if api in PRIMITIVES.values() and (func is None or func.asynchronous is None):
+            self.review(
+                original_node,
+                f"asyncio.{api}() made outside a coroutine binds to the first loop that uses "
+                "it (3.10+), not the one it was given; do not share it between tests that "
+                "run in different loops",
+            )
+        return without_args(updated_node, [loop_arg])
