@@ -21,6 +21,8 @@ FACT_TRIGGERS = re.compile(
     # factories taking the loop (``def create_app(loop)``).
     rb"|def (?:loop|proactor_loop|test_client|test_server|raw_test_server|unused_port"
     rb"|aiohttp_unused_port)\b|\(loop\b|on_shutdown|add_event_handler"
+    # Helpers building a resolved Future for a mock's return_value.
+    rb"|set_result\(|set_exception\("
 )
 
 #: The classes whose ``lifespan=`` / ``on_startup=`` / ``on_shutdown=`` give an ASGI app
@@ -101,6 +103,9 @@ class ProjectFacts:
     fixture_requests: dict[str, set[str]] = field(default_factory=dict)
     #: Qualified names of project-local AsyncMock look-alike classes.
     custom_asyncmock_classes: set[str] = field(default_factory=set)
+    #: "pkg.helpers.async_return" -> "result" / "exception": a module-level
+    #: ``def h(x): f = asyncio.Future(); f.set_result(x); return f`` (or set_exception).
+    future_helpers: dict[str, str] = field(default_factory=dict)
     #: Configured pytest settings (from the config file pytest reads).
     config_path: str = ""
     config_exists: bool = False
@@ -298,6 +303,10 @@ class _FileIndexer(ast.NodeVisitor):
         fixture = self._fixture_decorator(node)
         if fixture is not None and not nested_in_function:
             self._fixture(node, fixture, is_async)
+        if not is_async and not self.scope_stack and self.module:
+            outcome = _future_helper_outcome(node)
+            if outcome is not None:
+                self.facts.future_helpers[f"{self.module}.{node.name}"] = outcome
             self.facts.fixture_names.add(self._fixture_name(node, fixture))
         if not is_async and not self.scope_stack and self.module:
             self._loop_factory(node)
@@ -556,6 +565,40 @@ def _loop_body_maker(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr |
         ):
             return None
     return first.value.func
+
+
+def _future_helper_outcome(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """``"result"``/``"exception"`` for ``def h(x): f = Future(); f.set_result(x); return f``."""
+    params = node.args.args
+    if len(params) != 1 or len(node.body) != 3 or node.args.kwonlyargs:
+        return None
+    create, resolve, ret = node.body
+    if not (
+        isinstance(create, ast.Assign)
+        and len(create.targets) == 1
+        and isinstance(create.targets[0], ast.Name)
+        and isinstance(create.value, ast.Call)
+    ):
+        return None
+    maker = create.value.func
+    made_by = maker.attr if isinstance(maker, ast.Attribute) else getattr(maker, "id", "")
+    if made_by not in ("Future", "create_future"):
+        return None
+    name = create.targets[0].id
+    if not (
+        isinstance(resolve, ast.Expr)
+        and isinstance(resolve.value, ast.Call)
+        and isinstance(resolve.value.func, ast.Attribute)
+        and _dotted(resolve.value.func.value) == name
+        and resolve.value.func.attr in ("set_result", "set_exception")
+        and len(resolve.value.args) == 1
+        and isinstance(resolve.value.args[0], ast.Name)
+        and resolve.value.args[0].id == params[0].arg
+    ):
+        return None
+    if not (isinstance(ret, ast.Return) and ret.value is not None and _dotted(ret.value) == name):
+        return None
+    return "result" if resolve.value.func.attr == "set_result" else "exception"
 
 
 def _is_plain_loop_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
