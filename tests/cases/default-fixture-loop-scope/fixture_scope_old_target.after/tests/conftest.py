@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture(scope="session")
+async def pool():
+    yield []

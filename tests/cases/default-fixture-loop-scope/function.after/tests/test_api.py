@@ -1,0 +1,10 @@
+import pytest
+
+
+@pytest.fixture
+async def client():
+    return object()
+
+
+async def test_client(client):
+    assert client
