@@ -1,0 +1,12 @@
+import asyncio as aio
+
+import pytest
+import asyncio
+
+
+@pytest.mark.asyncio
+async def test_time():
+    event_loop = asyncio.get_running_loop()
+    start = event_loop.time()
+    await aio.sleep(0)
+    assert event_loop.time() >= start
