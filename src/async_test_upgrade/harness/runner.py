@@ -18,7 +18,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from async_test_upgrade.harness.envs import Environment
 
@@ -32,6 +32,8 @@ OUTCOMES = ("passed", "failed", "error", "skipped", "xfailed", "xpassed")
 
 @dataclass
 class TestOutcome:
+    __test__: ClassVar[bool] = False  # not a test class, whatever pytest thinks of the name
+
     nodeid: str
     #: passed / failed / error / skipped / xfailed / xpassed
     outcome: str
