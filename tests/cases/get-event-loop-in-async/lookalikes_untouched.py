@@ -1,0 +1,50 @@
+import asyncio
+
+import pytest
+
+from app import fetch, login
+
+
+def test_loop_reused():
+    loop = asyncio.get_event_loop()
+    session = loop.run_until_complete(login())
+    assert loop.run_until_complete(session.fetch()) == 1
+
+
+def test_loop_managed():
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    assert asyncio.get_event_loop().run_until_complete(fetch()) == 1
+    loop.close()
+
+
+def test_commented_binding():
+    # the current loop, set up by the plugin
+    loop = asyncio.get_event_loop()
+    assert loop.run_until_complete(fetch()) == 1
+
+
+@pytest.fixture
+def session():
+    return asyncio.get_event_loop().run_until_complete(login())
+
+
+def run(coro):
+    return asyncio.get_event_loop().run_until_complete(coro)
+
+
+async def test_callback():
+    def on_done():
+        return asyncio.get_event_loop()
+
+    later = lambda: asyncio.get_event_loop()
+    assert on_done and later
+
+
+class Loop:
+    def get_event_loop(self):
+        return self
+
+
+async def test_method_named_alike():
+    assert Loop().get_event_loop()
