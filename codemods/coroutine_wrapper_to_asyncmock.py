@@ -57,13 +57,14 @@ function is ``asyncio-coroutine-to-async-def``'s.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import ClassVar
 
 import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import (
     Assignment,
+    BaseAssignment,
     ParentNodeProvider,
     PositionProvider,
     ProviderT,
@@ -204,7 +205,7 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
         self.wrappers[id(call)] = "stub"
         self.stubs[id(constructor)] = name.value
 
-    def _stub_constructor(self, assignments: list[object]) -> cst.Call | None:
+    def _stub_constructor(self, assignments: Sequence[BaseAssignment]) -> cst.Call | None:
         if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
             return None
         target = assignments[0].node
