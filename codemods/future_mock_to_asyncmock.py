@@ -511,6 +511,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
                 func=_mocks.new_async_mock(self, self.alias),
                 args=[cst.Arg(keyword=cst.Name(what), value=resolved.value, equal=_EQUAL)],
             )
+            assert isinstance(owner, cst.Attribute)  # planned only for ``a.b.return_value``
             new = assign.with_changes(targets=[cst.AssignTarget(target=owner)], value=built)
             self.changed(
                 original_node,
@@ -611,9 +612,10 @@ def _assigned_names(statements: list[cst.BaseStatement]) -> set[str]:
     names: set[str] = set()
     for statement in statements:
         for node in _walk(statement):
-            if isinstance(node, cst.AssignTarget | cst.AugAssign | cst.AnnAssign):
-                if isinstance(node.target, cst.Name):
-                    names.add(node.target.value)
+            if isinstance(node, cst.AssignTarget | cst.AugAssign | cst.AnnAssign) and isinstance(
+                node.target, cst.Name
+            ):
+                names.add(node.target.value)
     return names
 
 
