@@ -1,0 +1,81 @@
+"""corpus/session-loop-pool: the shared session loop survives migration, and only with
+its ``event_loop`` override carried over.
+
+The corpus suite itself asserts that tests in two modules run in the loop the session
+pool was opened in. Migrated by the full pipeline it passes under the installed
+pytest-asyncio 1.x; migrated with ``remove-event-loop-override`` left out, pytest-asyncio
+ignores the override, every test gets a fresh loop and those assertions fail. (That the
+legacy suite passes on pytest-asyncio 0.21 is checked by ``verify`` on every corpus
+project.)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from async_test_upgrade import engine, registry
+from async_test_upgrade.model import Options
+
+PROJECT = Path(__file__).parent.parent / "corpus" / "session-loop-pool"
+
+#: The tests that use the session pool or server from inside the loop.
+LOOP_SHARING = {
+    "tests/test_pool.py::test_pool_lives_in_this_loop",
+    "tests/test_pool.py::test_concurrent_acquire",
+    "tests/test_pool.py::test_stats_from_sync_code",
+    "tests/test_server.py::test_server_shares_the_pool_loop",
+    "tests/test_server.py::test_set_then_get",
+    "tests/test_server.py::test_missing_key",
+}
+
+
+def _migrated_copy(tmp_path: Path, skip: list[str]) -> Path:
+    root = tmp_path / "session-loop-pool"
+    shutil.copytree(PROJECT, root, ignore=shutil.ignore_patterns("__pycache__"))
+    result = engine.migrate([root], registry.select(skip=skip), Options(), jobs=1)
+    assert not result.errors, result.errors
+    engine.write_result(result)
+    return root
+
+
+def _run(root: Path) -> tuple[set[str], set[str], str]:
+    """Passed and failed/errored node ids of the suite under the installed pytest-asyncio."""
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", "-q"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    outcomes = re.findall(r"^(PASSED|FAILED|ERROR) (\S+)", run.stdout, re.MULTILINE)
+    passed = {node for outcome, node in outcomes if outcome == "PASSED"}
+    failed = {node for outcome, node in outcomes if outcome != "PASSED"}
+    return passed, failed, run.stdout + run.stderr
+
+
+def test_full_pipeline_keeps_the_session_loop_shared(tmp_path: Path) -> None:
+    root = _migrated_copy(tmp_path, skip=[])
+    config = (root / "pyproject.toml").read_text()
+    assert 'asyncio_default_test_loop_scope = "session"' in config
+    assert 'asyncio_default_fixture_loop_scope = "session"' in config
+    assert "def event_loop" not in (root / "tests" / "conftest.py").read_text()
+    passed, failed, output = _run(root)
+    assert not failed, output
+    assert LOOP_SHARING <= passed
+    assert len(passed) == 10, output
+
+
+def test_without_remove_event_loop_override_the_tests_lose_the_loop(tmp_path: Path) -> None:
+    root = _migrated_copy(tmp_path, skip=["remove-event-loop-override"])
+    # The override is still there: pytest-asyncio 1.x silently ignores it.
+    assert "def event_loop" in (root / "tests" / "conftest.py").read_text()
+    passed, failed, output = _run(root)
+    assert failed >= LOOP_SHARING, output
+    assert "tests/test_pool.py::test_pool_refuses_another_loop" in passed
