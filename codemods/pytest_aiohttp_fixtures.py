@@ -175,6 +175,9 @@ class PytestAiohttpFixtures(CodemodTransformer):
         #: Factory definitions whose unused ``loop`` parameter is dropped.
         self.factories_to_trim: set[cst.FunctionDef] = set()
         self.uses_aiohttp = False
+        #: ``pytest_plugins`` lines that only named aiohttp's plugin (removed in leave_Module,
+        #: where their comments can move to the next statement).
+        self.statements_to_remove: set[cst.SimpleStatementLine] = set()
         self.strict = target_mode(ctx.facts, ctx.options) == "strict"
 
     # --- analysis (whole module, before anything is replaced) ------------------------------
@@ -539,6 +542,8 @@ class PytestAiohttpFixtures(CodemodTransformer):
     ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
         if len(updated_node.body) != 1 or not isinstance(updated_node.body[0], cst.Assign):
             return updated_node
+        if not isinstance(self.get_metadata(ParentNodeProvider, original_node, None), cst.Module):
+            return updated_node  # pytest only reads a module-level pytest_plugins
         assign = updated_node.body[0]
         if not (
             len(assign.targets) == 1
@@ -549,7 +554,8 @@ class PytestAiohttpFixtures(CodemodTransformer):
         value = assign.value
         if string_value(value) == AIOHTTP_PLUGIN:
             self._plugin_removed(original_node)
-            return cst.RemoveFromParent()
+            self.statements_to_remove.add(updated_node)
+            return updated_node
         if isinstance(value, cst.List | cst.Tuple):
             kept = [
                 e
@@ -560,7 +566,8 @@ class PytestAiohttpFixtures(CodemodTransformer):
                 return updated_node
             self._plugin_removed(original_node)
             if not kept:
-                return cst.RemoveFromParent()
+                self.statements_to_remove.add(updated_node)
+                return updated_node
             if isinstance(value, cst.Tuple) and len(kept) == 1:
                 kept[0] = kept[0].with_changes(comma=cst.Comma())
             else:
@@ -596,7 +603,26 @@ class PytestAiohttpFixtures(CodemodTransformer):
                     "documented setup is auto mode",
                     original_node,
                 )
-        return updated_node
+        if not self.statements_to_remove:
+            return updated_node
+        body: list[cst.BaseStatement] = []
+        comments: list[cst.EmptyLine] = []
+        for statement in updated_node.body:
+            if statement in self.statements_to_remove:
+                # The user's comments survive the line they were written above.
+                assert isinstance(statement, cst.SimpleStatementLine)
+                if any(line.comment for line in statement.leading_lines):
+                    comments += statement.leading_lines
+                continue
+            if comments and isinstance(
+                statement, cst.SimpleStatementLine | cst.BaseCompoundStatement
+            ):
+                statement = statement.with_changes(
+                    leading_lines=[*comments, *statement.leading_lines]
+                )
+                comments = []
+            body.append(statement)
+        return updated_node.with_changes(body=body, footer=[*comments, *updated_node.footer])
 
 
 # --- helpers ----------------------------------------------------------------------------------

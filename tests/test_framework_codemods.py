@@ -68,5 +68,5 @@ def test_pytest_aiohttp_lookalikes_get_no_notes() -> None:
 
 def test_removing_aiohttp_plugin_in_strict_mode_is_reported() -> None:
     notes = notes_for("pytest-aiohttp-fixtures", "conftest_plugins.before.py", "conftest.py")
-    assert len(notes) == 1 and notes[0].startswith("conftest.py:5: ")
+    assert len(notes) == 1 and notes[0].startswith("conftest.py:6: ")
     assert "strict mode" in notes[0]

@@ -2,6 +2,8 @@ import pytest
 
 from shop.app import create_app
 
+# aiohttp 2.x shipped the fixtures in its own plugin
+
 
 @pytest.fixture
 def app():
