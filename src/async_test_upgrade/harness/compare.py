@@ -10,6 +10,7 @@ have regressed. *Changed* is every other difference (a new test, skipped to fail
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,9 +36,39 @@ def not_really_run(test: TestOutcome) -> str | None:
     for sign, reason in _NOT_RUN_SIGNS:
         if any(sign in text for text in evidence):
             return reason
-    if test.coroutine and not test.markers and not test.collect_error:
+    if (
+        test.coroutine
+        and not test.markers
+        and not test.collect_error
+        and _AIOHTTP_LOOP_PARAM.search(test.nodeid) is None
+    ):
         return "async test without an asyncio/anyio/trio mark"
     return None
+
+
+#: aiohttp's own pytest plugin (``aiohttp.pytest_plugin``) parametrizes every test that
+#: uses its ``loop`` fixture with the loop factory and runs the coroutine itself:
+#: ``test_x[pyloop]``, ``test_x[pyloop-1]``. pytest-aiohttp 1.x does neither, so after a
+#: migration the same test is ``test_x`` / ``test_x[1]``.
+_AIOHTTP_LOOP_PARAM = re.compile(r"\[pyloop-|\[pyloop\]$|-pyloop\]$")
+
+
+def _without_aiohttp_loop_param(nodeid: str) -> str:
+    nodeid = re.sub(r"\[pyloop\]$", "", nodeid)
+    nodeid = re.sub(r"\[pyloop-", "[", nodeid)
+    return re.sub(r"-pyloop\]$", "]", nodeid)
+
+
+def _renamed_by_aiohttp(before: RunResult, after: RunResult) -> dict[str, str]:
+    """Before ids that come back without aiohttp's loop parameter: before id -> after id."""
+    renamed: dict[str, str] = {}
+    for nodeid in before.tests.keys() - after.tests.keys():
+        if _AIOHTTP_LOOP_PARAM.search(nodeid) is None:
+            continue
+        plain = _without_aiohttp_loop_param(nodeid)
+        if plain in after.tests and plain not in before.tests:
+            renamed[nodeid] = plain
+    return renamed
 
 
 @dataclass
@@ -79,9 +110,11 @@ class Comparison:
 
 
 def compare(before: RunResult, after: RunResult) -> Comparison:
+    renamed = _renamed_by_aiohttp(before, after)
+    before_tests = {renamed.get(nodeid, nodeid): test for nodeid, test in before.tests.items()}
     rows = []
-    for nodeid in sorted(before.tests.keys() | after.tests.keys()):
-        rows.append(classify(nodeid, before.tests.get(nodeid), after.tests.get(nodeid)))
+    for nodeid in sorted(before_tests.keys() | after.tests.keys()):
+        rows.append(classify(nodeid, before_tests.get(nodeid), after.tests.get(nodeid)))
     return Comparison(rows)
 
 
