@@ -103,6 +103,10 @@ class ProjectFacts:
     fixture_requests: dict[str, set[str]] = field(default_factory=dict)
     #: Qualified names of project-local AsyncMock look-alike classes.
     custom_asyncmock_classes: set[str] = field(default_factory=set)
+    #: The subset whose body is exactly ``async def __call__`` returning
+    #: ``super().__call__(*args, **kwargs)`` on a stdlib Mock/MagicMock base: the stdlib
+    #: ``AsyncMock`` does the same, so every file can switch to it.
+    replaceable_asyncmock_classes: set[str] = field(default_factory=set)
     #: "pkg.helpers.async_return" -> "result" / "exception": a module-level
     #: ``def h(x): f = asyncio.Future(); f.set_result(x); return f`` (or set_exception).
     future_helpers: dict[str, str] = field(default_factory=dict)
@@ -278,6 +282,8 @@ class _FileIndexer(ast.NodeVisitor):
             b.endswith(("MagicMock", "Mock")) for b in bases
         ):
             self.facts.custom_asyncmock_classes.add(qualname)
+            if _is_plain_async_call_mock(node, bases):
+                self.facts.replaceable_asyncmock_classes.add(qualname)
         self._check_marks(node.decorator_list, node)
         self.foreign_marked.append(
             self.foreign_marked[-1]
@@ -599,6 +605,69 @@ def _future_helper_outcome(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str 
     if not (isinstance(ret, ast.Return) and ret.value is not None and _dotted(ret.value) == name):
         return None
     return "result" if resolve.value.func.attr == "set_result" else "exception"
+
+
+_STDLIB_MOCK_BASES = frozenset(
+    {"unittest.mock.MagicMock", "unittest.mock.Mock", "mock.MagicMock", "mock.Mock"}
+)
+
+
+def _is_plain_async_call_mock(node: ast.ClassDef, bases: tuple[str, ...]) -> bool:
+    """``class AsyncMock(MagicMock)`` whose body (past a docstring) is only
+    ``async def __call__(self, *args, **kwargs): return super().__call__(*args, **kwargs)``
+    (``super(AsyncMock, self)`` too), with no decorators or keywords on the class."""
+    if len(bases) != 1 or bases[0] not in _STDLIB_MOCK_BASES:
+        return False
+    if node.keywords or node.decorator_list:
+        return False
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.AsyncFunctionDef):
+        return False
+    method = body[0]
+    args = method.args
+    if (
+        method.name != "__call__"
+        or method.decorator_list
+        or len(args.args) != 1
+        or args.posonlyargs
+        or args.kwonlyargs
+        or args.vararg is None
+        or args.kwarg is None
+        or len(method.body) != 1
+        or not isinstance(method.body[0], ast.Return)
+    ):
+        return False
+    call = method.body[0].value
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "__call__"
+        and isinstance(call.func.value, ast.Call)
+        and isinstance(call.func.value.func, ast.Name)
+        and call.func.value.func.id == "super"
+    ):
+        return False
+    super_args = call.func.value.args
+    if super_args and not (
+        len(super_args) == 2
+        and isinstance(super_args[0], ast.Name)
+        and super_args[0].id == node.name
+        and isinstance(super_args[1], ast.Name)
+        and super_args[1].id == args.args[0].arg
+    ):
+        return False
+    return (
+        len(call.args) == 1
+        and isinstance(call.args[0], ast.Starred)
+        and isinstance(call.args[0].value, ast.Name)
+        and call.args[0].value.id == args.vararg.arg
+        and len(call.keywords) == 1
+        and call.keywords[0].arg is None
+        and isinstance(call.keywords[0].value, ast.Name)
+        and call.keywords[0].value.id == args.kwarg.arg
+    )
 
 
 def _is_plain_loop_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
