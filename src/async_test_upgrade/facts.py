@@ -309,11 +309,11 @@ class _FileIndexer(ast.NodeVisitor):
         fixture = self._fixture_decorator(node)
         if fixture is not None and not nested_in_function:
             self._fixture(node, fixture, is_async)
+            self.facts.fixture_names.add(self._fixture_name(node, fixture))
         if not is_async and not self.scope_stack and self.module:
             outcome = _future_helper_outcome(node)
             if outcome is not None:
                 self.facts.future_helpers[f"{self.module}.{node.name}"] = outcome
-            self.facts.fixture_names.add(self._fixture_name(node, fixture))
         if not is_async and not self.scope_stack and self.module:
             self._loop_factory(node)
         if not self.scope_stack and self.module:
