@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 #: A file that contains none of these cannot contribute a fact.
 FACT_TRIGGERS = re.compile(
     rb"async def|event_loop|anyio|trio|pytest_plugins|AsyncMock|CoroMock|lifespan|on_event"
-    rb"|on_startup|asyncio_default_test_loop_scope|pytest_collection_modifyitems"
+    rb"|on_startup|asyncio_default_test_loop_scope|pytest_collection_modifyitems|add_marker"
     # A project's own fixture named like a pytest-aiohttp legacy one, and aiohttp app
     # factories taking the loop (``def create_app(loop)``).
     rb"|def (?:loop|proactor_loop|test_client|test_server|raw_test_server|unused_port"
@@ -101,6 +101,9 @@ class ProjectFacts:
     foreign_fixture_requests: set[str] = field(default_factory=set)
     #: Fixture name -> the fixture names it requests (its parameters), over all files.
     fixture_requests: dict[str, set[str]] = field(default_factory=dict)
+    #: Where a hook marks tests asyncio itself (``item.add_marker(pytest.mark.asyncio...)``):
+    #: a decorator added beside it could shadow the loop scope it gives.
+    asyncio_marks_added_by_hooks: list[str] = field(default_factory=list)
     #: Qualified names of project-local AsyncMock look-alike classes.
     custom_asyncmock_classes: set[str] = field(default_factory=set)
     #: The subset whose body is exactly ``async def __call__`` returning
@@ -118,6 +121,9 @@ class ProjectFacts:
     default_test_loop_scope: str | None = None
     #: Relative posix path -> dotted module name.
     module_names: dict[str, str] = field(default_factory=dict)
+    #: conftest path -> (line, loop scope) of a ``pytest_collection_modifyitems`` hook of
+    #: the documented shape that marks every async test ``asyncio(loop_scope=...)``.
+    session_loop_hooks: dict[str, tuple[int, str]] = field(default_factory=dict)
     #: Names of every fixture the project defines (in the files the index reads).
     fixture_names: set[str] = field(default_factory=set)
     #: Module-level sync functions whose first parameter is ``loop`` (aiohttp app
@@ -318,6 +324,10 @@ class _FileIndexer(ast.NodeVisitor):
             self._loop_factory(node)
         if not self.scope_stack and self.module:
             self._startup_decorators(node)
+        if not is_async and not self.scope_stack and self.is_conftest:
+            scope = self._loop_scope_hook(node)
+            if scope is not None:
+                self.facts.session_loop_hooks[self.relpath] = (node.lineno, scope)
         self._check_marks(node.decorator_list, node)
         params = {a.arg for a in (*node.args.args, *node.args.kwonlyargs)} - {"self", "cls"}
         for arg in (*node.args.args, *node.args.kwonlyargs):
@@ -426,6 +436,109 @@ class _FileIndexer(ast.NodeVisitor):
             return None
         return self.qualify(maker)
 
+    def _loop_scope_hook(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+        """The loop scope of the documented hook that marks every async test, else None::
+
+            def pytest_collection_modifyitems(items):
+                pytest_asyncio_tests = (item for item in items if is_async_test(item))
+                session_scope_marker = pytest.mark.asyncio(loop_scope="session")
+                for async_test in pytest_asyncio_tests:
+                    async_test.add_marker(session_scope_marker, append=False)
+
+        (names free, the two assignments in either order, a list comprehension allowed,
+        ``scope=`` as in pytest-asyncio 0.23's version, a docstring allowed).
+        """
+        if node.name != "pytest_collection_modifyitems" or node.decorator_list:
+            return None
+        body = list(node.body)
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]
+        if len(body) != 3 or not all(isinstance(s, ast.Assign) for s in body[:2]):
+            return None
+        selection: str | None = None
+        marker: tuple[str, str] | None = None
+        for statement in body[:2]:
+            assert isinstance(statement, ast.Assign)
+            if len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
+                return None
+            target = statement.targets[0].id
+            if self._selects_async_tests(statement.value):
+                selection = target
+            else:
+                scope = self._asyncio_mark_scope(statement.value)
+                if scope is None:
+                    return None
+                marker = (target, scope)
+        loop = body[2]
+        if selection is None or marker is None or not isinstance(loop, ast.For):
+            return None
+        if not (
+            isinstance(loop.iter, ast.Name)
+            and loop.iter.id == selection
+            and isinstance(loop.target, ast.Name)
+            and len(loop.body) == 1
+            and not loop.orelse
+            and isinstance(loop.body[0], ast.Expr)
+        ):
+            return None
+        call = loop.body[0].value
+        if not (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "add_marker"
+            and isinstance(call.func.value, ast.Name)
+            and call.func.value.id == loop.target.id
+            and len(call.args) == 1
+            and isinstance(call.args[0], ast.Name)
+            and call.args[0].id == marker[0]
+            and len(call.keywords) == 1
+            and call.keywords[0].arg == "append"
+            and isinstance(call.keywords[0].value, ast.Constant)
+            and call.keywords[0].value.value is False
+        ):
+            return None
+        return marker[1]
+
+    def _selects_async_tests(self, value: ast.expr) -> bool:
+        """``(item for item in items if is_async_test(item))`` (or a list of them)."""
+        if not isinstance(value, ast.GeneratorExp | ast.ListComp) or len(value.generators) != 1:
+            return False
+        generator = value.generators[0]
+        if not (
+            isinstance(value.elt, ast.Name)
+            and isinstance(generator.target, ast.Name)
+            and generator.target.id == value.elt.id
+            and isinstance(generator.iter, ast.Name)
+            and generator.iter.id == "items"
+            and len(generator.ifs) == 1
+            and not generator.is_async
+        ):
+            return False
+        test = generator.ifs[0]
+        return (
+            isinstance(test, ast.Call)
+            and self.qualify(test.func) == "pytest_asyncio.is_async_test"
+            and len(test.args) == 1
+            and isinstance(test.args[0], ast.Name)
+            and test.args[0].id == value.elt.id
+            and not test.keywords
+        )
+
+    def _asyncio_mark_scope(self, value: ast.expr) -> str | None:
+        """S for ``pytest.mark.asyncio(loop_scope="S")`` (or ``scope="S"``)."""
+        if not (
+            isinstance(value, ast.Call)
+            and self.qualify(value.func) == "pytest.mark.asyncio"
+            and not value.args
+            and len(value.keywords) == 1
+            and value.keywords[0].arg in ("loop_scope", "scope")
+        ):
+            return None
+        given = value.keywords[0].value
+        if isinstance(given, ast.Constant) and isinstance(given.value, str):
+            return given.value
+        return None
+
     def _check_marks(self, decorators: Iterable[ast.expr], node: ast.AST) -> None:
         for decorator in decorators:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -461,6 +574,14 @@ class _FileIndexer(ast.NodeVisitor):
                 app = f"{self.module}.{decorator.func.value.id}"
                 where = f"{self.relpath}:{node.lineno}: @on_event({decorator.args[0].value!r})"
                 self.facts.lifespan_apps.setdefault(app, where)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "add_marker":
+            for arg in (*node.args, *(k.value for k in node.keywords)):
+                target = arg.func if isinstance(arg, ast.Call) else arg
+                if self.qualify(target) == "pytest.mark.asyncio":
+                    self.facts.asyncio_marks_added_by_hooks.append(f"{self.relpath}:{node.lineno}")
+        self.generic_visit(node)
 
     def visit_Expr(self, node: ast.Expr) -> None:
         # ``app.add_event_handler("startup", connect)`` at module level.
