@@ -143,10 +143,14 @@ def _why(after: TestOutcome | None) -> str:
     if after is None:
         return "not collected after migration"
     lines = [line for line in after.message.strip().splitlines() if line.strip()]
-    # pytest's last line of a failure ("E   AssertionError: ...") says the most.
-    errors = [line.strip() for line in lines if line.startswith("E ")]
-    text = errors[-1] if errors else (lines[-1].strip() if lines else after.outcome)
-    return text[:200]
+    # The first line of pytest's last "E   ..." block names the error (the lines after
+    # it explain an assertion's operands).
+    start = None
+    for index, line in enumerate(lines):
+        if line.startswith("E ") and (index == 0 or not lines[index - 1].startswith("E ")):
+            start = index
+    text = lines[start][1:] if start is not None else (lines[-1] if lines else after.outcome)
+    return text.strip()[:200]
 
 
 def passing(run: RunResult) -> set[str]:
