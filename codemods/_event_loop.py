@@ -48,6 +48,32 @@ ASYNCIO_RUN = ("asyncio.run", "asyncio.runners.run")
 
 Role = Literal["test", "fixture"]
 
+_LOOP_KWARG_GROUPS = {
+    "tasks": ("sleep", "gather", "wait_for", "wait", "as_completed", "shield"),
+    "streams": ("open_connection", "start_server"),
+    "subprocess": ("create_subprocess_exec", "create_subprocess_shell"),
+}
+_LOOP_KWARG_PRIMITIVE_GROUPS = {
+    "locks": ("Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore"),
+    "queues": ("Queue", "PriorityQueue", "LifoQueue"),
+}
+
+
+def _qualified(groups: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """``asyncio.X`` and ``asyncio.<submodule>.X`` -> ``X``."""
+    names: dict[str, str] = {}
+    for submodule, members in groups.items():
+        for member in members:
+            names[f"asyncio.{member}"] = member
+            names[f"asyncio.{submodule}.{member}"] = member
+    return names
+
+
+#: The asyncio callables whose ``loop=`` Python 3.10 removed (qualified name -> name).
+LOOP_KWARG_FUNCTIONS = _qualified(_LOOP_KWARG_GROUPS)
+LOOP_KWARG_PRIMITIVES = _qualified(_LOOP_KWARG_PRIMITIVE_GROUPS)
+REMOVE_LOOP_KWARG = "remove-loop-kwarg"
+
 #: Nodes that open a scope of their own: code inside them does not run where it is written.
 NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
@@ -464,6 +490,31 @@ def bind_first(func: cst.FunctionDef, statement: cst.SimpleStatementLine) -> cst
 
 
 Plan = Literal["unused", "inline", "bind"]
+
+
+def is_removed_loop_kwarg(t: CodemodTransformer, name: cst.Name) -> bool:
+    """``name`` is the value of ``loop=`` in a call that ``remove-loop-kwarg`` deletes."""
+    arg = parent(t, name)
+    if not (isinstance(arg, cst.Arg) and arg.value is name and arg.keyword is not None):
+        return False
+    call = parent(t, arg)
+    if arg.keyword.value != "loop" or not isinstance(call, cst.Call):
+        return False
+    names = t.qualified_names(call.func)
+    return any(n in LOOP_KWARG_FUNCTIONS or n in LOOP_KWARG_PRIMITIVES for n in names)
+
+
+def without_doomed_loop_kwargs(t: CodemodTransformer, uses: LoopUses) -> LoopUses:
+    """``uses`` minus the ``loop=`` arguments that ``remove-loop-kwarg`` will delete later
+    in the same run, so that a loop only passed there needs no binding at all."""
+    if REMOVE_LOOP_KWARG not in t.ctx.options.selected:
+        return uses
+    kept = [n for n in uses.accesses if not is_removed_loop_kwarg(t, n)]
+    return LoopUses(
+        accesses=kept,
+        nested=[n for n in uses.nested if any(n is k for k in kept)],
+        problem=uses.problem,
+    )
 
 
 def running_loop_plan(uses: LoopUses) -> Plan:

@@ -60,6 +60,7 @@ from async_test_upgrade.codemods._event_loop import (
     running_loop_plan,
     single_positional,
     to_running_loop,
+    without_doomed_loop_kwargs,
 )
 from async_test_upgrade.cst import FileContext, string_value
 from async_test_upgrade.registry import codemod
@@ -101,7 +102,7 @@ class EventLoopArgToRunningLoop(EnclosingTracker):
         if uses.problem is not None:
             self.review(node, f"event_loop parameter not removed: {uses.problem}")
             return
-        self.plans[id(node)] = running_loop_plan(uses)
+        self.plans[id(node)] = running_loop_plan(without_doomed_loop_kwargs(self, uses))
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef

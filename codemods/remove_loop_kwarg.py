@@ -43,33 +43,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from async_test_upgrade.codemods._event_loop import EnclosingTracker
+from async_test_upgrade.codemods._event_loop import (
+    LOOP_KWARG_FUNCTIONS,
+    LOOP_KWARG_PRIMITIVES,
+    EnclosingTracker,
+)
 from async_test_upgrade.cst import FileContext, keyword, without_args
 from async_test_upgrade.registry import codemod
-
-_FUNCTIONS = {
-    "tasks": ("sleep", "gather", "wait_for", "wait", "as_completed", "shield"),
-    "streams": ("open_connection", "start_server"),
-    "subprocess": ("create_subprocess_exec", "create_subprocess_shell"),
-}
-_PRIMITIVES = {
-    "locks": ("Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore"),
-    "queues": ("Queue", "PriorityQueue", "LifoQueue"),
-}
-
-
-def _qualified(groups: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """``asyncio.X`` and ``asyncio.<submodule>.X`` -> ``X``."""
-    names: dict[str, str] = {}
-    for submodule, members in groups.items():
-        for member in members:
-            names[f"asyncio.{member}"] = member
-            names[f"asyncio.{submodule}.{member}"] = member
-    return names
-
-
-FUNCTIONS = _qualified(_FUNCTIONS)
-PRIMITIVES = _qualified(_PRIMITIVES)
 
 
 @codemod(
@@ -90,9 +70,9 @@ class RemoveLoopKwarg(EnclosingTracker):
         names = self.qualified_names(original_node.func)
         api = next(
             (
-                FUNCTIONS.get(n) or PRIMITIVES.get(n)
+                LOOP_KWARG_FUNCTIONS.get(n) or LOOP_KWARG_PRIMITIVES.get(n)
                 for n in names
-                if n in FUNCTIONS or n in PRIMITIVES
+                if n in LOOP_KWARG_FUNCTIONS or n in LOOP_KWARG_PRIMITIVES
             ),
             None,
         )
@@ -100,7 +80,7 @@ class RemoveLoopKwarg(EnclosingTracker):
             return updated_node
         self.changed(original_node, f"asyncio.{api}(loop=...) -> loop= dropped (Python 3.10)")
         func = self.innermost_function()
-        if api in PRIMITIVES.values() and (func is None or func.asynchronous is None):
+        if api in LOOP_KWARG_PRIMITIVES.values() and (func is None or func.asynchronous is None):
             self.review(
                 original_node,
                 f"asyncio.{api}() made outside a coroutine binds to the first loop that uses "
