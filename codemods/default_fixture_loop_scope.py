@@ -31,12 +31,13 @@ After::
 **When it refuses**
 
 An existing value is never changed. When the root conftest's ``event_loop`` override is
-carried over by ``remove-event-loop-override``, that codemod sets the option (to the
-override's scope) and this one stays out of its way. With wider-scoped async fixtures
-still lacking ``loop_scope`` and a target older than 1.5 it leaves the option unset and
-says why. A project that shows no sign of pytest-asyncio (no async fixtures, no asyncio
-mode, no event_loop override, no async tests) is left alone: the option would be an
-unknown setting there.
+carried over by ``remove-event-loop-override``, or the conftest hook that put every test
+in one loop is replaced by ``session-hook-to-default-test-loop-scope``, that codemod sets
+the option (to the override's or hook's scope) and this one stays out of its way. With
+wider-scoped async fixtures still lacking ``loop_scope`` and a target older than 1.5 it
+leaves the option unset and says why. A project that shows no sign of pytest-asyncio (no
+async fixtures, no asyncio mode, no event_loop override, no async tests) is left alone:
+the option would be an unknown setting there.
 """
 
 from __future__ import annotations
@@ -66,6 +67,12 @@ def default_fixture_loop_scope(
         return []
     if root_settings_scope(facts, options) is not None:
         return []  # remove-event-loop-override writes the override's scope
+    if (
+        facts.session_loop_hooks
+        and "session-hook-to-default-test-loop-scope" in options.selected
+        and options.target_version >= (0, 26)
+    ):
+        return []  # that codemod writes the hook's scope
     if not _uses_pytest_asyncio(facts):
         return []
     given_by_codemod = "async-fixture-loop-scope" in options.selected

@@ -220,3 +220,62 @@ def test_migration_is_idempotent_across_the_pipeline(tmp_path: Path) -> None:
     again = engine.migrate([tmp_path], registry.select(LOOP_SCOPE_CODEMODS), Options(), jobs=1)
     assert not again.anything_changed
     assert snapshot == {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+
+
+HOOK_PROJECT = {
+    "pytest.ini": """
+        [pytest]
+        asyncio_mode = auto
+        """,
+    "conftest.py": """
+        import asyncio
+
+        import pytest
+        from pytest_asyncio import is_async_test
+
+
+        def pytest_collection_modifyitems(items):
+            pytest_asyncio_tests = (item for item in items if is_async_test(item))
+            session_scope_marker = pytest.mark.asyncio(loop_scope="session")
+            for async_test in pytest_asyncio_tests:
+                async_test.add_marker(session_scope_marker, append=False)
+
+
+        @pytest.fixture(scope="session")
+        async def pool():
+            return {"loop": asyncio.get_running_loop()}
+        """,
+    "tests/test_a.py": """
+        import asyncio
+
+
+        async def test_a(pool):
+            assert asyncio.get_running_loop() is pool["loop"]
+        """,
+    "tests/test_b.py": """
+        import asyncio
+
+
+        async def test_b(pool):
+            assert asyncio.get_running_loop() is pool["loop"]
+        """,
+}
+
+
+def test_session_hook_becomes_settings_and_the_tests_keep_one_loop(tmp_path: Path) -> None:
+    _write(tmp_path, HOOK_PROJECT)
+    names = [
+        "session-hook-to-default-test-loop-scope",
+        "async-fixture-loop-scope",
+        "default-fixture-loop-scope",
+    ]
+    result = _migrate(tmp_path, names)
+    ini = (tmp_path / "pytest.ini").read_text()
+    assert "asyncio_default_test_loop_scope = session" in ini
+    assert "asyncio_default_fixture_loop_scope = session" in ini
+    conftest = (tmp_path / "conftest.py").read_text()
+    assert "pytest_collection_modifyitems" not in conftest
+    assert "is_async_test" not in conftest
+    assert not [n for n in result.notes if "already set" in n.message], result.notes
+    run = _pytest(tmp_path)
+    assert "2 passed" in run.stdout, run.stdout + run.stderr

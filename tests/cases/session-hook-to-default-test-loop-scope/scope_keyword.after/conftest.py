@@ -1,0 +1,1 @@
+"""Every async test shares the module's loop."""
