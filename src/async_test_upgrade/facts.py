@@ -697,9 +697,12 @@ def _loop_body_maker(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr |
 def _future_helper_outcome(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     """``"result"``/``"exception"`` for ``def h(x): f = Future(); f.set_result(x); return f``."""
     params = node.args.args
-    if len(params) != 1 or len(node.body) != 3 or node.args.kwonlyargs:
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # a docstring
+    if len(params) != 1 or len(body) != 3 or node.args.kwonlyargs:
         return None
-    create, resolve, ret = node.body
+    create, resolve, ret = body
     if not (
         isinstance(create, ast.Assign)
         and len(create.targets) == 1
