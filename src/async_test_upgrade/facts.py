@@ -572,7 +572,8 @@ class _FileIndexer(ast.NodeVisitor):
                 and decorator.args[0].value in ("startup", "shutdown")
             ):
                 app = f"{self.module}.{decorator.func.value.id}"
-                where = f"{self.relpath}:{node.lineno}: @on_event({decorator.args[0].value!r})"
+                line = decorator.lineno
+                where = f"{self.relpath}:{line}: @on_event({decorator.args[0].value!r})"
                 self.facts.lifespan_apps.setdefault(app, where)
 
     def visit_Call(self, node: ast.Call) -> None:
