@@ -1,0 +1,23 @@
+from accounts.http import HttpError
+
+
+class UserNotFound(LookupError):
+    pass
+
+
+class UserRepository:
+    """Users as the user API stores them."""
+
+    def __init__(self, http):
+        self.http = http
+
+    async def get(self, user_id):
+        try:
+            return await self.http.get_json(f"/users/{user_id}")
+        except HttpError as error:
+            if error.status == 404:
+                raise UserNotFound(user_id) from error
+            raise
+
+    async def save(self, user):
+        return await self.http.put_json(f"/users/{user['id']}", user)
