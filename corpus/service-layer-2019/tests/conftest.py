@@ -6,7 +6,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from tests.helpers import async_return  # noqa: E402
+from tests.helpers import async_return
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@ import asyncio
 from unittest.mock import MagicMock
 
 import pytest
-
 from accounts.http import HttpClient, HttpError
 from accounts.repository import UserNotFound, UserRepository
 

@@ -2,7 +2,6 @@ import asyncio
 from unittest.mock import MagicMock, patch
 
 import pytest
-
 from accounts.repository import UserNotFound
 from accounts.service import UserService
 
