@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from async_test_upgrade import engine, registry
 from async_test_upgrade.model import Options
 from tests import golden
 
@@ -70,3 +73,46 @@ def test_removing_aiohttp_plugin_in_strict_mode_is_reported() -> None:
     notes = notes_for("pytest-aiohttp-fixtures", "conftest_plugins.before.py", "conftest.py")
     assert len(notes) == 1 and notes[0].startswith("conftest.py:6: ")
     assert "strict mode" in notes[0]
+
+
+def test_asgi_lifespan_refusals_are_reported() -> None:
+    notes = notes_for("asgi-lifespan", "refused_untouched.py")
+    assert len(notes) == 1, notes
+    assert notes[0].startswith("test_case.py:15: asgi-lifespan: ASGITransport for an app with")
+    assert "test_case.py:10: on_startup=" in notes[0]
+    assert notes_for("asgi-lifespan", "lookalikes_untouched.py") == []
+
+
+def test_asgi_lifespan_sees_the_transport_httpx_app_to_transport_made(tmp_path: Path) -> None:
+    (tmp_path / "service").mkdir()
+    (tmp_path / "service" / "__init__.py").write_text("")
+    (tmp_path / "service" / "main.py").write_text(
+        "from fastapi import FastAPI\n\n"
+        "app = FastAPI()\n\n\n"
+        '@app.on_event("startup")\n'
+        "async def connect():\n"
+        "    app.state.ready = True\n"
+    )
+    (tmp_path / "test_api.py").write_text(
+        "import httpx\n\n"
+        "from service.main import app\n\n\n"
+        "async def test_ready():\n"
+        '    async with httpx.AsyncClient(app=app, base_url="http://test") as client:\n'
+        '        assert (await client.get("/")).status_code == 404\n'
+    )
+    codemods = registry.select(["httpx-app-to-transport", "asgi-lifespan"])
+    result = engine.migrate([tmp_path], codemods, Options(), jobs=1)
+    assert not result.errors
+    [outcome] = result.changed_files
+    assert outcome.new.decode() == (
+        "import httpx\n\n"
+        "from service.main import app\n"
+        "from asgi_lifespan import LifespanManager\n\n\n"
+        "async def test_ready():\n"
+        "    async with LifespanManager(app) as manager:\n"
+        "        async with httpx.AsyncClient("
+        'transport=httpx.ASGITransport(app=manager.app), base_url="http://test") as client:\n'
+        '            assert (await client.get("/")).status_code == 404\n'
+    )
+    assert [n.codemod for n in result.notes] == ["asgi-lifespan"]
+    assert "service/main.py:6: @on_event('startup')" in result.changes[-1].description

@@ -1,0 +1,261 @@
+"""
+**What it does**
+
+Where a test builds an httpx client on an ``ASGITransport`` for an app that has startup
+or shutdown handlers, it wraps the client in ``asgi_lifespan.LifespanManager`` so the app
+really starts:
+
+``async with AsyncClient(transport=ASGITransport(app=app), ...) as client:`` becomes
+``async with LifespanManager(app) as manager:`` around
+``async with AsyncClient(transport=ASGITransport(app=manager.app), ...) as client:``.
+
+An app "has startup handlers" when the project defines it as a module-level
+``FastAPI(...)``/``Starlette(...)`` with ``lifespan=``, ``on_startup=`` or
+``on_shutdown=``, decorates a handler with ``@app.on_event("startup")`` /
+``("shutdown")``, or calls ``app.add_event_handler("startup", ...)``. The app in the test
+is resolved through imports and re-exports (``from app.main import app``, ``from app
+import main`` then ``main.app``). It runs after ``httpx-app-to-transport`` (order 630 >
+600), so it also sees the transports made from ``AsyncClient(app=...)`` in the same run.
+
+**Why**
+
+httpx never sends ASGI lifespan events: "It is not in the scope of HTTPX to trigger ASGI
+lifespan events ... use ``LifespanManager`` from asgi-lifespan" (httpx transports docs);
+FastAPI: "If your application relies on lifespan events, the ``AsyncClient`` won't
+trigger these events". A suite that moves to ``ASGITransport`` (httpx 0.28 removed
+``app=``) against an app whose lifespan opens its resources gets requests against an app
+that never started: missing ``app.state`` attributes, empty lifespan state. asgi-lifespan
+2.x also carries lifespan *state*, which is why the client gets ``manager.app``.
+
+**Example**
+
+Before::
+
+    from httpx import ASGITransport, AsyncClient
+    from app.main import app
+
+    @pytest.fixture
+    async def client():
+        async with AsyncClient(
+            transport=ASGITransport(app=app), base_url="http://test"
+        ) as c:
+            yield c
+
+After::
+
+    from asgi_lifespan import LifespanManager
+    from httpx import ASGITransport, AsyncClient
+    from app.main import app
+
+    @pytest.fixture
+    async def client():
+        async with LifespanManager(app) as manager:
+            async with AsyncClient(
+                transport=ASGITransport(app=manager.app), base_url="http://test"
+            ) as c:
+                yield c
+
+**When it refuses**
+
+Every rewrite is listed for review: it adds a dependency (``asgi-lifespan``, add it to the
+test requirements) and the lifespan now really runs, so a test that did the startup by hand
+may now do it twice. A client or transport for such an app built outside an ``async with``
+statement (assigned, then closed by hand; a transport built on its own line) is reported
+and left alone, and so is one already inside a ``LifespanManager`` block. Apps without
+startup handlers, apps built by factory functions and non-httpx transports are not
+touched.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword
+from async_test_upgrade.registry import codemod
+
+ASYNC_CLIENT = "httpx.AsyncClient"
+ASGI_TRANSPORT = "httpx.ASGITransport"
+LIFESPAN_MANAGER = "asgi_lifespan.LifespanManager"
+
+
+@codemod(
+    name="asgi-lifespan",
+    summary="run the app's lifespan in ASGITransport tests with asgi_lifespan.LifespanManager",
+    order=630,
+    safety="review",
+    # The transport may only appear after httpx-app-to-transport rewrote AsyncClient(app=).
+    triggers=("ASGITransport", "AsyncClient"),
+)
+class AsgiLifespan(CodemodTransformer):
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        #: Enclosing ``async with`` statements that enter a LifespanManager.
+        self.inside_manager = 0
+        #: Transport calls an ``async with`` takes care of (rewritten or reported there).
+        self.handled: set[cst.Call] = set()
+        #: ``async with`` statements to wrap: statement -> (item index, transport call).
+        self.planned: dict[cst.With, tuple[int, cst.Call]] = {}
+        #: Names bound anywhere in the module, to choose a free name for the manager.
+        self.bound_names: set[str] = set()
+
+    def visit_Module(self, node: cst.Module) -> None:
+        class Names(cst.CSTVisitor):
+            def __init__(self, found: set[str]) -> None:
+                super().__init__()
+                self.found = found
+
+            def visit_Name(self, name: cst.Name) -> None:
+                self.found.add(name.value)
+
+        node.visit(Names(self.bound_names))
+
+    # --- which app -----------------------------------------------------------------------
+
+    def _lifespan_app(self, expression: cst.BaseExpression) -> str | None:
+        """Where the app ``expression`` names gets its startup handlers, if it has any."""
+        facts = self.ctx.facts
+        candidates = set(self.qualified_names(expression))
+        if isinstance(expression, cst.Name):
+            candidates.add(f"{self.ctx.module_name}.{expression.value}")
+        for name in sorted(candidates):
+            where = facts.lifespan_apps.get(facts.resolve(name))
+            if where is not None:
+                return where
+        return None
+
+    def _transport_app(self, call: cst.Call) -> cst.Arg | None:
+        """The ``app=`` argument of an ``httpx.ASGITransport(...)`` call."""
+        if not self.is_name(call.func, ASGI_TRANSPORT):
+            return None
+        return keyword(call, "app")
+
+    def _client_transport(self, expression: cst.BaseExpression) -> cst.Call | None:
+        """The ``ASGITransport(...)`` passed inline to an ``httpx.AsyncClient(...)`` call."""
+        if not (isinstance(expression, cst.Call) and self.is_name(expression.func, ASYNC_CLIENT)):
+            return None
+        transport = keyword(expression, "transport")
+        if (
+            transport is not None
+            and isinstance(transport.value, cst.Call)
+            and self._transport_app(transport.value) is not None
+        ):
+            return transport.value
+        return None
+
+    # --- the rewrite ---------------------------------------------------------------------
+
+    def _enters_manager(self, node: cst.With) -> bool:
+        return any(
+            isinstance(item.item, cst.Call) and self.is_name(item.item.func, LIFESPAN_MANAGER)
+            for item in node.items
+        )
+
+    def visit_With(self, node: cst.With) -> None:
+        if self._enters_manager(node):
+            self.inside_manager += 1
+            return
+        if node.asynchronous is None or self.inside_manager:
+            return
+        wrapped = [
+            (index, transport)
+            for index, item in enumerate(node.items)
+            if (transport := self._client_transport(item.item)) is not None
+            and self._lifespan_app(_app_of(transport)) is not None
+        ]
+        if len(wrapped) == 1:
+            self.planned[node] = wrapped[0]
+            self.handled.add(wrapped[0][1])
+        elif len(wrapped) > 1:
+            self.handled |= {t for _, t in wrapped}
+            self.review(
+                node,
+                "several ASGITransport clients of apps with a lifespan in one async with: "
+                "wrap each app in asgi_lifespan.LifespanManager by hand",
+            )
+
+    def leave_With(self, original_node: cst.With, updated_node: cst.With) -> cst.BaseStatement:
+        if self._enters_manager(original_node):
+            self.inside_manager -= 1
+            return updated_node
+        plan = self.planned.get(original_node)
+        if plan is None:
+            return updated_node
+        index, transport = plan
+        app = _app_of(transport)
+        where = self._lifespan_app(app)
+        manager = self._manager_name()
+
+        # Point the transport at manager.app inside the (possibly already rewritten) item.
+        item = updated_node.items[index]
+        client = item.item
+        assert isinstance(client, cst.Call)
+        transport_arg = keyword(client, "transport")
+        assert transport_arg is not None and isinstance(transport_arg.value, cst.Call)
+        new_transport = transport_arg.value.with_changes(
+            args=[
+                a.with_changes(value=cst.parse_expression(f"{manager}.app"))
+                if a.keyword is not None and a.keyword.value == "app"
+                else a
+                for a in transport_arg.value.args
+            ]
+        )
+        new_client = client.with_changes(
+            args=[
+                a.with_changes(value=new_transport) if a is transport_arg else a
+                for a in client.args
+            ]
+        )
+        items = list(updated_node.items)
+        items[index] = item.with_changes(item=new_client)
+        inner = updated_node.with_changes(items=items, leading_lines=[])
+        outer = cst.With(
+            asynchronous=cst.Asynchronous(),
+            items=[
+                cst.WithItem(
+                    item=cst.Call(func=cst.Name("LifespanManager"), args=[cst.Arg(value=app)]),
+                    asname=cst.AsName(name=cst.Name(manager)),
+                )
+            ],
+            body=cst.IndentedBlock(body=[inner]),
+            leading_lines=updated_node.leading_lines,
+        )
+        self.add_import("asgi_lifespan", "LifespanManager")
+        self.changed(
+            original_node,
+            f"client wrapped in LifespanManager: the app has startup handlers ({where}) and "
+            "ASGITransport never runs them",
+        )
+        self.review(
+            original_node,
+            "the app's lifespan now runs in this client (asgi_lifespan.LifespanManager): add "
+            "asgi-lifespan to the test requirements, and drop any startup the test did by hand",
+        )
+        return outer
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if original_node in self.handled or self.inside_manager:
+            return updated_node
+        app = self._transport_app(original_node)
+        if app is None:
+            return updated_node
+        where = self._lifespan_app(app.value)
+        if where is not None:
+            self.review(
+                original_node,
+                f"ASGITransport for an app with startup handlers ({where}) outside an "
+                "async with statement: httpx never runs them; enter "
+                "asgi_lifespan.LifespanManager(app) around the client and pass manager.app",
+            )
+        return updated_node
+
+    def _manager_name(self) -> str:
+        for candidate in ("manager", "lifespan_manager", "asgi_manager"):
+            if candidate not in self.bound_names:
+                return candidate
+        return "lifespan_manager_"
+
+
+def _app_of(transport: cst.Call) -> cst.BaseExpression:
+    app = keyword(transport, "app")
+    assert app is not None
+    return app.value
