@@ -279,3 +279,62 @@ def test_session_hook_becomes_settings_and_the_tests_keep_one_loop(tmp_path: Pat
     assert not [n for n in result.notes if "already set" in n.message], result.notes
     run = _pytest(tmp_path)
     assert "2 passed" in run.stdout, run.stdout + run.stderr
+
+
+CUSTOM_LOOP_PROJECT = {
+    "pytest.ini": """
+        [pytest]
+        asyncio_mode = auto
+        """,
+    "tests/conftest.py": """
+        import asyncio
+
+        import pytest
+
+
+        class TracingLoop(asyncio.SelectorEventLoop):
+            pass
+
+
+        @pytest.fixture(scope="session")
+        def event_loop():
+            loop = TracingLoop()
+            yield loop
+            loop.close()
+
+
+        @pytest.fixture(scope="session")
+        async def started_in():
+            return asyncio.get_running_loop()
+        """,
+    "tests/test_loop.py": """
+        import asyncio
+
+
+        async def test_custom_shared_loop(started_in):
+            loop = asyncio.get_running_loop()
+            assert type(loop).__name__ == "TracingLoop"
+            assert loop is started_in
+        """,
+}
+
+
+def test_custom_loop_override_becomes_a_factory_hook_with_its_scope(tmp_path: Path) -> None:
+    _write(tmp_path, CUSTOM_LOOP_PROJECT)
+    result = _migrate(tmp_path, [*LOOP_SCOPE_CODEMODS, "event-loop-policy-to-loop-factories"])
+    conftest = (tmp_path / "tests/conftest.py").read_text()
+    assert "def event_loop" not in conftest
+    assert 'return {"TracingLoop": TracingLoop}' in conftest
+    assert "asyncio_default_test_loop_scope = session" in (tmp_path / "pytest.ini").read_text()
+    assert any("pin it" in n.message for n in result.notes)
+    run = _pytest(tmp_path)
+    assert "1 passed" in run.stdout, run.stdout + run.stderr
+    # The test id did not change: a single factory adds no parameter.
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "tests/test_loop.py::test_custom_shared_loop\n" in collected.stdout, collected.stdout

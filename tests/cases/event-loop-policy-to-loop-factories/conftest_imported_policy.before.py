@@ -1,0 +1,7 @@
+import pytest
+from uvloop import EventLoopPolicy
+
+
+@pytest.fixture(scope="session")
+def event_loop_policy():
+    return EventLoopPolicy()

@@ -1,0 +1,11 @@
+import pytest
+import uvloop
+
+
+def pytest_asyncio_loop_factories(config, item):
+    return {"uvloop": uvloop.new_event_loop}
+
+
+@pytest.fixture
+def settings():
+    return {"workers": 2}
