@@ -50,11 +50,13 @@ When you chose ``--asyncio-mode strict`` for a project configured with
 **When it refuses**
 
 Nothing happens when the suite will run in auto mode (``strict-to-auto`` handles that).
-It never marks synchronous functions, tests marked ``anyio``/``trio`` (on themselves, their
-class or module), tests requesting ``anyio_backend``, or methods of ``unittest``
-classes (see ``unittest-async-to-isolated``), and never converts a fixture that anyio or
-trio tests request, directly or through other fixtures (that plugin runs it; converting
-it would move it to another event loop): that fixture is reported instead. A class with a
+It never marks synchronous functions, nor any test when a collection hook adds asyncio
+marks itself (``item.add_marker(pytest.mark.asyncio...)``: reported, since a mark added
+beside it could override the loop scope it gives), tests marked ``anyio``/``trio`` (on
+themselves, their class or module), tests requesting ``anyio_backend``, or methods of
+``unittest`` classes (see ``unittest-async-to-isolated``). It never converts a fixture
+that anyio or trio tests request, directly or through other fixtures (that plugin runs
+it; converting it would move it to another event loop): that fixture is reported. A class with a
 base the tool cannot see, or a ``pytestmark`` it cannot read, is reported rather than
 marked. With ``anyio_mode = auto``, ``trio_mode`` or pytest-trio's ``enable_trio_mode``,
 every async test belongs to anyio/trio: nothing is marked, one note says so.
@@ -115,6 +117,8 @@ class StrictMarkers(CodemodTransformer):
         self.levels: list[_Level] = []
         self.function_depth = 0
         self.pytest_fixture_imports: list[tuple[str, str | None, str | None]] = []
+        #: Unmarked async tests left alone because a hook marks tests itself.
+        self.left_to_hook: list[cst.FunctionDef] = []
 
     @staticmethod
     def configure(facts: ProjectFacts, options: Options) -> Sequence[ConfigEdit | Note]:
@@ -212,6 +216,16 @@ class StrictMarkers(CodemodTransformer):
         return updated_node
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if self.left_to_hook:
+            hook = self.ctx.facts.asyncio_marks_added_by_hooks[0]
+            names = ", ".join(t.name.value for t in self.left_to_hook)
+            self.review(
+                self.left_to_hook[0],
+                f"async tests without an asyncio mark left alone ({names}): the hook at {hook} "
+                "marks tests itself, and a mark added here could override the loop scope it "
+                "gives; check the hook marks these (in strict mode is_async_test() only "
+                "sees tests that are already marked)",
+            )
         if self.active and self.ctx.changes:
             for module, obj, asname in self.pytest_fixture_imports:
                 self.drop_import_if_unused(module, obj, asname)
@@ -227,6 +241,9 @@ class StrictMarkers(CodemodTransformer):
         if level.foreign or any(mentions(self, d, FOREIGN_MARKS) for d in decorators):
             return updated
         if level.unittest or _requests(original, "anyio_backend"):
+            return updated
+        if self.ctx.facts.asyncio_marks_added_by_hooks:
+            self.left_to_hook.append(original)
             return updated
         if level.unreadable:
             self.review(

@@ -57,7 +57,8 @@ take over the async fixtures those tests use: it writes nothing, says why in one
 the configuration file, and the suite stays strict (``strict-markers`` then adds the
 markers strict mode needs). The same holds when you chose ``--asyncio-mode strict``.
 Marks carrying arguments (``loop_scope=...``, ``loop_factories=...``) stay, and marks on
-fixtures or synchronous tests are left to ``remove-asyncio-mark-from-fixtures``.
+fixtures or synchronous tests are left to ``remove-asyncio-mark-from-fixtures``. A project
+already configured for auto mode is left as it is, redundant marks included.
 """
 
 from __future__ import annotations
@@ -95,7 +96,10 @@ NAME = "strict-to-auto"
 class StrictToAuto(CodemodTransformer):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        self.active = target_mode(ctx.facts, ctx.options) == "auto"
+        # A project already in auto mode is not this codemod's to tidy up.
+        self.active = (
+            target_mode(ctx.facts, ctx.options) == "auto" and configured_mode(ctx.facts) != "auto"
+        )
         self.pytest_imports: list[tuple[str, str | None, str | None]] = []
 
     @staticmethod

@@ -20,7 +20,7 @@ FACT_TRIGGERS = re.compile(
     # A project's own fixture named like a pytest-aiohttp legacy one, and aiohttp app
     # factories taking the loop (``def create_app(loop)``).
     rb"|def (?:loop|proactor_loop|test_client|test_server|raw_test_server|unused_port"
-    rb"|aiohttp_unused_port)\b|\(loop\b|on_shutdown|add_event_handler"
+    rb"|aiohttp_unused_port)\b|\(loop\b|on_shutdown|add_event_handler|TestClient"
     # Helpers building a resolved Future for a mock's return_value.
     rb"|set_result\(|set_exception\("
 )
@@ -36,6 +36,10 @@ ASGI_APP_CLASSES = frozenset(
     }
 )
 LIFESPAN_KEYWORDS = ("lifespan", "on_startup", "on_shutdown")
+#: Starlette's synchronous test client (FastAPI re-exports it).
+TEST_CLIENT_CLASSES = frozenset(
+    {"starlette.testclient.TestClient", "fastapi.testclient.TestClient"}
+)
 
 WIDE_SCOPES = ("class", "module", "package", "session")
 
@@ -133,6 +137,8 @@ class ProjectFacts:
     #: Module-level ASGI app objects with startup/shutdown handlers: qualified name
     #: ("pkg.main.app") -> where and how ("pkg/main.py:12: lifespan=").
     lifespan_apps: dict[str, str] = field(default_factory=dict)
+    #: Fixtures whose body builds a Starlette/FastAPI ``TestClient``: name -> "path:line".
+    testclient_fixtures: dict[str, str] = field(default_factory=dict)
 
     # --- queries ------------------------------------------------------------------------
 
@@ -316,6 +322,7 @@ class _FileIndexer(ast.NodeVisitor):
         if fixture is not None and not nested_in_function:
             self._fixture(node, fixture, is_async)
             self.facts.fixture_names.add(self._fixture_name(node, fixture))
+            self._testclient_fixture(node, fixture)
         if not is_async and not self.scope_stack and self.module:
             outcome = _future_helper_outcome(node)
             if outcome is not None:
@@ -558,6 +565,16 @@ class _FileIndexer(ast.NodeVisitor):
         )
         kind = "optional" if defaults_from <= 0 else "required" if used else "unused"
         self.facts.loop_factories[f"{self.module}.{node.name}"] = kind
+
+    def _testclient_fixture(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, decorator: ast.expr
+    ) -> None:
+        for statement in node.body:
+            for call in ast.walk(statement):
+                if isinstance(call, ast.Call) and self.qualify(call.func) in TEST_CLIENT_CLASSES:
+                    name = self._fixture_name(node, decorator)
+                    self.facts.testclient_fixtures[name] = f"{self.relpath}:{call.lineno}"
+                    return
 
     def _startup_decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """``@app.on_event("startup")`` on a module-level handler."""

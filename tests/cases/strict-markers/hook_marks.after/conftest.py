@@ -1,0 +1,16 @@
+import inspect
+
+import pytest
+import pytest_asyncio
+
+
+def pytest_collection_modifyitems(items):
+    # One loop for the whole session, for every coroutine test.
+    for item in items:
+        if inspect.iscoroutinefunction(getattr(item, "obj", None)):
+            item.add_marker(pytest.mark.asyncio(loop_scope="session"))
+
+
+@pytest_asyncio.fixture
+async def pool():
+    return []

@@ -1,0 +1,2 @@
+async def test_pool(pool):
+    assert pool == []
