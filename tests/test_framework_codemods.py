@@ -116,3 +116,20 @@ def test_asgi_lifespan_sees_the_transport_httpx_app_to_transport_made(tmp_path: 
     )
     assert [n.codemod for n in result.notes] == ["asgi-lifespan"]
     assert "service/main.py:6: @on_event('startup')" in result.changes[-1].description
+
+
+def test_testclient_in_async_tests_and_fixtures_is_reported() -> None:
+    notes = notes_for("testclient-in-async-test", "async_uses_untouched.py")
+    assert [n.split(": ", 2)[0] for n in notes] == [
+        "test_case.py:17",
+        "test_case.py:23",
+        "test_case.py:26",
+    ]
+    assert "TestClient constructed in async test test_builds_one" in notes[0]
+    assert "TestClient constructed in async fixture module_client" in notes[1]
+    assert "async test test_requests_the_sync_client requests fixture client" in notes[2]
+    assert "(built at test_case.py:12)" in notes[2]
+
+
+def test_testclient_lookalikes_are_not_reported() -> None:
+    assert notes_for("testclient-in-async-test", "lookalikes_untouched.py") == []
