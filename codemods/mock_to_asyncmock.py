@@ -149,13 +149,19 @@ class MockToAsyncMock(CodemodTransformer):
             return
         children = scan.awaited_children(path)
         if children and not scan.calls_of(path) and not _mocks.MOCK_KEYWORDS & set(children):
-            clean = {
-                name
-                for name in children
-                if not scan.unawaited(f"{path}.{name}")
-                and not scan.bound(f"{path}.{name}")
-                and keyword(call, name) is None
-            }
+            clean = set()
+            for name in children:
+                child = f"{path}.{name}"
+                if scan.unawaited(child) or scan.bound(child) or keyword(call, name) is not None:
+                    continue
+                problem = self._configuration_problem(None, child, scan)
+                if problem is not None:
+                    self.review(
+                        children[name][0].node,
+                        f"{child} is awaited, but {problem}; left a MagicMock attribute",
+                    )
+                    continue
+                clean.add(name)
             if clean:
                 lines = ", ".join(
                     f"{path}.{n} at line {self.line(children[n][0].node)}" for n in sorted(clean)
@@ -227,18 +233,20 @@ class MockToAsyncMock(CodemodTransformer):
         self.plans[id(call)] = _Plan("convert", evidence, review=review)
 
     def _configuration_problem(
-        self, call: cst.Call, path: str | None, scan: _mocks.FunctionScan
+        self, call: cst.Call | None, path: str | None, scan: _mocks.FunctionScan
     ) -> str | None:
+        """Why converting the mock built by ``call`` (bound to ``path``) would change what
+        the code under test receives, or None."""
         if path is not None and scan.unawaited(path):
             site = scan.unawaited(path)[0]
             return f"it is also called without await at line {self.line(site.node)}"
-        returned = keyword(call, "return_value")
+        returned = keyword(call, "return_value") if call is not None else None
         if returned is not None and _mocks.maybe_awaitable(self, returned.value):
             return (
                 f"its return_value ({_mocks.code(returned.value)}) may be the awaitable the "
                 "legacy mock was awaited for"
             )
-        effect = keyword(call, "side_effect")
+        effect = keyword(call, "side_effect") if call is not None else None
         if effect is not None:
             problem = _mocks.side_effect_problem(self, effect.value, self.local_async_defs)
             if problem:

@@ -1,0 +1,32 @@
+from unittest.mock import MagicMock
+
+import pytest
+
+
+async def call_with_retries(func, attempts):
+    for attempt in range(attempts):
+        try:
+            return await func(attempt)
+        except ConnectionError:
+            continue
+    raise ConnectionError("gave up")
+
+
+async def flaky(attempt):
+    if attempt == 0:
+        raise ConnectionError
+    return "ok"
+
+
+@pytest.mark.asyncio
+async def test_retries_until_success():
+    fetch = MagicMock(side_effect=flaky)
+    assert await call_with_retries(fetch, 3) == "ok"
+    assert fetch.call_count == 2
+
+
+@pytest.mark.asyncio
+async def test_attribute_awaited_with_awaitable_return_value():
+    client = MagicMock()
+    client.fetch.return_value = make_awaitable()
+    assert await client.fetch() is not None
