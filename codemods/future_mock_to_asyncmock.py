@@ -149,8 +149,10 @@ class FutureMockToAsyncMock(CodemodTransformer):
         params = function.params.params
         body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
         smalls = [_single(s) for s in body]
-        if smalls and isinstance(smalls[0], cst.Expr) and isinstance(
-            smalls[0].value, cst.SimpleString | cst.ConcatenatedString
+        if (
+            smalls
+            and isinstance(smalls[0], cst.Expr)
+            and isinstance(smalls[0].value, cst.SimpleString | cst.ConcatenatedString)
         ):
             smalls = smalls[1:]  # a docstring
         if len(params) != 1 or len(smalls) != 3 or function.asynchronous is not None:
