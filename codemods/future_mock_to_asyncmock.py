@@ -7,8 +7,9 @@ returns the future's value (or raises its exception), and removes the future:
 - ``fut = asyncio.Future()`` (or ``loop.create_future()``), one ``fut.set_result(v)``
   (or ``fut.set_exception(e)``), then ``fut`` used only as the ``return_value`` of one
   mock: ``MagicMock(return_value=fut)``, ``m.return_value = fut`` (``m`` a
-  ``MagicMock()`` of the same function, or an attribute such as ``repo.get``), or
-  ``patch(..., new_callable=MagicMock, return_value=fut)``;
+  ``MagicMock()`` of the same function, an attribute such as ``repo.get``, or the mock
+  of a ``with patch(...) as m`` / ``@patch(...)``), or ``patch(...,
+  new_callable=MagicMock, return_value=fut)``;
 - the same with a helper that builds such a future, ``def async_return(x): f =
   asyncio.Future(); f.set_result(x); return f``, defined in the same file (or, through
   the project facts, in a helper module or conftest): ``MagicMock(return_value=
@@ -104,6 +105,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
         self.remove: set[int] = set()
         self.calls: dict[int, _CallRewrite] = {}
         self.statements: dict[int, tuple[str, _Resolved, cst.BaseExpression]] = {}
+        self.decorator_patches: list[tuple[str, cst.Call, _mocks.PatchKind]] = []
 
     def visit_Module(self, node: cst.Module) -> None:
         self.refused = _mocks.defines_foreign_asyncmock(node)
@@ -204,6 +206,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
         assert isinstance(function.body, cst.IndentedBlock)
         body = list(function.body.body)
         scan = _mocks.scan_function(self, function)
+        self.decorator_patches = _mocks.patch_decorator_params(self, function)
         parents = _parents(function.body)
         top = _top_statements(body)
         named_helper_calls: set[int] = set()
@@ -357,9 +360,9 @@ class FutureMockToAsyncMock(CodemodTransformer):
                 and target.attr.value == "return_value"
                 and isinstance(statement, cst.SimpleStatementLine)
                 and len(statement.body) == 1
-                and id(statement) in {id(s) for s in body}
+                and id(statement) in top
             ):
-                self._plan_assignment(statement, target, resolved, body, scan)
+                self._plan_assignment(statement, target, resolved, body[: top[id(statement)]], scan)
                 return
         self.review(
             use,
@@ -375,35 +378,42 @@ class FutureMockToAsyncMock(CodemodTransformer):
         if _mocks.mock_kind(self, call) == "sync":
             self._accept(call, _CallRewrite("mock", resolved, where))
             return
+        verdict = self._patch_verdict(call)
+        if verdict is None:
+            self._accept(call, _CallRewrite("patch", resolved, where))
+            return
+        self.review(call, verdict)
+
+    def _patch_verdict(self, call: cst.Call) -> str | None:
+        """None when the mock this patch makes can become an AsyncMock through
+        ``new_callable``; else why not."""
         kind = _mocks.patch_kind(self, call)
-        if kind in ("patch", "object") and _mocks.patch_new(call, kind) is None:
-            new_callable = keyword(call, "new_callable")
-            if new_callable is not None:
-                if _mocks.mock_class_kind(self, new_callable.value) == "sync":
-                    self._accept(call, _CallRewrite("patch", resolved, where))
-                    return
-            else:
-                targets = _mocks.patch_targets(self, call, kind)  # type: ignore[arg-type]
-                target = _mocks.target_is_async(self, targets)
-                if target is None:
-                    self._accept(call, _CallRewrite("patch", resolved, where))
-                    return
-                self.review(
-                    call,
-                    f"patch of {target} (an async def) already makes an AsyncMock, whose await "
-                    "returns this Future itself; give return_value the value by hand",
-                )
-                return
-        self.review(call, f"{resolved.origin}, but it is given to {_mocks.code(call.func)}()")
+        if kind not in ("patch", "object") or _mocks.patch_new(call, kind) is not None:
+            return f"the Future is given to {_mocks.code(call.func)}(); rewrite by hand"
+        new_callable = keyword(call, "new_callable")
+        if new_callable is not None:
+            if _mocks.mock_class_kind(self, new_callable.value) == "sync":
+                return None
+            return "the patch has its own new_callable; rewrite by hand"
+        target = _mocks.target_is_async(self, _mocks.patch_targets(self, call, kind))
+        if target is None:
+            return None
+        return (
+            f"patch of {target} (an async def) already makes an AsyncMock, whose await "
+            "returns this Future itself; give return_value the value by hand"
+        )
 
     def _plan_assignment(
         self,
         statement: cst.SimpleStatementLine,
         target: cst.Attribute,
         resolved: _Resolved,
-        body: list[cst.BaseStatement],
+        earlier: list[cst.BaseStatement],
         scan: _mocks.FunctionScan,
     ) -> None:
+        """``owner.return_value = <future>`` (``earlier``: the function's statements before
+        the one holding it)."""
+        decorated = {name: call for name, call, _ in self.decorator_patches}
         owner = _mocks.dotted(target.value)
         if owner is None:
             return
@@ -416,18 +426,25 @@ class FutureMockToAsyncMock(CodemodTransformer):
                 self.calls[id(built)] = _CallRewrite("mock", None, where)
                 self._accept(statement, None, ("value", resolved, target.value))
                 return
-            new_callable = keyword(built, "new_callable")
-            if (
-                kind in ("patch", "object")
-                and new_callable is not None
-                and _mocks.mock_class_kind(self, new_callable.value) == "sync"
-            ):
+            if kind in ("patch", "object"):
+                verdict = self._patch_verdict(built)
+                if verdict is not None:
+                    self.review(statement, verdict)
+                    return
                 where = f"{resolved.origin}, then set as {owner}.return_value"
                 self.calls[id(built)] = _CallRewrite("patch", None, where)
                 self._accept(statement, None, ("value", resolved, target.value))
                 return
+        if not bindings and owner in decorated:
+            verdict = self._patch_verdict(decorated[owner])
+            if verdict is not None:
+                self.review(statement, verdict)
+                return
+            where = f"{resolved.origin}, then set as {owner}.return_value"
+            self.calls[id(decorated[owner])] = _CallRewrite("patch", None, where)
+            self._accept(statement, None, ("value", resolved, target.value))
+            return
         if not bindings and "." in owner:
-            earlier = body[: [id(s) for s in body].index(id(statement))]
             touched = any(
                 _mocks.dotted(n) == owner
                 for s in earlier
