@@ -1,0 +1,1 @@
+"""A small inventory API on FastAPI, with its store opened by the app's lifespan."""
