@@ -150,7 +150,7 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
     cache = request.cache_dir
 
     def run_side(name: str, side: Side, tree: Path) -> tuple[RunResult, envs.Environment]:
-        env = envs.environment(side.python, side.requirements, log, cache)
+        env = envs.environment(side.python, _locate(side.requirements, project), log, cache)
         if request.install_cmd:
             env = envs.overlay(env, work / f"env-{name}")
             envs.run_install(env, request.install_cmd, tree)
@@ -224,6 +224,14 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
         report.rollback = Rollback(left_out, written, conflicts, remaining)
     report.probes = attributor.probes
     return report
+
+
+def _locate(requirements: Path | None, project: Path) -> Path | None:
+    """A relative requirements file not found from here is looked for in the project."""
+    if requirements is None or requirements.is_absolute() or requirements.exists():
+        return requirements
+    inside = project / requirements
+    return inside if inside.exists() else requirements
 
 
 def write_to_tree(project: Path, pristine: Path, contents: Contents) -> tuple[list[str], list[str]]:

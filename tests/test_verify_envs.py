@@ -1,0 +1,194 @@
+"""The environments verify runs each side in: interpreters, cached virtualenvs, installs.
+
+Virtualenvs here are built from requirement files with no or few packages, so the
+tests stay small; the corpus test builds the real stacks.
+"""
+
+from __future__ import annotations
+
+import json
+import site
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from async_test_upgrade.cli import cli
+from async_test_upgrade.harness import envs
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+def test_a_second_build_is_a_cache_hit(tmp_path: Path) -> None:
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("# nothing to install\n")
+    cache = tmp_path / "cache"
+    messages: list[str] = []
+    first = envs.cached_venv(Path(sys.executable), requirements, messages.append, cache)
+    assert first.label.endswith("(new venv)")
+    marker = first.venv / envs.COMPLETE_MARKER  # type: ignore[operator]
+    built_at = marker.stat().st_mtime_ns
+    second = envs.cached_venv(Path(sys.executable), requirements, messages.append, cache)
+    assert second.label.endswith("(cached venv)")
+    assert second.python == first.python
+    assert marker.stat().st_mtime_ns == built_at
+    assert any(m.startswith("using cached virtualenv") for m in messages)
+    prefix = subprocess.run(
+        [str(second.python), "-c", "import sys; print(sys.prefix)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert Path(prefix) == second.venv
+
+    requirements.write_text("# nothing to install, other bytes\n")
+    third = envs.cached_venv(Path(sys.executable), requirements, messages.append, cache)
+    assert third.venv != first.venv and third.label.endswith("(new venv)")
+
+
+def test_racing_builds_both_end_with_one_complete_environment(tmp_path: Path) -> None:
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("# racing\n")
+    cache = tmp_path / "cache"
+    results: list[envs.Environment] = []
+    errors: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            results.append(envs.cached_venv(Path(sys.executable), requirements, _noop, cache))
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(results) == 2 and results[0].venv == results[1].venv
+    assert [p.name for p in cache.iterdir()] == [results[0].venv.name]  # type: ignore[union-attr]
+    assert (results[0].venv / envs.COMPLETE_MARKER).exists()  # type: ignore[operator]
+
+
+def test_interpreters_by_path_and_version(tmp_path: Path) -> None:
+    assert envs.resolve_python(None) == Path(sys.executable)
+    assert envs.resolve_python(sys.executable) == Path(sys.executable)
+    with pytest.raises(envs.MissingInterpreterError, match="no Python 2.5 interpreter"):
+        envs.resolve_python("2.5")
+    with pytest.raises(envs.MissingInterpreterError):
+        envs.resolve_python(str(tmp_path / "no-python"))
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    found = envs.resolve_python(version)
+    reported = subprocess.run(
+        [str(found), "-c", "import sys; print(sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert reported == str(tuple(sys.version_info[:2]))
+
+
+def test_an_absent_interpreter_is_bad_input(tmp_path: Path) -> None:
+    (tmp_path / "test_x.py").write_text("def test_x():\n    pass\n")
+    result = CliRunner().invoke(cli, ["verify", str(tmp_path), "--before-python", "2.5"])
+    assert result.exit_code == 2
+    assert "no Python 2.5 interpreter found" in result.stderr
+
+
+def test_install_cmd_runs_in_a_throwaway_environment(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "lib" / "shelf").mkdir(parents=True)
+    (project / "lib" / "shelf" / "__init__.py").write_text("BOOKS = 3\n")
+    (project / "tests").mkdir()
+    (project / "tests" / "test_shelf.py").write_text(
+        "from shelf import BOOKS\n\n\ndef test_books():\n    assert BOOKS == 3\n"
+    )
+    # "Installs" lib/ the way an editable install would: a .pth in the active environment.
+    install = (
+        "python -c \"import pathlib, site; pathlib.Path(site.getsitepackages()[0], "
+        "'shelf.pth').write_text(str(pathlib.Path('lib').resolve()))\""
+    )
+    report = tmp_path / "report.json"
+    result = CliRunner().invoke(
+        cli, ["verify", str(project), "--install-cmd", install, "--report", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(report.read_text())["comparison"]
+    assert rows == [
+        {
+            "nodeid": "tests/test_shelf.py::test_books",
+            "before": "passed",
+            "after": "passed",
+            "category": "unchanged",
+            "detail": "",
+        }
+    ]
+    # The interpreter running these tests was only the base: nothing was installed in it.
+    assert not any((Path(d) / "shelf.pth").exists() for d in site.getsitepackages())
+
+
+LEGACY_PYTHON = "3.10"
+
+
+def test_legacy_side_on_another_interpreter_and_pytest_7(tmp_path: Path) -> None:
+    """--before-python with --before-requirements: the venv is built with that
+    interpreter; the outcome plugin works on pytest 7.4, whose unhandled coroutine skip
+    makes the test newly running once pytest-asyncio's auto mode runs it."""
+    try:
+        envs.resolve_python(LEGACY_PYTHON)
+    except envs.MissingInterpreterError:
+        pytest.skip(f"Python {LEGACY_PYTHON} is not installed here (pyenv or PATH)")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pytest.ini").write_text(
+        "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
+    )
+    (project / "test_versions.py").write_text(
+        textwrap.dedent(
+            """
+            import sys
+
+            import pytest
+
+            def test_sync():
+                assert sys.version_info >= (3, 10)
+
+            async def test_coroutine():
+                assert pytest.__version__
+            """
+        )
+    )
+    requirements = tmp_path / "legacy-requirements.txt"
+    requirements.write_text("pytest==7.4.4\n")
+    report = tmp_path / "report.json"
+    result = CliRunner(env={"ASYNC_TEST_UPGRADE_CACHE": str(tmp_path / "cache")}).invoke(
+        cli,
+        [
+            "verify",
+            str(project),
+            "--before-python",
+            LEGACY_PYTHON,
+            "--before-requirements",
+            str(requirements),
+            "--report",
+            str(report),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(report.read_text())
+    assert data["before"]["pytest"] == "7.4.4"
+    assert f"Python {LEGACY_PYTHON}" in data["environments"]["before"]
+    before_coroutine = data["before"]["tests"]["test_versions.py::test_coroutine"]
+    assert before_coroutine["outcome"] == "skipped"
+    assert any("PytestUnhandledCoroutineWarning" in w for w in before_coroutine["warnings"])
+    categories = {row["nodeid"]: row["category"] for row in data["comparison"]}
+    assert categories == {
+        "test_versions.py::test_coroutine": "newly running",
+        "test_versions.py::test_sync": "unchanged",
+    }
