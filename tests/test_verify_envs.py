@@ -79,7 +79,7 @@ def test_racing_builds_both_end_with_one_complete_environment(tmp_path: Path) ->
 def test_interpreters_by_path_and_version(tmp_path: Path) -> None:
     assert envs.resolve_python(None) == Path(sys.executable)
     assert envs.resolve_python(sys.executable) == Path(sys.executable)
-    with pytest.raises(envs.MissingInterpreterError, match="no Python 2.5 interpreter"):
+    with pytest.raises(envs.MissingInterpreterError, match=r"no Python 2\.5 interpreter"):
         envs.resolve_python("2.5")
     with pytest.raises(envs.MissingInterpreterError):
         envs.resolve_python(str(tmp_path / "no-python"))
@@ -111,7 +111,7 @@ def test_install_cmd_runs_in_a_throwaway_environment(tmp_path: Path) -> None:
     )
     # "Installs" lib/ the way an editable install would: a .pth in the active environment.
     install = (
-        "python -c \"import pathlib, site; pathlib.Path(site.getsitepackages()[0], "
+        'python -c "import pathlib, site; pathlib.Path(site.getsitepackages()[0], '
         "'shelf.pth').write_text(str(pathlib.Path('lib').resolve()))\""
     )
     report = tmp_path / "report.json"
