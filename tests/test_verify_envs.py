@@ -192,3 +192,17 @@ def test_legacy_side_on_another_interpreter_and_pytest_7(tmp_path: Path) -> None
         "test_versions.py::test_coroutine": "newly running",
         "test_versions.py::test_sync": "unchanged",
     }
+
+
+def test_without_uv_the_venv_is_built_with_venv_and_pip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(envs, "uv_command", lambda: None)
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("# nothing to install\n")
+    built = envs.cached_venv(Path(sys.executable), requirements, _noop, tmp_path / "cache")
+    # venv + pip leaves pip in the environment (uv does not seed it).
+    pip = subprocess.run(
+        [str(built.python), "-m", "pip", "--version"], capture_output=True, text=True
+    )
+    assert pip.returncode == 0 and str(built.venv) in pip.stdout

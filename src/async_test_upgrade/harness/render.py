@@ -28,6 +28,9 @@ def report_lines(report: VerifyReport, verbose: bool = False) -> list[str]:
         lines.append(f"migration: {len(report.changed_files)} file(s) changed by {done}")
     else:
         lines.append("migration: nothing to change")
+    if report.review_notes:
+        lines.append(f"  {report.review_notes} note(s) need review: see `migrate --diff` for them")
+    lines.extend(f"  could not migrate: {error}" for error in report.migration_errors)
     if report.before is not None:
         lines.append(run_line("before", report.before, report.environments["before"]))
     else:

@@ -97,6 +97,9 @@ class VerifyReport:
     attributions: list[Attribution] = field(default_factory=list)
     rollback: Rollback | None = None
     probes: int = 0
+    #: Files the migration could not handle (left unchanged), and its review notes.
+    migration_errors: list[str] = field(default_factory=list)
+    review_notes: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -106,7 +109,12 @@ class VerifyReport:
         return {
             "exit_code": self.exit_code,
             "environments": self.environments,
-            "migration": {"changes": self.changes, "changed_files": self.changed_files},
+            "migration": {
+                "changes": self.changes,
+                "changed_files": self.changed_files,
+                "errors": self.migration_errors,
+                "review_notes": self.review_notes,
+            },
             "counts": self.comparison.counts,
             "comparison": self.comparison.to_json()["tests"],
             "before": self.before.to_json() if self.before else None,
@@ -190,6 +198,8 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
         environments,
         dict(sorted(changes.items())),
         sorted(contents_of(migration, after_tree)),
+        migration_errors=list(migration.errors),
+        review_notes=len(migration.notes),
     )
     regressed = [row.nodeid for row in comparison.regressions if row.nodeid != "<session>"]
     if before is None or not (request.attribute or request.rollback):
