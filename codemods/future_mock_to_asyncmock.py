@@ -273,6 +273,12 @@ class FutureMockToAsyncMock(CodemodTransformer):
         top: dict[int, int],
     ) -> None:
         creation = body[index]
+        if not any(
+            _near_a_mock(n, parents)
+            for n in _walk(cst.IndentedBlock(body=body))
+            if isinstance(n, cst.Name) and n.value == name
+        ):
+            return  # a future the test uses for itself: not this codemod's business
         resolutions = [
             (i, r) for i, s in enumerate(body) if (r := _resolution(_single(s), name)) is not None
         ]

@@ -96,6 +96,7 @@ class MockToAsyncMock(CodemodTransformer):
         self.depth = 0
         self.plans: dict[int, _Plan] = {}
         self.refused = False
+        self.module_async_defs: set[str] = set()
         self.local_async_defs: set[str] = set()
         self.awaiting_params: dict[str, set[int]] = {}
 
@@ -103,7 +104,7 @@ class MockToAsyncMock(CodemodTransformer):
         self.refused = _mocks.defines_foreign_asyncmock(node)
         for statement in node.body:
             if isinstance(statement, cst.FunctionDef) and statement.asynchronous is not None:
-                self.local_async_defs.add(statement.name.value)
+                self.module_async_defs.add(statement.name.value)
                 self.awaiting_params[statement.name.value] = _awaited_params(statement)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -121,6 +122,8 @@ class MockToAsyncMock(CodemodTransformer):
 
     def _plan(self, function: cst.FunctionDef) -> None:
         scan = _mocks.scan_function(self, function)
+        # ``async def`` side effects may be defined inside the test itself.
+        self.local_async_defs = self.module_async_defs | _nested_async_defs(function)
         constructors: dict[str, list[cst.Call]] = {}
         for binding in scan.bindings:
             value = binding.value
@@ -365,3 +368,15 @@ def _awaited_params(function: cst.FunctionDef) -> set[int]:
 
     function.body.visit(Finder())
     return awaited
+
+
+def _nested_async_defs(function: cst.FunctionDef) -> set[str]:
+    found: set[str] = set()
+
+    class Finder(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            if node.asynchronous is not None:
+                found.add(node.name.value)
+
+    function.body.visit(Finder())
+    return found
