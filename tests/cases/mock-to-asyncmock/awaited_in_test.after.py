@@ -32,3 +32,15 @@ async def test_gathered():
 def test_sync_mock_stays_a_magicmock():
     callback = MagicMock(return_value=3)
     assert callback(1) == 3
+
+
+@pytest.mark.asyncio
+async def test_side_effect_defined_in_the_test():
+    async def slow(value):
+        await asyncio.sleep(0)
+        return value
+
+    fetch = AsyncMock()
+    fetch.side_effect = slow
+    assert await fetch(1) == 1
+    fetch.assert_called_once_with(1)
