@@ -38,6 +38,17 @@ def target_mode(facts: ProjectFacts, options: Options) -> Mode:
     return "strict"
 
 
+def has_asyncio_tests(facts: ProjectFacts) -> bool:
+    """Whether pytest-asyncio has anything to run here, so an ``asyncio_mode`` matters.
+
+    A project without a configured mode, async fixtures or async tests gets no setting
+    (pytest would warn about an option no installed plugin knows).
+    """
+    if facts.asyncio_mode is not None or facts.async_fixtures or facts.event_loop_overrides:
+        return True
+    return any(name.rpartition(".")[2].startswith("test") for name in facts.async_functions)
+
+
 def guard_reason(facts: ProjectFacts) -> str:
     """Why auto mode is refused for this project (empty when it is not)."""
     if not facts.anyio_trio_signals:

@@ -58,7 +58,8 @@ the configuration file, and the suite stays strict (``strict-markers`` then adds
 markers strict mode needs). The same holds when you chose ``--asyncio-mode strict``.
 Marks carrying arguments (``loop_scope=...``, ``loop_factories=...``) stay, and marks on
 fixtures or synchronous tests are left to ``remove-asyncio-mark-from-fixtures``. A project
-already configured for auto mode is left as it is, redundant marks included.
+already configured for auto mode is left as it is, redundant marks included, and a
+project with no async tests or fixtures gets no setting at all.
 """
 
 from __future__ import annotations
@@ -77,7 +78,12 @@ from async_test_upgrade.codemods._marks import (
     remove_decorators,
     without_elements,
 )
-from async_test_upgrade.codemods._mode import configured_mode, guard_reason, target_mode
+from async_test_upgrade.codemods._mode import (
+    configured_mode,
+    guard_reason,
+    has_asyncio_tests,
+    target_mode,
+)
 from async_test_upgrade.cst import CodemodTransformer, FileContext
 from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.model import ConfigEdit, Note, Options
@@ -98,7 +104,9 @@ class StrictToAuto(CodemodTransformer):
         super().__init__(ctx)
         # A project already in auto mode is not this codemod's to tidy up.
         self.active = (
-            target_mode(ctx.facts, ctx.options) == "auto" and configured_mode(ctx.facts) != "auto"
+            target_mode(ctx.facts, ctx.options) == "auto"
+            and configured_mode(ctx.facts) != "auto"
+            and has_asyncio_tests(ctx.facts)
         )
         self.pytest_imports: list[tuple[str, str | None, str | None]] = []
 
@@ -106,6 +114,8 @@ class StrictToAuto(CodemodTransformer):
     def configure(facts: ProjectFacts, options: Options) -> Sequence[ConfigEdit | Note]:
         configured = configured_mode(facts)
         if target_mode(facts, options) == "auto":
+            if not has_asyncio_tests(facts):
+                return []  # nothing for pytest-asyncio to run: no setting to write
             if configured == "auto" or (
                 configured == "legacy" and "legacy-asyncio-mode" in options.selected
             ):

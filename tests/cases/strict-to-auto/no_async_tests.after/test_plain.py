@@ -1,0 +1,2 @@
+def test_sync():
+    assert True
