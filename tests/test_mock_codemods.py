@@ -1,0 +1,169 @@
+"""The mock codemods together: one pipeline, their notes, and what the result really does.
+
+The golden cases show each codemod alone; here ``future-mock-to-asyncmock`` (710),
+``mock-to-asyncmock`` (720) and ``assert-called-to-awaited`` (730) run in order on one
+tree, as ``migrate`` runs them, and the migrated test is run under pytest.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from async_test_upgrade import engine, registry
+from async_test_upgrade.facts import ProjectFacts, index_file
+from async_test_upgrade.model import FileResult, Options
+from tests import golden
+
+MOCK_CODEMODS = ("future-mock-to-asyncmock", "mock-to-asyncmock", "assert-called-to-awaited")
+
+LEGACY = textwrap.dedent(
+    """\
+    import asyncio
+    from unittest.mock import MagicMock
+
+    import pytest
+
+
+    class Service:
+        def __init__(self, repo, log):
+            self.repo, self.log = repo, log
+
+        async def load(self, key):
+            self.log("load", key)
+            return await self.repo.get(key)
+
+
+    async def fake_get(key):
+        return {"key": key}
+
+
+    @pytest.fixture
+    def repo():
+        repo = MagicMock()
+        fut = asyncio.Future()
+        fut.set_result({"key": 1})
+        repo.get = MagicMock(return_value=fut)
+        return repo
+
+
+    @pytest.mark.asyncio
+    async def test_load(repo):
+        log = MagicMock()
+        assert await Service(repo, log).load(1) == {"key": 1}
+        repo.get.assert_called_once_with(1)
+        log.assert_called_once_with("load", 1)
+
+
+    @pytest.mark.asyncio
+    async def test_fake():
+        get = MagicMock(side_effect=fake_get)
+        assert await get(2) == {"key": 2}
+        assert get.call_count == 1
+    """
+)
+
+
+def run(source: str, relpath: str = "test_service.py") -> FileResult:
+    records = [registry.by_name()[name] for name in MOCK_CODEMODS]
+    facts = ProjectFacts()
+    index_file(facts, relpath, source.encode())
+    options = Options(selected=frozenset(MOCK_CODEMODS))
+    result = engine.transform_source(source.encode(), relpath, records, facts, options)
+    assert result.error is None, result.error
+    return result
+
+
+def migrated(source: str) -> str:
+    result = run(source)
+    assert result.new_source is not None
+    return result.new_source.decode()
+
+
+def test_the_pipeline_builds_asyncmocks_then_asserts_awaits() -> None:
+    output = migrated(LEGACY)
+    assert "from unittest.mock import AsyncMock, MagicMock" in output
+    assert 'repo.get = AsyncMock(return_value={"key": 1})' in output
+    assert "fut" not in output  # the future and its set_result are gone
+    assert "get = AsyncMock(side_effect=fake_get)" in output
+    # 730 sees the AsyncMocks 710 and 720 built earlier in the same run.
+    assert "repo.get.assert_awaited_once_with(1)" in output
+    assert "assert get.await_count == 1" in output
+    # The audit log is only called synchronously: it stays a MagicMock, assert_called.
+    assert "log = MagicMock()" in output
+    assert 'log.assert_called_once_with("load", 1)' in output
+    assert run(output).new_source is None  # idempotent
+
+
+def test_every_change_names_its_evidence() -> None:
+    result = run(LEGACY)
+    by_codemod = {c.codemod: c.description for c in result.changes}
+    assert set(by_codemod) == set(MOCK_CODEMODS)
+    assert "resolved once by set_result" in by_codemod["future-mock-to-asyncmock"]
+    assert "get is awaited at line" in by_codemod["mock-to-asyncmock"]
+    assert "no call of it in this function goes unawaited" in by_codemod["assert-called-to-awaited"]
+
+
+def _pytest(tmp_path: Path, source: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "test_service.py").write_text(source)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_migrated_suite_passes_on_the_modern_stack(tmp_path: Path) -> None:
+    outcome = _pytest(tmp_path, migrated(LEGACY))
+    assert outcome.returncode == 0, outcome.stdout + outcome.stderr
+    assert "2 passed" in outcome.stdout
+
+
+def test_assert_awaited_catches_a_call_that_is_never_awaited(tmp_path: Path) -> None:
+    # The bug class the stricter assertion exists for: the service forgets the await.
+    buggy = LEGACY.replace("return await self.repo.get(key)", "return self.repo.get(key)")
+    buggy = buggy.replace(
+        'assert await Service(repo, log).load(1) == {"key": 1}',
+        "coro = await Service(repo, log).load(1)\n    coro.close()",
+    )
+    output = migrated(buggy)
+    assert "repo.get.assert_awaited_once_with(1)" in output
+    modern = _pytest(tmp_path, output)
+    assert modern.returncode == 1, modern.stdout
+    assert "Awaited 0 times." in modern.stdout, modern.stdout
+
+
+def test_lookalikes_get_no_notes() -> None:
+    for codemod, case in [
+        ("mock-to-asyncmock", "lookalikes_untouched.py"),
+        ("assert-called-to-awaited", "lookalikes_untouched.py"),
+    ]:
+        source = (golden.CASES / codemod / case).read_bytes()
+        result = golden.run_file(codemod, source, "test_case.py", Options())
+        notes = [n.render() for n in result.notes]
+        if codemod == "assert-called-to-awaited":
+            # The two AsyncMocks called without await keep assert_called and are listed.
+            assert len(notes) == 2 and all("called without await" in n for n in notes), notes
+        else:
+            assert notes == [], notes
+
+
+def test_refusals_are_reported_with_their_reason() -> None:
+    source = (golden.CASES / "future-mock-to-asyncmock" / "lookalikes_untouched.py").read_bytes()
+    result = golden.run_file("future-mock-to-asyncmock", source, "test_case.py", Options())
+    notes = [n.message for n in result.notes]
+    assert len(notes) == 3, notes
+    assert "resolved after the mock is set up" in notes[0]
+    assert "used 2 times" in notes[1]
+    assert "reassigned before the mock" in notes[2]
+    source = (golden.CASES / "mock-to-asyncmock" / "needs_review.py").read_bytes()
+    result = golden.run_file("mock-to-asyncmock", source, "test_case.py", Options())
+    notes = [n.message for n in result.notes]
+    assert len(notes) == 3, notes
+    assert "called without await" in notes[0]
+    assert "return_value (fut)" in notes[1]
+    assert "fetch.return_value is set to" in notes[2]
