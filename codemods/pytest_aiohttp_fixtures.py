@@ -366,7 +366,7 @@ class PytestAiohttpFixtures(CodemodTransformer):
         else:
             self.review(
                 call,
-                f"{factory.value} is an app factory with a {kinds[0]} loop parameter, defined "
+                f"{factory.value} is an app factory whose loop parameter is {kinds[0]}, defined "
                 "in another module: drop the parameter there and pass "
                 f"{factory.value}() (aiohttp_client no longer calls factories)",
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from async_test_upgrade import engine, registry
@@ -133,3 +134,16 @@ def test_testclient_in_async_tests_and_fixtures_is_reported() -> None:
 
 def test_testclient_lookalikes_are_not_reported() -> None:
     assert notes_for("testclient-in-async-test", "lookalikes_untouched.py") == []
+
+
+def test_factory_in_another_module_with_a_required_loop_is_reported(tmp_path: Path) -> None:
+    case = CASES / "pytest-aiohttp-fixtures" / "imported_factory.before"
+    root = tmp_path / "project"
+    shutil.copytree(case, root)
+    codemods = registry.select(["pytest-aiohttp-fixtures"])
+    result = engine.migrate([root], codemods, Options(), jobs=1)
+    assert [n.render() for n in result.notes] == [
+        "tests/test_shop.py:10: pytest-aiohttp-fixtures: create_legacy_app is an app factory "
+        "whose loop parameter is unused, defined in another module: drop the parameter there "
+        "and pass create_legacy_app() (aiohttp_client no longer calls factories)"
+    ]
