@@ -42,7 +42,8 @@ A client given both ``app=`` and ``transport=`` is reported and left alone: http
 silently ignored ``app`` there, so which one the test meant needs a human. A client whose
 ``app`` arrives through ``**kwargs`` (a dict literal, ``dict(app=...)`` or a mapping the
 module fills with an ``"app"`` key) is reported too, since the call site cannot be
-rewritten on its own. Other classes with an ``app`` argument (Starlette's
+rewritten on its own; so is ``app=`` passed to a helper of the same module that hands its
+own ``**kwargs`` to an httpx client. Other classes with an ``app`` argument (Starlette's
 ``TestClient``, project classes named ``AsyncClient``) are not httpx clients and are
 never touched.
 """
@@ -73,9 +74,14 @@ class HttpxAppToTransport(CodemodTransformer):
         #: Local names bound to httpx.ASGITransport / httpx.WSGITransport by a from-import.
         self.imported_transports: dict[str, str] = {}
         #: Names of mappings the module builds with an "app" key (``kwargs["app"] = ...``).
-        self.mappings_with_app: set[str] = set()
+        self.mappings_with_app: set[tuple[cst.FunctionDef | None, str]] = set()
+        #: The functions around the current node (mapping names are local to them).
+        self.functions: list[cst.FunctionDef] = []
+        #: Functions of this module passing their ``**kwargs`` on to an httpx client.
+        self.forwarding_helpers: dict[str, str] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
+        self._find_forwarding_helpers(node)
         for statement in node.body:
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
@@ -95,11 +101,56 @@ class HttpxAppToTransport(CodemodTransformer):
                             if isinstance(local, cst.Name):
                                 self.imported_transports[alias.name.value] = local.value
 
+    def _find_forwarding_helpers(self, module: cst.Module) -> None:
+        """Functions that hand their own ``**kwargs`` to an httpx client."""
+        functions: list[cst.FunctionDef] = []
+        calls: list[cst.Call] = []
+
+        class Collect(cst.CSTVisitor):
+            def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+                functions.append(node)
+
+        module.visit(Collect())
+        for function in functions:
+            star = function.params.star_kwarg
+            if not isinstance(star, cst.Param):
+                continue
+            calls.clear()
+
+            class CollectCalls(cst.CSTVisitor):
+                def visit_Call(self, node: cst.Call) -> None:
+                    calls.append(node)
+
+            function.body.visit(CollectCalls())
+            for call in calls:
+                client = next(
+                    (q for q in self.qualified_names(call.func) if q in TRANSPORT_FOR), None
+                )
+                if client is not None and any(
+                    arg.star == "**"
+                    and isinstance(arg.value, cst.Name)
+                    and arg.value.value == star.name.value
+                    for arg in call.args
+                ):
+                    self.forwarding_helpers[function.name.value] = client
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.append(node)
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        self.functions.pop()
+        return updated_node
+
+    def _function(self) -> cst.FunctionDef | None:
+        return self.functions[-1] if self.functions else None
+
     # Mappings that carry ``app`` into a client through ``**``.
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             if isinstance(target.target, cst.Name) and _mapping_has_app(node.value):
-                self.mappings_with_app.add(target.target.value)
+                self.mappings_with_app.add((self._function(), target.target.value))
             if (
                 isinstance(target.target, cst.Subscript)
                 and isinstance(target.target.value, cst.Name)
@@ -107,13 +158,26 @@ class HttpxAppToTransport(CodemodTransformer):
                 and isinstance(target.target.slice[0].slice, cst.Index)
                 and string_value(target.target.slice[0].slice.value) == "app"
             ):
-                self.mappings_with_app.add(target.target.value.value)
+                self.mappings_with_app.add((self._function(), target.target.value.value))
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         client = next(
             (q for q in self.qualified_names(original_node.func) if q in TRANSPORT_FOR), None
         )
         if client is None:
+            helper = original_node.func
+            if (
+                isinstance(helper, cst.Name)
+                and helper.value in self.forwarding_helpers
+                and keyword(original_node, "app") is not None
+            ):
+                target = self.forwarding_helpers[helper.value]
+                self.review(
+                    original_node,
+                    f"app= passed to {helper.value}(), which hands its **kwargs to {target}(); "
+                    f"removed in httpx 0.28: pass transport={TRANSPORT_FOR[target]}(app=...) "
+                    "instead",
+                )
             return updated_node
         app = keyword(updated_node, "app")
         if app is None:
@@ -122,7 +186,7 @@ class HttpxAppToTransport(CodemodTransformer):
                     _mapping_has_app(arg.value)
                     or (
                         isinstance(arg.value, cst.Name)
-                        and arg.value.value in self.mappings_with_app
+                        and (self._function(), arg.value.value) in self.mappings_with_app
                     )
                 ):
                     self.review(

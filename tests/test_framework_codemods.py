@@ -22,11 +22,16 @@ def notes_for(codemod: str, case_file: str, relpath: str = "test_case.py") -> li
 
 def test_httpx_refusals_are_reported_with_their_lines() -> None:
     notes = notes_for("httpx-app-to-transport", "refused_untouched.py")
-    assert len(notes) == 3, notes
+    assert len(notes) == 4, notes
     assert notes[0].startswith("test_case.py:9: httpx-app-to-transport: ")
     assert "both app= and transport=" in notes[0]
     assert notes[1].startswith("test_case.py:14: ") and "through a mapping" in notes[1]
     assert notes[2].startswith("test_case.py:21: ") and "through a mapping" in notes[2]
+    assert notes[3].startswith("test_case.py:30: ")
+    assert (
+        "app= passed to make_client(), which hands its **kwargs to httpx.AsyncClient()"
+        in (notes[3])
+    )
 
 
 def test_httpx_lookalikes_get_no_notes() -> None:

@@ -20,3 +20,12 @@ async def test_kwargs_built():
     options["app"] = app
     async with httpx.AsyncClient(**options) as client:
         await client.get("/")
+
+
+def make_client(**options):
+    return httpx.AsyncClient(base_url="http://test", **options)
+
+
+async def test_through_a_helper():
+    async with make_client(app=app) as client:
+        await client.get("/")
