@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from async_test_upgrade import engine, registry
+from async_test_upgrade.facts import ProjectFacts, index_file
 from async_test_upgrade.model import Options
 from tests import golden
 
@@ -152,3 +153,57 @@ def test_factory_in_another_module_with_a_required_loop_is_reported(tmp_path: Pa
         "whose loop parameter is unused, defined in another module: drop the parameter there "
         "and pass create_legacy_app() (aiohttp_client no longer calls factories)"
     ]
+
+
+def test_facts_for_the_framework_codemods() -> None:
+    facts = ProjectFacts()
+    index_file(
+        facts,
+        "src/shop/main.py",
+        b"from contextlib import asynccontextmanager\n"
+        b"from fastapi import FastAPI as API\n"
+        b"import starlette.applications\n\n"
+        b"@asynccontextmanager\n"
+        b"async def lifespan(app):\n"
+        b"    yield\n\n"
+        b"app = API(lifespan=lifespan)\n"
+        b"plain = API()\n"
+        b"star = starlette.applications.Starlette(on_shutdown=[])\n"
+        b"hooked = API()\n"
+        b'hooked.add_event_handler("startup", lifespan)\n\n'
+        b"def create_app(loop):\n"
+        b"    return API()\n\n"
+        b"def create_other(loop=None):\n"
+        b"    return loop\n\n"
+        b"def create_bound(loop):\n"
+        b"    return loop\n",
+    )
+    index_file(
+        facts,
+        "tests/conftest.py",
+        b"import pytest\n"
+        b"from starlette.testclient import TestClient\n"
+        b"from shop.main import app\n\n"
+        b"@pytest.fixture\n"
+        b"def loop():\n"
+        b"    return None\n\n"
+        b'@pytest.fixture(name="client")\n'
+        b"def make_client():\n"
+        b"    return TestClient(app)\n\n"
+        b"def test_client():\n"
+        b"    pass\n",
+    )
+    assert facts.lifespan_apps == {
+        "shop.main.app": "src/shop/main.py:9: lifespan=",
+        "shop.main.star": "src/shop/main.py:11: on_shutdown=",
+        "shop.main.hooked": "src/shop/main.py:13: add_event_handler('startup')",
+    }
+    assert facts.loop_factories == {
+        "shop.main.create_app": "unused",
+        "shop.main.create_other": "optional",
+        "shop.main.create_bound": "required",
+    }
+    # A test named test_client is not a fixture of that name.
+    assert {"loop", "client"} <= facts.fixture_names
+    assert "test_client" not in facts.fixture_names
+    assert facts.testclient_fixtures == {"client": "tests/conftest.py:11"}
