@@ -6,7 +6,11 @@ Inside an ``async def`` (anywhere, not only tests), ``asyncio.get_event_loop()``
 the coroutine and is left alone. In a sync test function, driving one coroutine through
 the current loop becomes ``asyncio.run``: ``asyncio.get_event_loop().run_until_complete(X)``
 and ``loop = asyncio.get_event_loop()`` followed by the single use
-``loop.run_until_complete(X)`` both become ``asyncio.run(X)``. Names are resolved through
+``loop.run_until_complete(X)`` both become ``asyncio.run(X)``. When the ``loop = ...``
+line (directly in the test's body) is followed by several ``loop.run_until_complete(X)``
+and no other use of the loop, the statements after it move into
+``with asyncio.Runner() as runner:`` (Python 3.11+) and each call becomes
+``runner.run(X)``: one loop for all of them, as before. Names are resolved through
 imports (``from asyncio import get_event_loop``, ``import asyncio as aio``).
 
 **Why**
@@ -29,6 +33,11 @@ Before::
     def test_b():
         assert asyncio.get_event_loop().run_until_complete(fetch()) == 1
 
+    def test_c():
+        loop = asyncio.get_event_loop()
+        session = loop.run_until_complete(login())
+        assert loop.run_until_complete(session.fetch()) == 1
+
 After::
 
     async def test_a():
@@ -38,17 +47,22 @@ After::
     def test_b():
         assert asyncio.run(fetch()) == 1
 
+    def test_c():
+        with asyncio.Runner() as runner:
+            session = runner.run(login())
+            assert runner.run(session.fetch()) == 1
+
 **When it refuses**
 
-The sync rewrite needs the test to drive exactly one coroutine through that loop and to
-touch no other loop API. Reported and left alone: a loop reused for several
-``run_until_complete`` calls or anything else (``asyncio.run`` gives each call a fresh
-loop, so objects from one call would be bound to a closed loop; such a sequence belongs
-in ``with asyncio.Runner() as runner:``, or the test should become async); the pattern in
-a fixture or helper (the values it makes may be bound to the loop that ``asyncio.run``
-closes); a ``loop = ...`` line with comments on it. A rewritten test that takes fixtures
-is noted for review: an object a fixture made on the old current loop cannot be used
-from ``asyncio.run``'s new loop.
+The sync rewrite needs the test to use that loop only for ``run_until_complete(X)`` in
+its own body and to touch no other loop API. Reported and left alone: a loop used for
+anything else (``call_soon``, ``time()``, passed on), or also managed with
+``new_event_loop`` / ``set_event_loop``; a bound loop reused but not assigned directly in
+the test's body (inside an ``if`` or ``with``: the ``Runner`` block could not enclose its
+uses); the pattern in a fixture or helper (the values it makes may be bound to the loop
+that ``asyncio.run`` closes); a single-use ``loop = ...`` line with comments on it. A
+rewritten test that takes fixtures is noted for review: an object a fixture made on the
+old current loop cannot be used from the new loop.
 """
 
 from __future__ import annotations
@@ -106,6 +120,10 @@ class GetEventLoopInAsync(EnclosingTracker):
         self.runs: dict[int, cst.BaseExpression] = {}
         #: ids of original ``loop = get_event_loop()`` statement lines to delete.
         self.delete: set[int] = set()
+        #: id of a sync test -> (id of its ``loop = ...`` line, runner name, asyncio module).
+        self.runner_blocks: dict[int, tuple[int, str, cst.BaseExpression]] = {}
+        #: ids of original ``loop.run_until_complete`` calls -> the runner's name.
+        self.runner_calls: dict[int, str] = {}
         self.test_code = _is_test_code(ctx)
 
     # --- in coroutines ------------------------------------------------------------------
@@ -166,13 +184,18 @@ class GetEventLoopInAsync(EnclosingTracker):
             ):
                 run_call = candidate
         else:
-            run_call, statement = self._bound_once(getter, func, loop_api_uses.count)
+            calls, statement = self._bound_once(getter, func, loop_api_uses.count)
+            if len(calls) == 1:
+                run_call = calls[0]
+            elif calls and statement is not None and self._runner(func, statement, calls):
+                return
+            else:
+                statement = None
         if run_call is None or not in_own_body(self, run_call, func):
             self.review(
                 getter,
-                f"sync test {name} uses the current event loop beyond one "
-                "run_until_complete(X): make it an async test, or run the steps in one "
-                "`with asyncio.Runner() as runner:`; left alone",
+                f"sync test {name} uses the current event loop beyond driving coroutines "
+                "with run_until_complete(X): make it an async test; left alone",
             )
             return
         if statement is not None:
@@ -196,6 +219,10 @@ class GetEventLoopInAsync(EnclosingTracker):
         self.changed(
             run_call, f"sync test {name}: current loop's run_until_complete(X) -> asyncio.run(X)"
         )
+        self._note_fixtures(func, run_call, "asyncio.run's own loop")
+
+    def _note_fixtures(self, func: cst.FunctionDef, node: cst.CSTNode, where: str) -> None:
+        outer = self.enclosing[: self.enclosing.index(func)]
         fixtures = [
             p.name.value
             for p in (*func.params.params, *func.params.kwonly_params)
@@ -204,16 +231,17 @@ class GetEventLoopInAsync(EnclosingTracker):
         ]
         if fixtures:
             self.review(
-                run_call,
-                f"sync test {name} now runs X in asyncio.run's own loop; check that its "
-                f"fixtures ({', '.join(fixtures)}) hold nothing bound to the old current loop",
+                node,
+                f"sync test {func.name.value} now runs its coroutines in {where}; check that "
+                f"its fixtures ({', '.join(fixtures)}) hold nothing bound to the old current "
+                "loop",
             )
 
     def _bound_once(
         self, getter: cst.Call, func: cst.FunctionDef, api_count: int
-    ) -> tuple[cst.Call | None, cst.SimpleStatementLine | None]:
-        """``loop = get_event_loop()`` as a whole line, then ``loop.run_until_complete(X)``
-        as the name's only use: the call and the line to delete."""
+    ) -> tuple[list[cst.Call], cst.SimpleStatementLine | None]:
+        """``loop = get_event_loop()`` as a whole line, then only
+        ``loop.run_until_complete(X)`` in the function's own body: those calls and the line."""
         assign = parent(self, getter)
         line = parent(self, assign) if assign is not None else None
         if not (
@@ -222,26 +250,67 @@ class GetEventLoopInAsync(EnclosingTracker):
             and isinstance(assign.targets[0].target, cst.Name)
             and isinstance(line, cst.SimpleStatementLine)
             and len(line.body) == 1
-            and api_count == 2
         ):
-            return None, None
+            return [], None
         target = assign.targets[0].target
         try:
             scope = self.get_metadata(ScopeProvider, target)
         except KeyError:
-            return None, None
-        if scope is None:
-            return None, None
+            return [], None
+        if scope is None or find_param(func, target.value) is not None:
+            return [], None
         assignments = list(scope.assignments[target.value])
         if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
-            return None, None
-        references = list(assignments[0].references)
-        if len(references) != 1 or not isinstance(references[0].node, cst.Name):
-            return None, None
-        call = run_until_complete_call(self, references[0].node)
-        if call is None or find_param(func, target.value) is not None:
-            return None, None
-        return call, line
+            return [], None
+        calls: list[cst.Call] = []
+        for reference in assignments[0].references:
+            node = reference.node
+            call = run_until_complete_call(self, node) if isinstance(node, cst.Name) else None
+            if call is None or not in_own_body(self, call, func):
+                return [], None
+            calls.append(call)
+        # Nothing else in the function may touch a loop: the getter plus these calls.
+        if api_count != 1 + len(calls):
+            return [], None
+        return calls, line
+
+    def _runner(
+        self, func: cst.FunctionDef, line: cst.SimpleStatementLine, calls: list[cst.Call]
+    ) -> bool:
+        """Several runs on one loop: the rest of the body goes into
+        ``with asyncio.Runner() as runner:`` and each run becomes ``runner.run(X)``, one
+        loop for all of them, closed at the end. Only for a ``loop = ...`` line directly in
+        the function body (everything after it moves into the block)."""
+        body = func.body
+        if not isinstance(body, cst.IndentedBlock) or not any(s is line for s in body.body):
+            return False
+        taken = _Names()
+        func.visit(taken)
+        runner = next(n for n in ("runner", "loop_runner", "asyncio_runner") if n not in taken.seen)
+        assign = line.body[0]
+        assert isinstance(assign, cst.Assign)
+        getter = assign.value
+        assert isinstance(getter, cst.Call)
+        getter_func = getter.func
+        module = (
+            getter_func.value if isinstance(getter_func, cst.Attribute) else cst.Name("asyncio")
+        )
+        if isinstance(getter_func, cst.Name):
+            self.add_import("asyncio")
+            local = getter_func.value
+            self.drop_import_if_unused(
+                "asyncio", "get_event_loop", None if local == "get_event_loop" else local
+            )
+        self.runner_blocks[id(func)] = (id(line), runner, module)
+        for call in calls:
+            self.runner_calls[id(call)] = runner
+        self.changed(
+            line,
+            f"sync test {func.name.value}: {len(calls)} run_until_complete(X) on the current "
+            f"loop -> one asyncio.Runner, {runner}.run(X)",
+        )
+        self._note_fixtures(func, line, "a new loop of its own")
+        return True
 
     # --- rewriting ----------------------------------------------------------------------
 
@@ -260,10 +329,46 @@ class GetEventLoopInAsync(EnclosingTracker):
             return updated_node.with_changes(
                 func=cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("get_running_loop"))
             )
+        runner = self.runner_calls.get(id(original_node))
+        if runner is not None:
+            return updated_node.with_changes(
+                func=cst.Attribute(value=cst.Name(runner), attr=cst.Name("run"))
+            )
         module = self.runs.get(id(original_node))
         if module is not None:
             return updated_node.with_changes(func=cst.Attribute(value=module, attr=cst.Name("run")))
         return updated_node
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        super().leave_FunctionDef(original_node, updated_node)
+        block = self.runner_blocks.get(id(original_node))
+        if block is None:
+            return updated_node
+        line_id, runner, module = block
+        original_body = original_node.body
+        body = updated_node.body
+        assert isinstance(original_body, cst.IndentedBlock)
+        assert isinstance(body, cst.IndentedBlock)
+        at = next(i for i, s in enumerate(original_body.body) if id(s) == line_id)
+        line = body.body[at]
+        assert isinstance(line, cst.SimpleStatementLine)
+        rest = list(body.body[at + 1 :])
+        with_runner = cst.With(
+            items=[
+                cst.WithItem(
+                    item=cst.Call(func=cst.Attribute(value=module, attr=cst.Name("Runner"))),
+                    asname=cst.AsName(name=cst.Name(runner)),
+                )
+            ],
+            # The loop line's comments stay where they were, on the line replacing it.
+            body=cst.IndentedBlock(body=rest, header=line.trailing_whitespace),
+            leading_lines=line.leading_lines,
+        )
+        return updated_node.with_changes(
+            body=body.with_changes(body=[*body.body[:at], with_runner])
+        )
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -271,6 +376,15 @@ class GetEventLoopInAsync(EnclosingTracker):
         if id(original_node) in self.delete:
             return cst.RemoveFromParent()
         return updated_node
+
+
+class _Names(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.seen.add(node.value)
 
 
 class _LoopApiCounter(cst.CSTVisitor):

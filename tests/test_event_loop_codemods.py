@@ -126,17 +126,32 @@ def test_escaping_loop_is_reported_not_rewritten() -> None:
     assert "escapes at line 5" in result.notes[0].message
 
 
-def test_reused_current_loop_is_reported_not_rewritten() -> None:
+def test_current_loop_used_beyond_runs_is_reported_not_rewritten() -> None:
     source = (
         "import asyncio\n\n\n"
         "def test_x():\n"
         "    loop = asyncio.get_event_loop()\n"
         "    session = loop.run_until_complete(login())\n"
+        "    loop.call_soon(session.ping)\n"
         "    loop.run_until_complete(session.close())\n"
     )
     result = _transform(source, ["get-event-loop-in-async"])
     assert result.new_source is None
-    assert len(result.notes) == 1 and "asyncio.Runner" in result.notes[0].message
+    assert [n.line for n in result.notes] == [5]
+    assert "make it an async test" in result.notes[0].message
+
+
+def test_current_loop_reused_by_a_test_with_fixtures_is_noted() -> None:
+    source = (
+        "import asyncio\n\n\n"
+        "def test_x(client):\n"
+        "    loop = asyncio.get_event_loop()\n"
+        "    session = loop.run_until_complete(client.login())\n"
+        "    loop.run_until_complete(session.close())\n"
+    )
+    result = _transform(source, ["get-event-loop-in-async"])
+    assert "    with asyncio.Runner() as runner:\n" in _output(result, source)
+    assert len(result.notes) == 1 and "(client)" in result.notes[0].message
 
 
 def test_primitive_made_outside_a_coroutine_is_noted() -> None:
@@ -209,7 +224,7 @@ def test_stockroom_migrated_by_the_event_loop_codemods_passes(tmp_path: Path) ->
     assert "event_loop" not in source and "loop=" not in source
     passed, failed, output = _run(root)
     assert not failed, output
-    assert len(passed) == 10, output
+    assert len(passed) == 11, output
     assert "never awaited" not in output
 
 
@@ -220,7 +235,7 @@ def test_stockroom_needs_remove_loop_kwarg(tmp_path: Path) -> None:
     assert "unexpected keyword argument 'loop'" in output
     assert "tests/test_store.py::test_concurrent_reservations" in failed
     # The library's Store.open() passes loop= to Lock and Queue: every test opens a Store.
-    assert not passed and len(failed) == 10, output
+    assert not passed and len(failed) == 11, output
 
 
 def test_stockroom_migrated_by_the_full_pipeline_passes(tmp_path: Path) -> None:
@@ -228,4 +243,4 @@ def test_stockroom_migrated_by_the_full_pipeline_passes(tmp_path: Path) -> None:
     _migrate(root)
     passed, failed, output = _run(root)
     assert not failed, output
-    assert len(passed) == 10, output
+    assert len(passed) == 11, output

@@ -29,6 +29,15 @@ def test_count_of_unknown_item():
     assert loop.run_until_complete(Store().open()).closed is False
 
 
+def test_restock_in_steps():
+    # One store across several runs: they must all use the loop it was opened on.
+    loop = asyncio.get_event_loop()
+    store = loop.run_until_complete(Store().open())
+    for count in (1, 2):
+        loop.run_until_complete(store.add("melon", count))
+    assert loop.run_until_complete(store.count("melon")) == 3
+
+
 @pytest.mark.asyncio
 async def test_feed_reports_changes(store, event_loop):
     watcher = event_loop.create_task(store.feed.get())

@@ -5,10 +5,18 @@ import pytest
 from app import fetch, login
 
 
-def test_loop_reused():
+def test_loop_used_otherwise():
     loop = asyncio.get_event_loop()
     session = loop.run_until_complete(login())
+    loop.call_soon(session.ping)
     assert loop.run_until_complete(session.fetch()) == 1
+
+
+def test_bound_in_a_branch(flag):
+    if flag:
+        loop = asyncio.get_event_loop()
+        session = loop.run_until_complete(login())
+        assert loop.run_until_complete(session.fetch()) == 1
 
 
 def test_loop_managed():
