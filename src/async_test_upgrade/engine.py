@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import pickle
 import re
 import sys
 import time
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -24,6 +26,7 @@ from libcst.metadata import MetadataWrapper
 
 from async_test_upgrade import config as config_module
 from async_test_upgrade import facts as facts_module
+from async_test_upgrade import gate as gate_module
 from async_test_upgrade.cst import FileContext
 from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.files import SourceFile, discover
@@ -36,6 +39,8 @@ from async_test_upgrade.model import (
     format_version,
 )
 from async_test_upgrade.registry import Codemod
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -108,25 +113,77 @@ class Prefilter:
         ]
 
 
-# --- transform (runs in worker processes) -----------------------------------------------
-
-_WORKER_STATE: tuple[ProjectFacts, Options, dict[str, Codemod]] | None = None
-
-
-def _init_worker(facts: ProjectFacts, options: Options, codemods: Sequence[Codemod]) -> None:
-    global _WORKER_STATE
-    _WORKER_STATE = (facts, options, {c.name: c for c in codemods})
+# --- work done in the worker processes ------------------------------------------------
+#
+# One pool serves both stages. The scan stage reads every file once: the byte
+# prefilter, the file's contribution to the project facts and, for files that pass the
+# prefilter, the ``ast`` code gate. The transform stage gets only the files that passed,
+# with the merged facts, and sends back results (bytes and records), never trees.
 
 
-def _worker(task: tuple[str, str, list[str]]) -> FileResult:
-    assert _WORKER_STATE is not None
-    facts, options, codemods = _WORKER_STATE
-    path, relpath, names = task
+@dataclass
+class ScanResult:
+    path: str
+    relpath: str
+    names: list[str]
+    facts: ProjectFacts
+    error: str | None = None
+
+
+@dataclass
+class _WorkerState:
+    options: Options
+    codemods: dict[str, Codemod]
+    prefilter: Prefilter
+    facts_token: int = -1
+    facts: ProjectFacts | None = None
+
+
+_STATE: _WorkerState | None = None
+
+
+def _init_worker(options: Options, codemods: Sequence[Codemod]) -> None:
+    global _STATE
+    _STATE = _WorkerState(options, {c.name: c for c in codemods}, Prefilter(codemods))
+
+
+def scan_file(path: str, relpath: str) -> ScanResult:
+    assert _STATE is not None
+    partial = ProjectFacts()
     try:
         source = Path(path).read_bytes()
     except OSError as error:
-        return FileResult(relpath, error=f"{relpath}: cannot read: {error}")
-    return transform_source(source, relpath, [codemods[n] for n in names], facts, options)
+        return ScanResult(path, relpath, [], partial, f"{relpath}: cannot read: {error}")
+    facts_module.index_file(partial, relpath, source)
+    names = _STATE.prefilter.match(source)
+    if names:
+        code = gate_module.parse_index(source)
+        if code is not None:  # unparsable files go on, so that LibCST reports them
+            names = gate_module.passing(names, _STATE.codemods, code)
+    return ScanResult(path, relpath, names, partial)
+
+
+def _scan_chunk(chunk: list[tuple[str, str]]) -> list[ScanResult]:
+    return [scan_file(path, relpath) for path, relpath in chunk]
+
+
+def _transform_chunk(job: tuple[int, bytes, list[tuple[str, str, list[str]]]]) -> list[FileResult]:
+    assert _STATE is not None
+    token, facts_blob, tasks = job
+    if _STATE.facts_token != token:  # unpickle the facts once per worker, not per chunk
+        _STATE.facts = pickle.loads(facts_blob)
+        _STATE.facts_token = token
+    assert _STATE.facts is not None
+    results = []
+    for path, relpath, names in tasks:
+        try:
+            source = Path(path).read_bytes()
+        except OSError as error:
+            results.append(FileResult(relpath, error=f"{relpath}: cannot read: {error}"))
+            continue
+        codemods = [_STATE.codemods[n] for n in names]
+        results.append(transform_source(source, relpath, codemods, _STATE.facts, _STATE.options))
+    return results
 
 
 def transform_source(
@@ -243,23 +300,18 @@ def migrate(
     facts.default_fixture_loop_scope = config.get("asyncio_default_fixture_loop_scope")
     facts.default_test_loop_scope = config.get("asyncio_default_test_loop_scope")
     facts_module.index_requirements(facts, root)
-
-    prefilter = Prefilter(runnable)
     tasks: list[tuple[str, str, list[str]]] = []
-    for file in files:
-        try:
-            source = file.path.read_bytes()
-        except OSError as error:
-            result.errors.append(f"{file.relpath}: cannot read: {error}")
-            continue
-        facts_module.index_file(facts, file.relpath, source)
-        names = prefilter.match(source)
-        if names:
-            tasks.append((str(file.path), file.relpath, names))
 
-    clock = _lap(result, "scan", clock)
-    file_results = _run_transforms(tasks, facts, options, runnable, jobs, progress)
-    clock = _lap(result, "transform", clock)
+    with _Workers(jobs, options, runnable) as workers:
+        for scanned in workers.scan([(str(f.path), f.relpath) for f in files]):
+            _merge_facts(facts, scanned.facts)
+            if scanned.error:
+                result.errors.append(scanned.error)
+            elif scanned.names:
+                tasks.append((scanned.path, scanned.relpath, scanned.names))
+        clock = _lap(result, "scan", clock)
+        file_results = workers.transform(tasks, facts, progress)
+        clock = _lap(result, "transform", clock)
     edits: list[ConfigEdit] = []
     by_path = {f.relpath: f for f in files}
     for file_result in file_results:
@@ -324,6 +376,26 @@ def _display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def _merge_facts(into: ProjectFacts, part: ProjectFacts) -> None:
+    """Add one file's facts to the project's, as indexing it in place would have."""
+    for item in dataclasses.fields(ProjectFacts):
+        mine, theirs = getattr(into, item.name), getattr(part, item.name)
+        if isinstance(mine, set):
+            mine |= theirs
+        elif isinstance(mine, list):
+            mine.extend(theirs)
+        elif isinstance(mine, dict):
+            for key, value in theirs.items():
+                existing = mine.get(key)
+                if isinstance(existing, set):
+                    existing |= value
+                elif isinstance(existing, list):
+                    existing.extend(value)
+                else:
+                    mine[key] = value
+        # Scalars are project settings, set by the parent from the config.
+
+
 def _pool_context() -> multiprocessing.context.BaseContext:
     # fork starts workers in milliseconds with LibCST already imported.
     if sys.platform == "linux":
@@ -331,36 +403,67 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context()
 
 
-def _run_transforms(
-    tasks: list[tuple[str, str, list[str]]],
-    facts: ProjectFacts,
-    options: Options,
-    codemods: Sequence[Codemod],
-    jobs: int | None,
-    progress: ProgressCallback | None,
-) -> Iterable[FileResult]:
-    jobs = jobs or os.cpu_count() or 1
-    jobs = max(1, min(jobs, len(tasks)))
-    results: list[FileResult] = []
-    if jobs == 1:
-        _init_worker(facts, options, codemods)
-        for index, task in enumerate(tasks, 1):
-            results.append(_worker(task))
+def _chunks(items: list[T], size: int) -> list[list[T]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+class _Workers:
+    """The scan and transform stages, in one process pool started once (or in-process
+    for ``-j 1``)."""
+
+    def __init__(self, jobs: int | None, options: Options, codemods: Sequence[Codemod]) -> None:
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.options = options
+        self.codemods = codemods
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Workers:
+        _init_worker(self.options, self.codemods)
+        if self.jobs > 1:
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.jobs,
+                mp_context=_pool_context(),
+                initializer=_init_worker,
+                initargs=(self.options, self.codemods),
+            )
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def scan(self, files: list[tuple[str, str]]) -> Iterable[ScanResult]:
+        if self.pool is None or len(files) < 64:
+            return [scan_file(path, relpath) for path, relpath in files]
+        size = max(32, len(files) // (self.jobs * 8))
+        return [r for chunk in self.pool.map(_scan_chunk, _chunks(files, size)) for r in chunk]
+
+    def transform(
+        self,
+        tasks: list[tuple[str, str, list[str]]],
+        facts: ProjectFacts,
+        progress: ProgressCallback | None,
+    ) -> list[FileResult]:
+        blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+        token = id(facts)
+        results: list[FileResult] = []
+        if self.pool is None or len(tasks) < 2:
+            _STATE.facts, _STATE.facts_token = facts, token  # type: ignore[union-attr]
+            jobs = [[task] for task in tasks]
+            chunk_results: Iterable[list[FileResult]] = (
+                _transform_chunk((token, blob, job)) for job in jobs
+            )
+        else:
+            # Parsing is the heavy part and file costs vary: small chunks keep cores busy.
+            size = max(1, min(16, len(tasks) // (self.jobs * 8)))
+            chunk_results = self.pool.map(
+                _transform_chunk, [(token, blob, c) for c in _chunks(tasks, size)]
+            )
+        for chunk in chunk_results:
+            results.extend(chunk)
             if progress:
-                progress(index, len(tasks))
+                progress(len(results), len(tasks))
         return results
-    chunksize = max(1, min(32, len(tasks) // (jobs * 8)))
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=_pool_context(),
-        initializer=_init_worker,
-        initargs=(facts, options, codemods),
-    ) as pool:
-        for index, file_result in enumerate(pool.map(_worker, tasks, chunksize=chunksize), 1):
-            results.append(file_result)
-            if progress:
-                progress(index, len(tasks))
-    return results
 
 
 def write_result(result: MigrationResult) -> None:

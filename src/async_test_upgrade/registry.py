@@ -24,6 +24,7 @@ from async_test_upgrade.model import ConfigEdit, Note, Options, Version
 if TYPE_CHECKING:
     from async_test_upgrade.cst import CodemodTransformer
     from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
 
 Safety = Literal["safe", "review"]
 
@@ -46,6 +47,9 @@ class Codemod:
     configure: ConfigureFunction | None = None
     #: The oldest pytest-asyncio whose API the result uses.
     min_target: Version = (0, 17)
+    #: A cheaper "no" before the LibCST parse, for triggers too common to decide
+    #: anything: a predicate on the file's code words (see ``gate.py``).
+    gate: Callable[[CodeIndex], bool] | None = None
 
     @property
     def needs_metadata(self) -> bool:
@@ -69,7 +73,8 @@ def codemod(
     """Register the decorated transformer class or configure function as a codemod.
 
     A transformer class that also defines ``configure(facts, options)`` as a staticmethod
-    gets both: the per-file rewrite and the project-level settings.
+    gets both: the per-file rewrite and the project-level settings. One that defines
+    ``gate(code)`` as a staticmethod is not parsed for files whose code words fail it.
     """
 
     def register(target: T) -> T:
@@ -92,6 +97,7 @@ def codemod(
             # requests from the project facts alone, even when no file is triggered.
             configure=getattr(target, "configure", None) if is_class else target,  # type: ignore[arg-type]
             min_target=min_target,
+            gate=getattr(target, "gate", None) if is_class else None,
         )
         if is_class:
             target.codemod_name = name  # type: ignore[attr-defined]
