@@ -432,7 +432,10 @@ class PytestAiohttpFixtures(CodemodTransformer):
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if original_node in self.awaited_calls:
             parent = self.get_metadata(ParentNodeProvider, original_node, None)
-            bare = isinstance(parent, cst.Expr | cst.Assign | cst.AnnAssign | cst.Return | cst.Arg)
+            # Where a whole expression stands, ``await x`` needs no parentheses.
+            bare = isinstance(
+                parent, cst.Expr | cst.Assign | cst.AnnAssign | cst.Return | cst.Arg | cst.Element
+            )
             awaited = cst.Await(expression=updated_node.args[0].value)
             if not bare:
                 awaited = awaited.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
