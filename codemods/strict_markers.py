@@ -54,7 +54,8 @@ It never marks synchronous functions, nor any test when a collection hook adds a
 marks itself (``item.add_marker(pytest.mark.asyncio...)``: reported, since a mark added
 beside it could override the loop scope it gives), tests marked ``anyio``/``trio`` (on
 themselves, their class or module), tests requesting ``anyio_backend``, or methods of
-``unittest`` classes (see ``unittest-async-to-isolated``). It never converts a fixture
+``unittest`` classes or of mixins unittest classes derive from (see
+``unittest-async-to-isolated``). It never converts a fixture
 that anyio or trio tests request, directly or through other fixtures (that plugin runs
 it; converting it would move it to another event loop): that fixture is reported. A class with a
 base the tool cannot see, or a ``pytestmark`` it cannot read, is reported rather than
@@ -115,6 +116,7 @@ class StrictMarkers(CodemodTransformer):
         )
         self.foreign_fixtures = facts.fixtures_used_by_anyio_or_trio() if self.active else set()
         self.levels: list[_Level] = []
+        self.class_names: list[str] = []
         self.function_depth = 0
         self.pytest_fixture_imports: list[tuple[str, str | None, str | None]] = []
         #: Unmarked async tests left alone because a hook marks tests itself.
@@ -181,7 +183,11 @@ class StrictMarkers(CodemodTransformer):
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
         level = self._level(body, node.decorators)
         outer = self.levels[-1]
+        self.class_names.append(node.name.value)
+        qualname = ".".join(p for p in (self.ctx.module_name, *self.class_names) if p)
         base_kind = self._base_kind(node)
+        if not base_kind[0] and _mixed_into_unittest(self.ctx.facts, qualname):
+            base_kind = (True, "")
         self.levels.append(
             _Level(
                 asyncio=outer.asyncio or level.asyncio,
@@ -196,6 +202,7 @@ class StrictMarkers(CodemodTransformer):
         self, original_node: cst.ClassDef, updated_node: cst.ClassDef
     ) -> cst.ClassDef:
         self.levels.pop()
+        self.class_names.pop()
         return updated_node
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -352,6 +359,22 @@ def _derives_from_unittest(facts: ProjectFacts, qualname: str, depth: int) -> bo
         base = facts.resolve(base)
         if base in UNITTEST_CASES or _derives_from_unittest(facts, base, depth + 1):
             return True
+    return False
+
+
+def _mixed_into_unittest(facts: ProjectFacts, qualname: str) -> bool:
+    """Whether a class deriving from ``qualname`` is a unittest class (a test mixin)."""
+    seen: set[str] = set()
+    pending = [qualname]
+    while pending:
+        current = pending.pop()
+        for subclass, bases in facts.class_bases.items():
+            if subclass in seen or not any(facts.resolve(b) == current for b in bases):
+                continue
+            seen.add(subclass)
+            if _derives_from_unittest(facts, subclass, 0):
+                return True
+            pending.append(subclass)
     return False
 
 
