@@ -82,13 +82,13 @@ def run_file(codemod: str, source: bytes, relpath: str, options: Options) -> Fil
 
 
 def file_output(case: Case, source: bytes) -> bytes:
-    relpath = _relpath_for(case)
+    relpath = relpath_for(case)
     result = run_file(case.codemod, source, relpath, case.options())
     assert result.error is None, result.error
     return source if result.new_source is None else result.new_source
 
 
-def _relpath_for(case: Case) -> str:
+def relpath_for(case: Case) -> str:
     # Case files are named after what they show; what a codemod does can depend on the
     # file being a conftest or a test module, so the name tells it.
     stem = case.name

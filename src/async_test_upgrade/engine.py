@@ -128,6 +128,8 @@ class ScanResult:
     names: list[str]
     facts: ProjectFacts
     error: str | None = None
+    #: The code words, for the codemod gates that also need the project facts.
+    code: gate_module.CodeIndex | None = None
 
 
 @dataclass
@@ -156,11 +158,12 @@ def scan_file(path: str, relpath: str) -> ScanResult:
         return ScanResult(path, relpath, [], partial, f"{relpath}: cannot read: {error}")
     facts_module.index_file(partial, relpath, source)
     names = _STATE.prefilter.match(source)
+    code = None
     if names:
         code = gate_module.parse_index(source)
         if code is not None:  # unparsable files go on, so that LibCST reports them
-            names = gate_module.passing(names, _STATE.codemods, code)
-    return ScanResult(path, relpath, names, partial)
+            names = gate_module.triggered(names, _STATE.codemods, code)
+    return ScanResult(path, relpath, names, partial, code=code if names else None)
 
 
 def _scan_chunk(chunk: list[tuple[str, str]]) -> list[ScanResult]:
@@ -303,12 +306,19 @@ def migrate(
     tasks: list[tuple[str, str, list[str]]] = []
 
     with _Workers(jobs, options, runnable) as workers:
-        for scanned in workers.scan([(str(f.path), f.relpath) for f in files]):
+        scans = workers.scan([(str(f.path), f.relpath) for f in files])
+        for scanned in scans:
             _merge_facts(facts, scanned.facts)
             if scanned.error:
                 result.errors.append(scanned.error)
-            elif scanned.names:
-                tasks.append((scanned.path, scanned.relpath, scanned.names))
+        by_name = {c.name: c for c in runnable}
+        for scanned in scans:
+            names = scanned.names
+            if names and scanned.code is not None:
+                code = scanned.code
+                names = [n for n in names if gate_module.lets_through(by_name[n], code, facts)]
+            if names:
+                tasks.append((scanned.path, scanned.relpath, names))
         clock = _lap(result, "scan", clock)
         file_results = workers.transform(tasks, facts, progress)
         clock = _lap(result, "transform", clock)
@@ -432,7 +442,7 @@ class _Workers:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def scan(self, files: list[tuple[str, str]]) -> Iterable[ScanResult]:
+    def scan(self, files: list[tuple[str, str]]) -> list[ScanResult]:
         if self.pool is None or len(files) < 64:
             return [scan_file(path, relpath) for path, relpath in files]
         size = max(32, len(files) // (self.jobs * 8))

@@ -9,8 +9,9 @@ and phrases for the async statements (``async def``, ``await``, ``async with``,
 ``async for``). A trigger passes when every identifier in it occurs in those words;
 comments and docstrings can no longer trigger anything.
 
-A codemod may also declare a ``gate`` of its own (a predicate on :class:`CodeIndex`),
-for triggers too common to decide anything (``Mock``, ``loop``). The gate is only ever
+A codemod may also declare a ``gate`` of its own (a predicate on :class:`CodeIndex` and
+the project facts), for triggers too common to decide anything (``Mock``, ``loop``); it
+is evaluated once the facts of every file are known. The gate is only ever
 a cheaper "no": a test checks that it lets every golden case a codemod changes through.
 """
 
@@ -20,10 +21,10 @@ import ast
 import keyword
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
     from async_test_upgrade.registry import Codemod
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -38,12 +39,27 @@ _PHRASES: dict[type[ast.AST], str] = {
 }
 
 
-@dataclass(frozen=True)
 class CodeIndex:
     """What a module's code (not its comments or docstrings) mentions."""
 
-    words: frozenset[str]
-    text: str  # the words joined, for substring tests
+    __slots__ = ("_text", "words")
+
+    def __init__(self, words: frozenset[str]) -> None:
+        self.words = words
+        self._text: str | None = None
+
+    def __getstate__(self) -> frozenset[str]:
+        return self.words
+
+    def __setstate__(self, words: frozenset[str]) -> None:
+        self.words, self._text = words, None
+
+    @property
+    def text(self) -> str:
+        """The words joined, for substring tests."""
+        if self._text is None:
+            self._text = "\n".join(self.words)
+        return self._text
 
     def has(self, word: str) -> bool:
         return word in self.words
@@ -107,7 +123,7 @@ def index(tree: ast.AST) -> CodeIndex:
         elif _is_docstring(node):
             # A bare string statement documents; it is not code. Skip its constant.
             skip.add(id(node.value))  # type: ignore[attr-defined]
-    return CodeIndex(frozenset(words), "\n".join(sorted(words)))
+    return CodeIndex(frozenset(words))
 
 
 def parse_index(source: bytes) -> CodeIndex | None:
@@ -119,12 +135,17 @@ def parse_index(source: bytes) -> CodeIndex | None:
     return index(tree)
 
 
-def passing(names: Sequence[str], codemods: Mapping[str, Codemod], code: CodeIndex) -> list[str]:
-    """The codemods among ``names`` that the code gate lets through."""
-    return [name for name in names if lets_through(codemods[name], code)]
+def triggered(names: Sequence[str], codemods: Mapping[str, Codemod], code: CodeIndex) -> list[str]:
+    """The codemods among ``names`` with a trigger in the code itself."""
+    return [
+        name
+        for name in names
+        if not codemods[name].triggers or any(code.allows(t) for t in codemods[name].triggers)
+    ]
 
 
-def lets_through(record: Codemod, code: CodeIndex) -> bool:
+def lets_through(record: Codemod, code: CodeIndex, facts: ProjectFacts) -> bool:
+    """Whether ``record`` can apply to a file with this code, given the project facts."""
     if record.triggers and not any(code.allows(t) for t in record.triggers):
         return False
-    return record.gate is None or record.gate(code)
+    return record.gate is None or record.gate(code, facts)

@@ -49,7 +49,7 @@ class Codemod:
     min_target: Version = (0, 17)
     #: A cheaper "no" before the LibCST parse, for triggers too common to decide
     #: anything: a predicate on the file's code words (see ``gate.py``).
-    gate: Callable[[CodeIndex], bool] | None = None
+    gate: Callable[[CodeIndex, ProjectFacts], bool] | None = None
 
     @property
     def needs_metadata(self) -> bool:
@@ -74,7 +74,7 @@ def codemod(
 
     A transformer class that also defines ``configure(facts, options)`` as a staticmethod
     gets both: the per-file rewrite and the project-level settings. One that defines
-    ``gate(code)`` as a staticmethod is not parsed for files whose code words fail it.
+    ``gate(code, facts)`` as a staticmethod is not parsed for files whose code fails it.
     """
 
     def register(target: T) -> T:
