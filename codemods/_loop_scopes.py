@@ -23,6 +23,7 @@ ASYNCIO_FIXTURE = "pytest_asyncio.fixture"
 ASYNCIO_MARK = "pytest.mark.asyncio"
 FACTORIES_CODEMOD = "event-loop-policy-to-loop-factories"
 REMOVE_CODEMOD = "remove-event-loop-override"
+HOOK_CODEMOD = "session-hook-to-default-test-loop-scope"
 #: The codemods that rewrite what requested the ``event_loop`` fixture.
 BODY_CODEMODS = ("event-loop-arg-to-running-loop", "event-loop-sync-to-async")
 
@@ -169,6 +170,24 @@ def root_settings_scope(facts: ProjectFacts, options: Options) -> str | None:
             and (override.scope or "function") != "function"
         ):
             return override.scope
+    return None
+
+
+def configured_test_loop_scope(facts: ProjectFacts, options: Options) -> str | None:
+    """The ``asyncio_default_test_loop_scope`` the migrated suite will have, if known:
+    already configured, or written by ``remove-event-loop-override`` or
+    ``session-hook-to-default-test-loop-scope``."""
+    if facts.default_test_loop_scope:
+        return facts.default_test_loop_scope.strip()
+    scope = root_settings_scope(facts, options)
+    if scope is not None:
+        return scope
+    if (
+        facts.session_loop_hooks
+        and HOOK_CODEMOD in options.selected
+        and options.target_version >= (0, 26)
+    ):
+        return next(iter(facts.session_loop_hooks.values()))[1]
     return None
 
 

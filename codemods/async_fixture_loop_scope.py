@@ -51,11 +51,11 @@ from __future__ import annotations
 import libcst as cst
 
 from async_test_upgrade.codemods._loop_scopes import (
+    configured_test_loop_scope,
     covering_override,
     fixture_decorator,
     fixture_name,
     marks_scope,
-    root_settings_scope,
     scope_rank,
     with_fixture_loop_scope,
 )
@@ -163,9 +163,7 @@ class AsyncFixtureLoopScope(CodemodTransformer):
     def _tests_share(self, loop_scope: str) -> bool:
         """Whether the tests will run in a loop of this scope anyway (settings, marks)."""
         facts, options = self.ctx.facts, self.ctx.options
-        if (facts.default_test_loop_scope or "").strip() == loop_scope:
-            return True
-        if root_settings_scope(facts, options) == loop_scope:
+        if configured_test_loop_scope(facts, options) == loop_scope:
             return True
         marked = marks_scope(facts, options, self.ctx.path)
         return self.ctx.is_test_module and marked is not None and marked[0] == loop_scope
