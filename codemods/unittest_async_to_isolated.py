@@ -1,8 +1,8 @@
 """
 **What it does**
 
-A ``unittest.TestCase`` subclass with ``async def test*`` methods becomes a
-``unittest.IsolatedAsyncioTestCase``; its ``async def setUp`` / ``tearDown`` become
+A ``unittest.TestCase`` subclass with ``async def test*`` methods (its own, or inherited
+from a project mixin) becomes a ``unittest.IsolatedAsyncioTestCase``; its ``async def setUp`` / ``tearDown`` become
 ``asyncSetUp`` / ``asyncTearDown``. Every converted class is listed for review.
 
 **Why**
@@ -42,8 +42,9 @@ that has another base the tool cannot see or a framework base that runs its own 
 (aiohttp's ``AioHTTPTestCase``, tornado's ``AsyncTestCase``; ``asynctest.TestCase`` is
 ``asynctest-to-stdlib``'s), that defines ``async def setUpClass``/``tearDownClass``
 (which ``IsolatedAsyncioTestCase`` has no async form of), or both ``async def setUp`` and
-``asyncSetUp``, is reported and left alone, as is a class deriving from a project
-``TestCase`` subclass (convert that base instead).
+``asyncSetUp``, or whose mixin has an async ``setUp``/``tearDown``, is reported and left
+alone, as is a class deriving from a project ``TestCase`` subclass (convert that base
+instead).
 """
 
 from __future__ import annotations
@@ -76,7 +77,9 @@ class UnittestAsyncToIsolated(CodemodTransformer):
         if not isinstance(original_node.body, cst.IndentedBlock):
             return updated_node
         methods = [s for s in original_node.body.body if isinstance(s, cst.FunctionDef)]
-        async_tests = [m for m in methods if is_async(m) and m.name.value.startswith("test")]
+        own = [m.name.value for m in methods if is_async(m) and m.name.value.startswith("test")]
+        inherited, mixin_refusal = self._from_mixins(original_node)
+        async_tests = own + [t for t in inherited if t not in own]
         if not async_tests:
             return updated_node
         name = original_node.name.value
@@ -90,7 +93,7 @@ class UnittestAsyncToIsolated(CodemodTransformer):
         if base_index is None:
             self._report_indirect(original_node, async_tests)
             return updated_node
-        refusal = self._refusal(original_node, base_index, methods)
+        refusal = self._refusal(original_node, base_index, methods) or mixin_refusal
         if refusal:
             self.review(
                 original_node,
@@ -112,7 +115,7 @@ class UnittestAsyncToIsolated(CodemodTransformer):
         self.review(
             original_node,
             f"{name} now runs {count} async test(s) that never ran before "
-            f"({', '.join(m.name.value for m in async_tests)}): check they pass for real",
+            f"({', '.join(async_tests)}): check they pass for real",
         )
         return updated_node.with_changes(
             bases=bases, body=updated_node.body.with_changes(body=body)
@@ -149,7 +152,37 @@ class UnittestAsyncToIsolated(CodemodTransformer):
                 return f"it also derives from {source}, which may drive its own event loop"
         return ""
 
-    def _report_indirect(self, node: cst.ClassDef, async_tests: Sequence[cst.FunctionDef]) -> None:
+    def _from_mixins(self, node: cst.ClassDef) -> tuple[list[str], str]:
+        """Async test names the class inherits from project mixins, and a refusal if a
+        mixin has an async setUp/tearDown (renaming it is that mixin's business)."""
+        facts = self.ctx.facts
+        tests: list[str] = []
+        pending: list[str] = []
+        for arg in node.bases:
+            names = self.qualified_names(arg.value)
+            spelled = {*names, *(f"{self.ctx.module_name}.{n}" for n in names)}
+            pending.extend(
+                facts.resolve(n) for n in spelled if facts.resolve(n) in facts.class_bases
+            )
+        seen: set[str] = set()
+        refusal = ""
+        while pending:
+            base = pending.pop()
+            if base in seen or base in TESTCASE:
+                continue
+            seen.add(base)
+            for hook in RENAMES:
+                if f"{base}.{hook}" in facts.async_functions:
+                    refusal = f"its base {base} has an async {hook}"
+            tests.extend(
+                f.rpartition(".")[2]
+                for f in sorted(facts.async_functions)
+                if f.rpartition(".")[0] == base and f.rpartition(".")[2].startswith("test")
+            )
+            pending.extend(facts.resolve(b) for b in facts.class_bases.get(base, ()))
+        return tests, refusal
+
+    def _report_indirect(self, node: cst.ClassDef, async_tests: Sequence[str]) -> None:
         """A class that reaches unittest.TestCase through a project base: say where."""
         facts = self.ctx.facts
         qualname = f"{self.ctx.module_name}.{node.name.value}"
@@ -164,7 +197,7 @@ class UnittestAsyncToIsolated(CodemodTransformer):
                 self.review(
                     node,
                     f"{node.name.value} has async tests that unittest never awaits "
-                    f"({', '.join(m.name.value for m in async_tests)}), through a project base "
+                    f"({', '.join(async_tests)}), through a project base "
                     "class: make that base an IsolatedAsyncioTestCase by hand",
                 )
                 return
