@@ -98,7 +98,8 @@ class MockToAsyncMock(CodemodTransformer):
         self.refused = False
         self.module_async_defs: set[str] = set()
         self.local_async_defs: set[str] = set()
-        self.awaiting_params: dict[str, set[int]] = {}
+        #: in-file ``async def`` name -> positions and names of the parameters it awaits
+        self.awaiting_params: dict[str, set[int | str]] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
         self.refused = _mocks.defines_foreign_asyncmock(node)
@@ -185,11 +186,8 @@ class MockToAsyncMock(CodemodTransformer):
             if not awaited_positions:
                 continue
             for index, arg in enumerate(site.node.args):
-                if (
-                    arg.keyword is None
-                    and index in awaited_positions
-                    and _mocks.dotted(arg.value) == path
-                ):
+                position: int | str = index if arg.keyword is None else arg.keyword.value
+                if position in awaited_positions and _mocks.dotted(arg.value) == path:
                     evidence = (
                         f"{path} is passed to {site.path}() at line {self.line(site.node)}, "
                         "which awaits it"
@@ -353,10 +351,11 @@ def _twin_reference(t: CodemodTransformer, mock_ref: cst.BaseExpression) -> cst.
     return cst.Name("AsyncMock")
 
 
-def _awaited_params(function: cst.FunctionDef) -> set[int]:
-    """Positions of the parameters the function awaits (``await param(...)``)."""
+def _awaited_params(function: cst.FunctionDef) -> set[int | str]:
+    """Positions and names of the parameters the function awaits (``await param(...)``)."""
     names = [p.name.value for p in function.params.params]
-    awaited: set[int] = set()
+    keyword_only = [p.name.value for p in function.params.kwonly_params]
+    awaited: set[int | str] = set()
 
     class Finder(cst.CSTVisitor):
         def visit_Await(self, node: cst.Await) -> None:
@@ -364,7 +363,9 @@ def _awaited_params(function: cst.FunctionDef) -> set[int]:
             if isinstance(inner, cst.Call):
                 path = _mocks.dotted(inner.func)
                 if path in names:
-                    awaited.add(names.index(path))
+                    awaited.update((names.index(path), path))
+                elif path in keyword_only:
+                    awaited.add(path)
 
     function.body.visit(Finder())
     return awaited
