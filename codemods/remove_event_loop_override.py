@@ -260,8 +260,14 @@ class RemoveEventLoopOverride(CodemodTransformer):
         if not self.ctx.is_conftest or self.classes:
             return
         call = decorator.decorator
-        if isinstance(call, cst.Call) and keyword(call, "loop_scope") is not None:
-            return
+        if isinstance(call, cst.Call):
+            if keyword(call, "loop_scope") is not None:
+                return
+            scope = keyword(call, "scope")
+            if scope is not None and string_value(scope.value) not in (None, "function"):
+                # A wider fixture could not have used a narrower override's loop
+                # (ScopeMismatch); async-fixture-loop-scope gives it its own.
+                return
         here = directory_of(self.ctx.path)
         below = [
             o

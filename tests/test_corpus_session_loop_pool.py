@@ -2,11 +2,12 @@
 its ``event_loop`` override carried over.
 
 The corpus suite itself asserts that tests in two modules run in the loop the session
-pool was opened in. Migrated by the full pipeline it passes under the installed
-pytest-asyncio 1.x; migrated with ``remove-event-loop-override`` left out, pytest-asyncio
-ignores the override, every test gets a fresh loop and those assertions fail. (That the
-legacy suite passes on pytest-asyncio 0.21 is checked by ``verify`` on every corpus
-project.)
+pool was opened in, and that the tests below ``tests/replica/`` (a nested conftest with a
+module-scoped override) run in their module's replica loop. Migrated by the full
+pipeline it passes under the installed pytest-asyncio 1.x; migrated with
+``remove-event-loop-override`` left out, pytest-asyncio ignores the overrides, every test
+gets a fresh loop and those assertions fail. (That the legacy suite passes on
+pytest-asyncio 0.21 is checked by ``verify`` on every corpus project.)
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ LOOP_SHARING = {
     "tests/test_server.py::test_server_shares_the_pool_loop",
     "tests/test_server.py::test_set_then_get",
     "tests/test_server.py::test_missing_key",
+    # The nested conftest's module-scoped override: a module loop below tests/replica/.
+    "tests/replica/test_replica.py::test_replica_lives_in_this_module_loop",
+    "tests/replica/test_replica.py::test_replica_keeps_state_within_the_module",
+    "tests/replica/test_replica.py::test_replica_stats_from_sync_code",
 }
 
 
@@ -62,6 +67,8 @@ def _run(root: Path) -> tuple[set[str], set[str], str]:
 
 def test_full_pipeline_keeps_the_session_loop_shared(tmp_path: Path) -> None:
     root = _migrated_copy(tmp_path, skip=[])
+    replica = (root / "tests" / "replica" / "test_replica.py").read_text()
+    assert 'pytestmark = pytest.mark.asyncio(loop_scope="module")' in replica
     config = (root / "pyproject.toml").read_text()
     assert 'asyncio_default_test_loop_scope = "session"' in config
     assert 'asyncio_default_fixture_loop_scope = "session"' in config
@@ -69,7 +76,7 @@ def test_full_pipeline_keeps_the_session_loop_shared(tmp_path: Path) -> None:
     passed, failed, output = _run(root)
     assert not failed, output
     assert passed >= LOOP_SHARING
-    assert len(passed) == 10, output
+    assert len(passed) == 13, output
 
 
 def test_without_remove_event_loop_override_the_tests_lose_the_loop(tmp_path: Path) -> None:
