@@ -320,7 +320,7 @@ def module_mock_alias(module: cst.Module) -> str | None:
 def defines_foreign_asyncmock(module: cst.Module) -> bool:
     """Whether the file binds ``AsyncMock`` to something else than the stdlib class (a
     home-made class, asynctest's): adding the stdlib import would shadow or clash."""
-    for node in _walk(module):
+    for node in walk(module):
         if isinstance(node, cst.ClassDef | cst.FunctionDef) and node.name.value == "AsyncMock":
             return True
         if isinstance(node, cst.AssignTarget | cst.AnnAssign):
@@ -336,10 +336,14 @@ def defines_foreign_asyncmock(module: cst.Module) -> bool:
     return False
 
 
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    yield node
-    for child in node.children:
-        yield from _walk(child)
+def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """``node`` and everything under it, in source order (iterative: deep expressions
+    such as long ``+`` chains must not hit the recursion limit)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
 
 
 # --- the evidence inside one function -----------------------------------------------------------
@@ -474,7 +478,7 @@ def is_fixture(t: CodemodTransformer, function: cst.FunctionDef) -> str | None:
 def returned_names(function: cst.FunctionDef) -> set[str]:
     """Names a fixture hands out (``return x`` / ``yield x``)."""
     found: set[str] = set()
-    for node in _walk(function.body):
+    for node in walk(function.body):
         if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda) and node is not function:
             continue
         value: cst.BaseExpression | None = None

@@ -186,10 +186,10 @@ class AssertCalledToAwaited(CodemodTransformer):
             return
         stores = {
             id(n.target)
-            for n in _walk(function.body)
+            for n in _mocks.walk(function.body)
             if isinstance(n, cst.AssignTarget | cst.AugAssign | cst.AnnAssign)
         }
-        for node in _walk(function.body):
+        for node in _mocks.walk(function.body):
             if not isinstance(node, cst.Attribute) or id(node) in stores:
                 continue
             new_name = _mocks.CALLED_TO_AWAITED.get(node.attr.value)
@@ -228,11 +228,4 @@ def _functions(module: cst.Module) -> list[cst.FunctionDef]:
             found.append(statement)
         elif isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
             found.extend(s for s in statement.body.body if isinstance(s, cst.FunctionDef))
-    return found
-
-
-def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
-    found = [node]
-    for child in node.children:
-        found.extend(_walk(child))
     return found

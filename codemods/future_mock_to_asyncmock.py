@@ -55,7 +55,6 @@ patch). A file defining its own ``AsyncMock`` is left alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -228,7 +227,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
                     resolved.statements.append(statement)
                     self._plan_use(name, index, None, resolved, body, scan, parents, top)
         # helper calls written inline: ``MagicMock(return_value=async_return(v))``
-        for node in _walk(function.body):
+        for node in _mocks.walk(function.body):
             if isinstance(node, cst.Call) and id(node) not in named_helper_calls:
                 resolved = self._helper_call(node)
                 if resolved is not None:
@@ -238,7 +237,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
     def _drop_unused_loops(self, body: list[cst.BaseStatement]) -> None:
         """A ``loop = asyncio.get_event_loop()`` that only served removed futures goes too
         (left behind, it is the sync ``get_event_loop()`` call that fails on new stacks)."""
-        removed = {id(n) for s in body if id(s) in self.remove for n in _walk(s)}
+        removed = {id(n) for s in body if id(s) in self.remove for n in _mocks.walk(s)}
         if not removed:
             return
         for statement in body:
@@ -257,7 +256,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
             others = [
                 n
                 for s in body
-                for n in _walk(s)
+                for n in _mocks.walk(s)
                 if isinstance(n, cst.Name) and n.value == name and n is not target
             ]
             if others and all(id(n) in removed for n in others):
@@ -275,7 +274,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
         creation = body[index]
         if not any(
             _near_a_mock(n, parents)
-            for n in _walk(cst.IndentedBlock(body=body))
+            for n in _mocks.walk(cst.IndentedBlock(body=body))
             if isinstance(n, cst.Name) and n.value == name
         ):
             return  # a future the test uses for itself: not this codemod's business
@@ -308,10 +307,10 @@ class FutureMockToAsyncMock(CodemodTransformer):
         top: dict[int, int],
     ) -> None:
         creation = body[index]
-        skip = {id(n) for s in resolved.statements for n in _walk(s)}
+        skip = {id(n) for s in resolved.statements for n in _mocks.walk(s)}
         uses = [
             n
-            for n in _walk(cst.IndentedBlock(body=body))
+            for n in _mocks.walk(cst.IndentedBlock(body=body))
             if isinstance(n, cst.Name) and n.value == name and id(n) not in skip
         ]
         if not any(_near_a_mock(u, parents) for u in uses):
@@ -454,7 +453,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
             touched = any(
                 _mocks.dotted(n) == owner
                 for s in earlier
-                for n in _walk(s)
+                for n in _mocks.walk(s)
                 if isinstance(n, cst.Attribute)
             )
             if not touched:
@@ -614,15 +613,9 @@ def _resolution(
     return outcome, call.args[0].value
 
 
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    yield node
-    for child in node.children:
-        yield from _walk(child)
-
-
 def _parents(root: cst.CSTNode) -> dict[int, cst.CSTNode]:
     found: dict[int, cst.CSTNode] = {}
-    for node in _walk(root):
+    for node in _mocks.walk(root):
         for child in node.children:
             found[id(child)] = node
     return found
@@ -632,7 +625,7 @@ def _top_statements(body: list[cst.BaseStatement]) -> dict[int, int]:
     """Node id -> index of the function-body statement that contains it."""
     index: dict[int, int] = {}
     for position, statement in enumerate(body):
-        for node in _walk(statement):
+        for node in _mocks.walk(statement):
             index[id(node)] = position
     return index
 
@@ -640,7 +633,7 @@ def _top_statements(body: list[cst.BaseStatement]) -> dict[int, int]:
 def _assigned_names(statements: list[cst.BaseStatement]) -> set[str]:
     names: set[str] = set()
     for statement in statements:
-        for node in _walk(statement):
+        for node in _mocks.walk(statement):
             if isinstance(node, cst.AssignTarget | cst.AugAssign | cst.AnnAssign) and isinstance(
                 node.target, cst.Name
             ):
@@ -649,4 +642,4 @@ def _assigned_names(statements: list[cst.BaseStatement]) -> set[str]:
 
 
 def _names_in(node: cst.CSTNode) -> set[str]:
-    return {n.value for n in _walk(node) if isinstance(n, cst.Name)}
+    return {n.value for n in _mocks.walk(node) if isinstance(n, cst.Name)}
