@@ -18,7 +18,8 @@ fixtures pytest-aiohttp 1.1 and pytest-asyncio still provide:
 * ``aiohttp_client(create_app)`` (an app *factory*, which the old plugin called as
   ``create_app(loop)``) becomes ``aiohttp_client(create_app())``, extra positional
   arguments moving into the factory call, when the factory's ``loop`` parameter is optional,
-  or unused and the factory is defined in the same file (the parameter is then dropped).
+  or unused and nothing but the client fixtures receives the factory (the parameter is then
+  dropped where the factory is defined, in the test module or in the project's package).
 * ``pytest_plugins = "aiohttp.pytest_plugin"`` (a string, or an item of a list or tuple) is
   removed: pytest-aiohttp registers itself through its ``pytest11`` entry point, so an
   explicit plugin line is not needed, and loading aiohttp's own plugin next to it makes the
@@ -85,8 +86,8 @@ Reported and left alone: ``proactor_loop`` (it needs a loop factory hook); a syn
 test or fixture that uses ``loop`` other than as ``loop.run_until_complete(x)`` (the loop
 escapes: ``call_soon``, threads, helpers); ``loop.run_until_complete`` inside an async
 function or a nested function; a new fixture name that is already bound to something else
-in the function; an app factory whose ``loop`` parameter is required and used, or defined
-in another file with a required ``loop`` (drop it there, then call the factory). Every
+in the function; an app factory whose ``loop`` parameter is required and used, or that other
+code also calls with arguments (``web.run_app(create_app(loop))``). Every
 sync-to-async conversion is applied but also listed for review: code inside that called
 ``asyncio.run()`` would now run inside a running loop.
 """
@@ -186,6 +187,13 @@ class PytestAiohttpFixtures(CodemodTransformer):
         for function in _functions(node):
             if self._is_test(function) or self._fixture_decorator(function) is not None:
                 self._plan(function)
+        # Factories of this module that other files hand to aiohttp_client (which calls
+        # them there from now on) lose their unused loop parameter here.
+        for statement in node.body:
+            if isinstance(statement, cst.FunctionDef) and self._trimmable(
+                f"{self.ctx.module_name}.{statement.name.value}"
+            ):
+                self.factories_to_trim.add(statement)
 
     def _is_test(self, function: cst.FunctionDef) -> bool:
         return function.name.value.startswith("test")
@@ -353,23 +361,44 @@ class PytestAiohttpFixtures(CodemodTransformer):
         if isinstance(definition, cst.FunctionDef):
             self._plan_local_factory(call, factory, definition)
             return
-        qualified = self.qualified_names(factory)
-        kinds = [
-            self.ctx.facts.loop_factories[self.ctx.facts.resolve(q)]
-            for q in qualified
-            if self.ctx.facts.resolve(q) in self.ctx.facts.loop_factories
+        facts = self.ctx.facts
+        targets = [
+            facts.resolve(q)
+            for q in sorted(self.qualified_names(factory))
+            if facts.resolve(q) in facts.loop_factories
         ]
-        if not kinds:
+        if not targets:
             return  # not a known factory: an app object
-        if kinds[0] == "optional":
+        kind = facts.loop_factories[targets[0]]
+        if kind == "optional" or (kind == "unused" and self._trimmable(targets[0])):
+            # An unused loop parameter is dropped where the factory is defined.
             self.factory_calls.add(call)
-        else:
-            self.review(
-                call,
-                f"{factory.value} is an app factory whose loop parameter is {kinds[0]}, defined "
-                "in another module: drop the parameter there and pass "
-                f"{factory.value}() (aiohttp_client no longer calls factories)",
-            )
+            return
+        why = (
+            "other code calls it with arguments"
+            if kind == "unused"
+            else "its loop parameter is required and used"
+        )
+        self.review(
+            call,
+            f"{factory.value} is an app factory defined in another module and {why}: build "
+            f"the app without the loop and pass {factory.value}() (aiohttp_client no longer "
+            "calls factories)",
+        )
+
+    def _trimmable(self, qualname: str) -> bool:
+        """A project factory with an unused ``loop`` that only client fixtures receive."""
+        facts = self.ctx.facts
+        if facts.loop_factories.get(qualname) != "unused":
+            return False
+        if not any(facts.resolve(q) == qualname for q in facts.factories_passed_to_clients):
+            return False
+        tail = "." + qualname.rpartition(".")[2]
+        return not any(
+            facts.resolve(q) == qualname
+            for q in facts.loop_factories_called_with_args
+            if q.endswith(tail)
+        )
 
     def _plan_local_factory(
         self, call: cst.Call, factory: cst.Name, definition: cst.FunctionDef

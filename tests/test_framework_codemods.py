@@ -148,11 +148,19 @@ def test_factory_in_another_module_with_a_required_loop_is_reported(tmp_path: Pa
     shutil.copytree(case, root)
     codemods = registry.select(["pytest-aiohttp-fixtures"])
     result = engine.migrate([root], codemods, Options(), jobs=1)
+    prefix = "tests/test_shop.py:{}: pytest-aiohttp-fixtures: {} is an app factory defined "
+    suffix = " (aiohttp_client no longer calls factories)"
     assert [n.render() for n in result.notes] == [
-        "tests/test_shop.py:10: pytest-aiohttp-fixtures: create_legacy_app is an app factory "
-        "whose loop parameter is unused, defined in another module: drop the parameter there "
-        "and pass create_legacy_app() (aiohttp_client no longer calls factories)"
+        prefix.format(15, "create_wired_app")
+        + "in another module and its loop parameter is required and used: build the app "
+        "without the loop and pass create_wired_app()" + suffix,
+        prefix.format(19, "create_shared_app")
+        + "in another module and other code calls it with arguments: build the app "
+        "without the loop and pass create_shared_app()" + suffix,
     ]
+    assert any(
+        c.path == "src/shop/app.py" and "create_legacy_app" in c.description for c in result.changes
+    )
 
 
 def test_facts_for_the_framework_codemods() -> None:
@@ -207,3 +215,14 @@ def test_facts_for_the_framework_codemods() -> None:
     assert {"loop", "client"} <= facts.fixture_names
     assert "test_client" not in facts.fixture_names
     assert facts.testclient_fixtures == {"client": "tests/conftest.py:11"}
+    index_file(
+        facts,
+        "tests/test_app.py",
+        b"from shop.main import create_app, create_other\n\n"
+        b"async def test_a(aiohttp_client):\n"
+        b"    await aiohttp_client(create_app)\n"
+        b"    create_other(None)\n",
+    )
+    assert facts.factories_passed_to_clients == {"shop.main.create_app"}
+    assert "shop.main.create_other" in facts.loop_factories_called_with_args
+    assert "shop.main.create_app" not in facts.loop_factories_called_with_args

@@ -134,6 +134,11 @@ class ProjectFacts:
     #: factories of the ``aiohttp_client(create_app)`` era): qualified name -> "unused"
     #: (never read in the body), "optional" (has a default) or "required".
     loop_factories: dict[str, str] = field(default_factory=dict)
+    #: Qualified names passed as the app to ``test_client(x)`` / ``aiohttp_client(x)``.
+    factories_passed_to_clients: set[str] = field(default_factory=set)
+    #: Qualified names of the loop factories above called with positional arguments
+    #: somewhere (``create_app(loop)``): their ``loop`` parameter cannot simply go.
+    loop_factories_called_with_args: set[str] = field(default_factory=set)
     #: Module-level ASGI app objects with startup/shutdown handlers: qualified name
     #: ("pkg.main.app") -> where and how ("pkg/main.py:12: lifespan=").
     lifespan_apps: dict[str, str] = field(default_factory=dict)
@@ -576,6 +581,22 @@ class _FileIndexer(ast.NodeVisitor):
                     self.facts.testclient_fixtures[name] = f"{self.relpath}:{call.lineno}"
                     return
 
+    def _factory_call(self, node: ast.Call) -> None:
+        """An app factory handed to aiohttp's client fixture, or called with arguments."""
+        if not node.args:
+            return
+        if (
+            isinstance(node.func, ast.Name)
+            and node.func.id in ("test_client", "aiohttp_client")
+            and isinstance(node.args[0], ast.Name)
+        ):
+            factory = self.qualify(node.args[0])
+            if factory is not None:
+                self.facts.factories_passed_to_clients.add(factory)
+        callee = self.qualify(node.func)
+        if callee is not None and "." in callee:
+            self.facts.loop_factories_called_with_args.add(callee)
+
     def _startup_decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """``@app.on_event("startup")`` on a module-level handler."""
         for decorator in node.decorator_list:
@@ -594,6 +615,7 @@ class _FileIndexer(ast.NodeVisitor):
                 self.facts.lifespan_apps.setdefault(app, where)
 
     def visit_Call(self, node: ast.Call) -> None:
+        self._factory_call(node)
         if isinstance(node.func, ast.Attribute) and node.func.attr == "add_marker":
             for arg in (*node.args, *(k.value for k in node.keywords)):
                 target = arg.func if isinstance(arg, ast.Call) else arg

@@ -7,6 +7,20 @@ def create_app(loop=None):
     return app
 
 
-def create_legacy_app(loop):
+def create_legacy_app():
     app = web.Application()
     return app
+
+
+def create_wired_app(loop):
+    app = web.Application()
+    app["loop"] = loop
+    return app
+
+
+def create_shared_app(loop):
+    return web.Application()
+
+
+def serve():
+    web.run_app(create_shared_app(None))
