@@ -47,21 +47,29 @@ class Variants:
         self.pristine = pristine
         self.codemods = tuple(codemods)
         self.options = options
-        self._cache: dict[frozenset[str], engine.MigrationResult] = {}
+        #: excluded codemods -> (contents, names of the codemods that changed something)
+        self._cache: dict[frozenset[str], tuple[Contents, frozenset[str]]] = {}
 
-    def result(self, excluded: Collection[str] = ()) -> engine.MigrationResult:
+    def seed(self, result: engine.MigrationResult, root: Path) -> None:
+        """Reuse the full migration already computed on an identical copy at ``root``."""
+        names = frozenset(change.codemod for change in result.changes)
+        self._cache[frozenset()] = (contents_of(result, root), names)
+
+    def _migration(self, excluded: Collection[str]) -> tuple[Contents, frozenset[str]]:
         key = frozenset(excluded)
         if key not in self._cache:
             chosen = [c for c in self.codemods if c.name not in key]
-            self._cache[key] = engine.migrate([self.pristine], chosen, self.options)
+            result = engine.migrate([self.pristine], chosen, self.options)
+            names = frozenset(change.codemod for change in result.changes)
+            self._cache[key] = (contents_of(result, self.pristine), names)
         return self._cache[key]
 
     def edits(self, excluded: Collection[str] = ()) -> Contents:
-        return contents_of(self.result(excluded), self.pristine)
+        return dict(self._migration(excluded)[0])
 
     def active(self) -> list[str]:
         """The codemods that changed something in the full migration, in pipeline order."""
-        names = {change.codemod for change in self.result().changes}
+        names = self._migration(())[1]
         return [c.name for c in self.codemods if c.name in names]
 
     def materialize(self, contents: Contents, dest: Path) -> Path:

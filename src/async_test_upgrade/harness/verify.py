@@ -206,6 +206,7 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
         return report
 
     variants = Variants(pristine, request.codemods, request.options)
+    variants.seed(migration, after_tree)
     counter = iter(range(1, 1_000_000))
 
     def probe(contents: Contents) -> RunResult:
