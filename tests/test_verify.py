@@ -162,7 +162,7 @@ def test_a_hanging_suite_is_killed_with_its_process_group(tmp_path: Path) -> Non
     )
     plugin = install_plugin(tmp_path / "plugin")
     started = time.monotonic()
-    run = run_pytest(project, CURRENT, plugin, timeout=5)
+    run = run_pytest(project, CURRENT, plugin, timeout=10)
     assert time.monotonic() - started < 60
     assert run.timed_out and run.exit_code is None
     assert run.hung_in == "test_hang.py::test_hangs"
