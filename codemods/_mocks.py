@@ -317,23 +317,28 @@ def module_mock_alias(module: cst.Module) -> str | None:
     return None
 
 
-def defines_foreign_asyncmock(module: cst.Module) -> bool:
-    """Whether the file binds ``AsyncMock`` to something else than the stdlib class (a
-    home-made class, asynctest's): adding the stdlib import would shadow or clash."""
+def foreign_asyncmock(module: cst.Module) -> cst.CSTNode | None:
+    """Where the file binds ``AsyncMock`` to something else than the stdlib class (a
+    home-made class, asynctest's), or None: adding the stdlib import would clash."""
     for node in walk(module):
         if isinstance(node, cst.ClassDef | cst.FunctionDef) and node.name.value == "AsyncMock":
-            return True
+            return node
         if isinstance(node, cst.AssignTarget | cst.AnnAssign):
             target = node.target
             if isinstance(target, cst.Name) and target.value == "AsyncMock":
-                return True
+                return node
         if isinstance(node, cst.ImportFrom) and isinstance(node.names, Sequence):
             source = code(node.module) if node.module is not None else ""
             for alias in node.names:
                 local = alias.evaluated_alias or code(alias.name)
                 if local == "AsyncMock" and source not in ("unittest.mock", "mock"):
-                    return True
-    return False
+                    return node
+    return None
+
+
+def defines_foreign_asyncmock(module: cst.Module) -> bool:
+    """Whether :func:`foreign_asyncmock` finds anything."""
+    return foreign_asyncmock(module) is not None
 
 
 def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:

@@ -107,7 +107,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
         self.decorator_patches: list[tuple[str, cst.Call, _mocks.PatchKind]] = []
 
     def visit_Module(self, node: cst.Module) -> None:
-        self.refused = _mocks.defines_foreign_asyncmock(node)
+        self.refused = _mocks.foreign_asyncmock(node) is not None
         self.alias = _mocks.module_mock_alias(node)
         for statement in node.body:
             if isinstance(statement, cst.FunctionDef):

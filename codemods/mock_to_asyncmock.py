@@ -102,7 +102,15 @@ class MockToAsyncMock(CodemodTransformer):
         self.awaiting_params: dict[str, set[int | str]] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
-        self.refused = _mocks.defines_foreign_asyncmock(node)
+        foreign = _mocks.foreign_asyncmock(node)
+        self.refused = foreign is not None
+        if foreign is not None and "Mock(" in node.code:
+            self.review(
+                foreign,
+                "this file defines its own AsyncMock: mock-to-asyncmock and "
+                "future-mock-to-asyncmock leave the file alone; replace it with "
+                "unittest.mock.AsyncMock (custom-asyncmock-class) and run them again",
+            )
         for statement in node.body:
             if isinstance(statement, cst.FunctionDef) and statement.asynchronous is not None:
                 self.module_async_defs.add(statement.name.value)
