@@ -9,8 +9,9 @@ counterparts: ``assert_called`` -> ``assert_awaited``, ``assert_called_once`` ->
 ``await_count``, ``call_args`` -> ``await_args``, ``call_args_list`` ->
 ``await_args_list``.
 
-A mock is proven an ``AsyncMock`` by its construction in the same function or in a
-fixture of the same file (``AsyncMock(...)``, ``mocker.AsyncMock(...)``,
+A mock is proven an ``AsyncMock`` by its construction in the same function, in a
+fixture of the same file, or on ``self`` in the class's ``setUp``/``asyncSetUp``/
+``setup_method`` (``AsyncMock(...)``, ``mocker.AsyncMock(...)``,
 ``MagicMock(fetch=AsyncMock())`` for ``fetch``, ``MagicMock(spec=<async def>)``), by a
 patch that makes one (``new_callable=AsyncMock``, ``new=AsyncMock()``, or a ``patch()``
 / ``patch.object()`` / ``mocker.patch()`` without ``new`` whose target the project facts
@@ -62,6 +63,9 @@ from async_test_upgrade.registry import codemod
 #: path -> why it is an AsyncMock
 Proof = dict[str, str]
 
+#: Methods whose ``self.x = AsyncMock()`` holds in every test method of the class.
+SETUP_METHODS = frozenset({"setUp", "asyncSetUp", "setup_method"})
+
 
 @codemod(
     name="assert-called-to-awaited",
@@ -77,6 +81,7 @@ class AssertCalledToAwaited(CodemodTransformer):
         self.depth = 0
         self.fixtures: dict[str, Proof] = {}
         self.renames: dict[int, tuple[str, str]] = {}
+        self.class_proofs: list[Proof] = []
 
     def visit_Module(self, node: cst.Module) -> None:
         for function in _functions(node):
@@ -93,6 +98,24 @@ class AssertCalledToAwaited(CodemodTransformer):
                         relative[""] = f"{why} in fixture {name}"
             if relative:
                 self.fixtures[name] = relative
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        # Mocks a test class sets up on ``self`` count in every test method.
+        proof: Proof = {}
+        if self.depth == 0 and isinstance(node.body, cst.IndentedBlock):
+            for method in node.body.body:
+                if isinstance(method, cst.FunctionDef) and method.name.value in SETUP_METHODS:
+                    found = self._proof(method, _mocks.scan_function(self, method))
+                    for path, why in found.items():
+                        if path.startswith("self."):
+                            proof[path] = f"{why} in {method.name.value}"
+        self.class_proofs.append(proof)
+
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
+        self.class_proofs.pop()
+        return updated_node
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.depth += 1
@@ -138,6 +161,9 @@ class AssertCalledToAwaited(CodemodTransformer):
         for param in function.params.params:
             for relative, why in self.fixtures.get(param.name.value, {}).items():
                 proof.setdefault(param.name.value + relative, why)
+        if self.class_proofs and function.name.value not in SETUP_METHODS:
+            for path, why in self.class_proofs[-1].items():
+                proof.setdefault(path, why)
         for path in refuted:
             proof.pop(path, None)
         return proof
