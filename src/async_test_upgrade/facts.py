@@ -688,17 +688,34 @@ def _makes_loop(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
-def _loop_body_maker(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | None:
-    """For a body that is only ``loop = maker()``, ``yield loop`` / ``return loop`` and
-    optionally ``loop.close()`` (after a docstring), the ``maker`` expression."""
-    if isinstance(node, ast.AsyncFunctionDef) or node.args.args or node.args.kwonlyargs:
+def _loop_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Call | None:
+    """The ``maker()`` call of an ``event_loop`` fixture that only makes, hands out and
+    closes a loop, else None. Accepted, after a docstring::
+
+        loop = maker()                      # no arguments
+        asyncio.set_event_loop(loop)        # optional
+        yield loop                          # or ``return loop``
+        loop.close()                        # optional, as are
+        asyncio.set_event_loop(None)        # these two teardown lines
+
+    and the same with ``try: yield loop`` / ``finally:`` teardown. An unused ``request``
+    parameter is allowed: old pytest-asyncio's own fixture had one, so copies have it.
+    """
+    if isinstance(node, ast.AsyncFunctionDef) or node.args.kwonlyargs:
+        return None
+    if node.args.vararg or node.args.kwarg or node.args.posonlyargs:
+        return None
+    params = [a.arg for a in node.args.args]
+    if params not in ([], ["request"]):
+        return None
+    if params and any(isinstance(n, ast.Name) and n.id == "request" for n in ast.walk(node)):
         return None
     body = list(node.body)
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         body = body[1:]
-    if len(body) not in (2, 3):
+    if not body:
         return None
-    first = body[0]
+    first = body.pop(0)
     if not (
         isinstance(first, ast.Assign)
         and len(first.targets) == 1
@@ -709,29 +726,64 @@ def _loop_body_maker(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr |
     ):
         return None
     name = first.targets[0].id
-    second = body[1]
-    handed_out = (
-        isinstance(second, ast.Expr)
-        and isinstance(second.value, ast.Yield)
-        and isinstance(second.value.value, ast.Name)
-        and second.value.value.id == name
-    ) or (
-        isinstance(second, ast.Return)
-        and isinstance(second.value, ast.Name)
-        and second.value.id == name
-    )
-    if not handed_out:
-        return None
-    if len(body) == 3:
-        third = body[2]
-        if not (
-            isinstance(third, ast.Expr)
-            and isinstance(third.value, ast.Call)
-            and _dotted(third.value.func) == f"{name}.close"
-            and not third.value.args
-        ):
+    if body and _is_set_event_loop(body[0], name):
+        body.pop(0)
+    if len(body) == 1 and isinstance(body[0], ast.Try):
+        attempt = body[0]
+        if attempt.handlers or attempt.orelse or len(attempt.body) != 1:
             return None
-    return first.value.func
+        body = [attempt.body[0], *attempt.finalbody]
+    if not body or not _hands_out(body[0], name):
+        return None
+    if not all(_is_teardown(statement, name) for statement in body[1:]):
+        return None
+    return first.value
+
+
+def _is_set_event_loop(statement: ast.stmt, name: str | None) -> bool:
+    """``asyncio.set_event_loop(name)`` (``name`` None: ``set_event_loop(None)``)."""
+    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
+        return False
+    call = statement.value
+    if (
+        _dotted(call.func) not in ("asyncio.set_event_loop", "set_event_loop")
+        or len(call.args) != 1
+    ):
+        return False
+    argument = call.args[0]
+    if name is None:
+        return isinstance(argument, ast.Constant) and argument.value is None
+    return isinstance(argument, ast.Name) and argument.id == name
+
+
+def _hands_out(statement: ast.stmt, name: str) -> bool:
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Yield)
+        and isinstance(statement.value.value, ast.Name)
+        and statement.value.value.id == name
+    ) or (
+        isinstance(statement, ast.Return)
+        and isinstance(statement.value, ast.Name)
+        and statement.value.id == name
+    )
+
+
+def _is_teardown(statement: ast.stmt, name: str) -> bool:
+    if _is_set_event_loop(statement, None):
+        return True
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Call)
+        and _dotted(statement.value.func) == f"{name}.close"
+        and not statement.value.args
+    )
+
+
+def _loop_body_maker(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | None:
+    """The ``maker`` of a make/hand out/close body (see :func:`_loop_body`)."""
+    call = _loop_body(node)
+    return None if call is None else call.func
 
 
 def _future_helper_outcome(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
@@ -835,63 +887,25 @@ def _is_plain_async_call_mock(node: ast.ClassDef, bases: tuple[str, ...]) -> boo
 
 
 def _is_plain_loop_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """Body is only: docstring, ``loop = <new loop>``, ``yield loop`` / ``return loop``,
-    ``loop.close()``; the loop made by asyncio's default policy or ``new_event_loop``."""
-    if isinstance(node, ast.AsyncFunctionDef) or node.args.args or node.args.kwonlyargs:
+    """A make/hand out/close body (see :func:`_loop_body`) whose loop is asyncio's own:
+    ``asyncio.new_event_loop()``, ``asyncio.get_event_loop_policy().new_event_loop()`` or
+    ``asyncio.get_event_loop()``."""
+    call = _loop_body(node)
+    if call is None:
         return False
-    body = list(node.body)
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body = body[1:]
-    if len(body) not in (2, 3):
-        return False
-    first = body[0]
-    if not (
-        isinstance(first, ast.Assign)
-        and len(first.targets) == 1
-        and isinstance(first.targets[0], ast.Name)
-        and isinstance(first.value, ast.Call)
-        and not first.value.args
-        and not first.value.keywords
-    ):
-        return False
-    loop_name = first.targets[0].id
-    maker = _dotted(first.value.func) or ""
-    if maker not in (
-        "asyncio.new_event_loop",
-        "new_event_loop",
-        "asyncio.get_event_loop_policy().new_event_loop",
-    ) and not re.fullmatch(r"(asyncio\.)?get_event_loop_policy\(\)\.new_event_loop", maker):
-        # ``asyncio.get_event_loop_policy().new_event_loop`` is a Call inside an Attribute,
-        # which _dotted does not render; check it structurally.
-        func = first.value.func
-        if not (
-            isinstance(func, ast.Attribute)
-            and func.attr == "new_event_loop"
-            and isinstance(func.value, ast.Call)
-            and (_dotted(func.value.func) or "").endswith("get_event_loop_policy")
-        ):
-            return False
-    second = body[1]
-    handing_out = (
-        isinstance(second, ast.Expr)
-        and isinstance(second.value, ast.Yield)
-        and isinstance(second.value.value, ast.Name)
-        and second.value.value.id == loop_name
-    ) or (
-        isinstance(second, ast.Return)
-        and isinstance(second.value, ast.Name)
-        and second.value.id == loop_name
-    )
-    if not handing_out:
-        return False
-    if len(body) == 2:
+    maker = _dotted(call.func) or ""
+    if maker in ("asyncio.new_event_loop", "new_event_loop", "asyncio.get_event_loop"):
         return True
-    third = body[2]
+    # ``asyncio.get_event_loop_policy().new_event_loop`` is a Call inside an Attribute,
+    # which _dotted does not render; check it structurally.
+    func = call.func
     return (
-        isinstance(third, ast.Expr)
-        and isinstance(third.value, ast.Call)
-        and _dotted(third.value.func) == f"{loop_name}.close"
-        and not third.value.args
+        isinstance(func, ast.Attribute)
+        and func.attr == "new_event_loop"
+        and isinstance(func.value, ast.Call)
+        and not func.value.args
+        and (_dotted(func.value.func) or "")
+        in ("asyncio.get_event_loop_policy", "get_event_loop_policy")
     )
 
 
