@@ -61,14 +61,21 @@ Every rewrite is listed for review: it adds a dependency (``asgi-lifespan``, add
 test requirements) and the lifespan now really runs, so a test that did the startup by hand
 may now do it twice. A client or transport for such an app built outside an ``async with``
 statement (assigned, then closed by hand; a transport built on its own line) is reported
-and left alone, and so is one already inside a ``LifespanManager`` block. Apps without
+and left alone, and so is one already inside a ``LifespanManager`` block. (A transport
+assigned on the line just before the ``async with`` and used only by that client is moved
+inside the manager block instead.) Apps without
 startup handlers, apps built by factory functions and non-httpx transports are not
 touched.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+from itertools import pairwise
+from typing import ClassVar
+
 import libcst as cst
+from libcst.metadata import PositionProvider, ProviderT, QualifiedNameProvider, ScopeProvider
 
 from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword
 from async_test_upgrade.registry import codemod
@@ -87,6 +94,12 @@ LIFESPAN_MANAGER = "asgi_lifespan.LifespanManager"
     triggers=("ASGITransport", "AsyncClient"),
 )
 class AsgiLifespan(CodemodTransformer):
+    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
+        PositionProvider,
+        QualifiedNameProvider,
+        ScopeProvider,
+    )
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         #: Enclosing ``async with`` statements that enter a LifespanManager.
@@ -95,6 +108,9 @@ class AsgiLifespan(CodemodTransformer):
         self.handled: set[cst.Call] = set()
         #: ``async with`` statements to wrap: statement -> (item index, transport call).
         self.planned: dict[cst.With, tuple[int, cst.Call]] = {}
+        #: ``transport = ASGITransport(app=app)`` lines followed by the ``async with`` that is
+        #: their only use: the with statement -> the assignment line.
+        self.planned_pairs: dict[cst.With, cst.SimpleStatementLine] = {}
         #: Names bound anywhere in the module, to choose a free name for the manager.
         self.bound_names: set[str] = set()
 
@@ -144,6 +160,140 @@ class AsgiLifespan(CodemodTransformer):
 
     # --- the rewrite ---------------------------------------------------------------------
 
+    # --- ``transport = ASGITransport(app=app)`` on the line before the ``async with`` ------
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._plan_pairs(node.body)
+
+    def _plan_pairs(self, statements: Sequence[cst.BaseStatement]) -> None:
+        for line, statement in pairwise(statements):
+            if not (
+                isinstance(line, cst.SimpleStatementLine)
+                and len(line.body) == 1
+                and isinstance(line.body[0], cst.Assign)
+                and len(line.body[0].targets) == 1
+                and isinstance(line.body[0].targets[0].target, cst.Name)
+                and isinstance(line.body[0].value, cst.Call)
+                and isinstance(statement, cst.With)
+                and statement.asynchronous is not None
+            ):
+                continue
+            variable = line.body[0].targets[0].target
+            transport = line.body[0].value
+            app = self._transport_app(transport)
+            if app is None or self._lifespan_app(app.value) is None:
+                continue
+            if self._only_used_by_one_client(variable, statement):
+                self.planned_pairs[statement] = line
+                self.handled.add(transport)
+
+    def _only_used_by_one_client(self, variable: cst.Name, statement: cst.With) -> bool:
+        """``variable`` is assigned once and used once: as ``transport=`` of a client
+        entered by ``statement``."""
+        uses = [
+            item.item
+            for item in statement.items
+            if isinstance(item.item, cst.Call)
+            and self.is_name(item.item.func, ASYNC_CLIENT)
+            and (arg := keyword(item.item, "transport")) is not None
+            and isinstance(arg.value, cst.Name)
+            and arg.value.value == variable.value
+        ]
+        if len(uses) != 1:
+            return False
+        scope = self.get_metadata(ScopeProvider, variable, None)
+        if scope is None:
+            return False
+        assignments = list(scope.assignments[variable.value])
+        if len(assignments) != 1:
+            return False
+        references = list(assignments[0].references)
+        argument = keyword(uses[0], "transport")
+        return (
+            len(references) == 1 and argument is not None and (references[0].node is argument.value)
+        )
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        if not any(s in self.planned_pairs for s in original_node.body):
+            return updated_node
+        body: list[cst.BaseStatement] = []
+        originals = list(original_node.body)
+        for index, (statement, new) in enumerate(zip(originals, updated_node.body, strict=True)):
+            line = self.planned_pairs.get(statement) if isinstance(statement, cst.With) else None
+            if (
+                isinstance(statement, cst.With)
+                and line is not None
+                and originals[index - 1] is line
+            ):
+                # The assignment line just before moves inside the manager block.
+                body[-1] = self._wrap_pair(body[-1], new, statement)
+            else:
+                body.append(new)
+        return updated_node.with_changes(body=body)
+
+    def _wrap_pair(
+        self, line: cst.BaseStatement, statement: cst.BaseStatement, original: cst.With
+    ) -> cst.BaseStatement:
+        assert isinstance(line, cst.SimpleStatementLine) and isinstance(statement, cst.With)
+        assign = line.body[0]
+        assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
+        transport = assign.value
+        app_arg = keyword(transport, "app")
+        assert app_arg is not None
+        manager = self._manager_name()
+        new_transport = transport.with_changes(
+            args=[
+                a.with_changes(value=cst.parse_expression(f"{manager}.app")) if a is app_arg else a
+                for a in transport.args
+            ]
+        )
+        inner_line = line.with_changes(
+            body=[assign.with_changes(value=new_transport)], leading_lines=[]
+        )
+        return self._outer(
+            app_arg.value,
+            manager,
+            [inner_line, statement.with_changes(leading_lines=statement.leading_lines)],
+            line.leading_lines,
+            original,
+        )
+
+    def _outer(
+        self,
+        app: cst.BaseExpression,
+        manager: str,
+        body: Sequence[cst.BaseStatement],
+        leading_lines: Sequence[cst.EmptyLine],
+        original: cst.With,
+    ) -> cst.With:
+        where = self._lifespan_app(app)
+        self.add_import("asgi_lifespan", "LifespanManager")
+        self.changed(
+            original,
+            f"client wrapped in LifespanManager: the app has startup handlers ({where}) and "
+            "ASGITransport never runs them",
+        )
+        self.review(
+            original,
+            "the app's lifespan now runs in this client (asgi_lifespan.LifespanManager): add "
+            "asgi-lifespan to the test requirements, and drop any startup the test did by hand",
+        )
+        return cst.With(
+            asynchronous=cst.Asynchronous(),
+            items=[
+                cst.WithItem(
+                    item=cst.Call(func=cst.Name("LifespanManager"), args=[cst.Arg(value=app)]),
+                    asname=cst.AsName(name=cst.Name(manager)),
+                )
+            ],
+            body=cst.IndentedBlock(body=list(body)),
+            leading_lines=list(leading_lines),
+        )
+
+    # --- ``async with AsyncClient(transport=ASGITransport(app=app))`` ----------------------
+
     def _enters_manager(self, node: cst.With) -> bool:
         return any(
             isinstance(item.item, cst.Call) and self.is_name(item.item.func, LIFESPAN_MANAGER)
@@ -182,7 +332,6 @@ class AsgiLifespan(CodemodTransformer):
             return updated_node
         index, transport = plan
         app = _app_of(transport)
-        where = self._lifespan_app(app)
         manager = self._manager_name()
 
         # Point the transport at manager.app inside the (possibly already rewritten) item.
@@ -208,29 +357,7 @@ class AsgiLifespan(CodemodTransformer):
         items = list(updated_node.items)
         items[index] = item.with_changes(item=new_client)
         inner = updated_node.with_changes(items=items, leading_lines=[])
-        outer = cst.With(
-            asynchronous=cst.Asynchronous(),
-            items=[
-                cst.WithItem(
-                    item=cst.Call(func=cst.Name("LifespanManager"), args=[cst.Arg(value=app)]),
-                    asname=cst.AsName(name=cst.Name(manager)),
-                )
-            ],
-            body=cst.IndentedBlock(body=[inner]),
-            leading_lines=updated_node.leading_lines,
-        )
-        self.add_import("asgi_lifespan", "LifespanManager")
-        self.changed(
-            original_node,
-            f"client wrapped in LifespanManager: the app has startup handlers ({where}) and "
-            "ASGITransport never runs them",
-        )
-        self.review(
-            original_node,
-            "the app's lifespan now runs in this client (asgi_lifespan.LifespanManager): add "
-            "asgi-lifespan to the test requirements, and drop any startup the test did by hand",
-        )
-        return outer
+        return self._outer(app, manager, [inner], updated_node.leading_lines, original_node)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if original_node in self.handled or self.inside_manager:

@@ -226,3 +226,10 @@ def test_facts_for_the_framework_codemods() -> None:
     assert facts.factories_passed_to_clients == {"shop.main.create_app"}
     assert "shop.main.create_other" in facts.loop_factories_called_with_args
     assert "shop.main.create_app" not in facts.loop_factories_called_with_args
+
+
+def test_asgi_lifespan_reports_a_transport_variable_it_cannot_move() -> None:
+    notes = notes_for("asgi-lifespan", "transport_variable.before.py")
+    assert [n.split(": ", 2)[0] for n in notes] == ["test_case.py:12", "test_case.py:18"]
+    assert "lifespan now runs in this client" in notes[0]
+    assert "outside an async with statement" in notes[1]
