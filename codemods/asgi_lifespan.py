@@ -59,11 +59,11 @@ After::
 
 Every rewrite is listed for review: it adds a dependency (``asgi-lifespan``, add it to the
 test requirements) and the lifespan now really runs, so a test that did the startup by hand
-may now do it twice. A client or transport for such an app built outside an ``async with``
-statement (assigned, then closed by hand; a transport built on its own line) is reported
-and left alone, and so is one already inside a ``LifespanManager`` block. (A transport
-assigned on the line just before the ``async with`` and used only by that client is moved
-inside the manager block instead.) Apps without
+may now do it twice. A client for such an app built outside an ``async with`` statement
+(assigned, then closed by hand), a transport built anywhere but on the line just before
+the ``async with`` of its only client (that shape is moved inside the manager block) are
+reported and left alone; a client already inside a ``LifespanManager`` block is left
+alone. Apps without
 startup handlers, apps built by factory functions and non-httpx transports are not
 touched.
 """
