@@ -14,7 +14,9 @@ The evidence model, strongest first:
    ``async def`` (:func:`target_is_async`);
 2. the mock (or one of its attributes) is awaited in the same function
    (:class:`FunctionScan`: ``await m(...)``, ``await m.attr(...)``, also through
-   ``asyncio.gather``/``wait_for``/``shield``).
+   ``asyncio.gather``/``wait_for``/``shield``, ``asyncio.run`` and
+   ``loop.run_until_complete``), or its call is scheduled (``create_task``,
+   ``ensure_future``).
 
 ``async with m`` and ``async for x in m`` are *not* evidence of a coroutine function:
 ``MagicMock`` supports ``__aenter__``/``__aiter__`` since Python 3.8, and an
@@ -70,6 +72,13 @@ CALLED_TO_AWAITED = {
 
 #: ``await asyncio.gather(m(), ...)`` awaits the calls it is handed.
 _AWAITING_WRAPPERS = frozenset({"asyncio.gather", "asyncio.wait_for", "asyncio.shield"})
+
+#: Calls that run a coroutine to completion before returning: as good as ``await``.
+_RUNNERS = frozenset({"asyncio.run"})
+_LOOP_RUNNERS = frozenset({"run_until_complete"})
+#: Calls that schedule a coroutine, to run later.
+_SCHEDULERS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
+_LOOP_SCHEDULERS = frozenset({"create_task"})
 
 MockKind = Literal["sync", "async", "autospec"]
 PatchKind = Literal["patch", "object", "setattr"]
@@ -359,6 +368,10 @@ class CallSite:
     path: str
     node: cst.Call
     awaited: bool
+    #: Handed straight to ``create_task``/``ensure_future``: used as a coroutine, but
+    #: maybe not awaited yet when asserted on. (``asyncio.run(m())`` and
+    #: ``loop.run_until_complete(m())`` count as awaited.)
+    scheduled: bool = False
 
 
 @dataclass
@@ -386,7 +399,15 @@ class FunctionScan:
         return [c for c in self.calls if c.path == path]
 
     def unawaited(self, path: str) -> list[CallSite]:
+        """Calls of ``path`` not directly awaited (scheduled ones included)."""
         return [c for c in self.calls if c.path == path and not c.awaited]
+
+    def scheduled(self, path: str) -> list[CallSite]:
+        return [c for c in self.calls if c.path == path and c.scheduled]
+
+    def plain(self, path: str) -> list[CallSite]:
+        """Calls of ``path`` whose result is not used as a coroutine at all."""
+        return [c for c in self.calls if c.path == path and not c.awaited and not c.scheduled]
 
     def bound(self, path: str) -> list[Binding]:
         return [b for b in self.bindings if b.path == path]
@@ -414,6 +435,7 @@ class _Scanner(cst.CSTVisitor):
         self.t = t
         self.scan = FunctionScan()
         self.awaited_ids: set[int] = set()
+        self.scheduled_ids: set[int] = set()
         self.statements: list[cst.CSTNode] = []
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
@@ -443,9 +465,20 @@ class _Scanner(cst.CSTVisitor):
                         self.awaited_ids.add(id(arg.value))
 
     def visit_Call(self, node: cst.Call) -> None:
-        path = dotted(node.func)
+        func = node.func
+        names = self.t.qualified_names(func)
+        method = func.attr.value if isinstance(func, cst.Attribute) else ""
+        runs = names & _RUNNERS or method in _LOOP_RUNNERS
+        schedules = names & _SCHEDULERS or method in _LOOP_SCHEDULERS
+        if runs or schedules:
+            for arg in node.args:
+                if isinstance(arg.value, cst.Call):
+                    (self.awaited_ids if runs else self.scheduled_ids).add(id(arg.value))
+        path = dotted(func)
         if path is not None:
-            self.scan.calls.append(CallSite(path, node, id(node) in self.awaited_ids))
+            awaited = id(node) in self.awaited_ids
+            scheduled = id(node) in self.scheduled_ids
+            self.scan.calls.append(CallSite(path, node, awaited, scheduled))
         if patch_kind(self.t, node) is not None:
             self.scan.patch_calls.append(node)
 

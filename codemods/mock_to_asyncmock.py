@@ -154,8 +154,13 @@ class MockToAsyncMock(CodemodTransformer):
         binding = scan.bound(path)[0]
         evidence = self._attribute_evidence(binding.target, path, scan)
         awaited = scan.awaited(path)
+        scheduled = scan.scheduled(path)
         if evidence is None and awaited:
             evidence = f"{path} is awaited at line {self.line(awaited[0].node)}"
+        elif evidence is None and scheduled:
+            evidence = (
+                f"{path}() is handed to a coroutine runner at line {self.line(scheduled[0].node)}"
+            )
         if evidence is not None:
             self._decide_convert(call, path, scan, evidence)
             return
@@ -164,7 +169,7 @@ class MockToAsyncMock(CodemodTransformer):
             clean = set()
             for name in children:
                 child = f"{path}.{name}"
-                if scan.unawaited(child) or scan.bound(child) or keyword(call, name) is not None:
+                if scan.plain(child) or scan.bound(child) or keyword(call, name) is not None:
                     continue
                 problem = self._configuration_problem(None, child, scan)
                 if problem is not None:
@@ -246,8 +251,8 @@ class MockToAsyncMock(CodemodTransformer):
     ) -> str | None:
         """Why converting the mock built by ``call`` (bound to ``path``) would change what
         the code under test receives, or None."""
-        if path is not None and scan.unawaited(path):
-            site = scan.unawaited(path)[0]
+        if path is not None and scan.plain(path):
+            site = scan.plain(path)[0]
             return f"it is also called without await at line {self.line(site.node)}"
         returned = keyword(call, "return_value") if call is not None else None
         if returned is not None and _mocks.maybe_awaitable(self, returned.value):

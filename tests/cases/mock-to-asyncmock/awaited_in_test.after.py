@@ -44,3 +44,16 @@ async def test_side_effect_defined_in_the_test():
     fetch.side_effect = slow
     assert await fetch(1) == 1
     fetch.assert_called_once_with(1)
+
+
+def test_run_to_completion_in_a_sync_test():
+    job = AsyncMock(side_effect=fake_handler)
+    assert asyncio.run(job("y")) == "Y"
+    job.assert_called_once_with("y")
+
+
+@pytest.mark.asyncio
+async def test_scheduled_as_a_task():
+    job = AsyncMock(side_effect=fake_handler)
+    task = asyncio.ensure_future(job("z"))
+    assert await task == "Z"
