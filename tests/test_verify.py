@@ -411,3 +411,33 @@ def test_the_project_is_importable_from_root_and_src(tmp_path: Path) -> None:
     code, out, _ = verify_cli(str(project))
     assert code == 0, out
     assert "tests/test_imports.py::test_imports  passed    passed    unchanged" in out
+
+
+def test_a_suite_that_hangs_after_migration_is_reported_not_waited_on(
+    tmp_path: Path, flip_phase: registry.Codemod
+) -> None:
+    project = write(
+        tmp_path / "project",
+        {
+            "test_slow.py": """
+                import time
+
+                PHASE = "before"
+
+                def test_first():
+                    pass
+
+                def test_hangs_after():
+                    if PHASE == "after":
+                        time.sleep(600)
+                """
+        },
+    )
+    started = time.monotonic()
+    code, out, _ = verify_cli(
+        str(project), "--select", "flip-phase", "--timeout", "10", "--no-attribution"
+    )
+    assert time.monotonic() - started < 120
+    assert code == 1
+    assert "TIMED OUT in test_slow.py::test_hangs_after" in out
+    assert "test_slow.py::test_hangs_after  passed    error     REGRESSION" in out
