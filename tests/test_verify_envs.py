@@ -206,3 +206,16 @@ def test_without_uv_the_venv_is_built_with_venv_and_pip(
         [str(built.python), "-m", "pip", "--version"], capture_output=True, text=True
     )
     assert pip.returncode == 0 and str(built.venv) in pip.stdout
+
+
+def test_a_requirements_file_that_does_not_install_is_bad_input(tmp_path: Path) -> None:
+    (tmp_path / "test_x.py").write_text("def test_x():\n    pass\n")
+    requirements = tmp_path / "broken-requirements.txt"
+    requirements.write_text("this is not a requirement ===\n")
+    result = CliRunner(env={"ASYNC_TEST_UPGRADE_CACHE": str(tmp_path / "cache")}).invoke(
+        cli, ["verify", str(tmp_path), "--after-requirements", str(requirements)]
+    )
+    assert result.exit_code == 2
+    assert f"installing {requirements} failed" in result.stderr
+    # A failed build leaves nothing behind that a later run could take for complete.
+    assert list((tmp_path / "cache" / "venvs").iterdir()) == []
