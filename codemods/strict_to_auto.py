@@ -132,14 +132,19 @@ class StrictToAuto(CodemodTransformer):
             ]
         reason = guard_reason(facts)
         if reason and options.asyncio_mode != "strict" and configured != "auto":
+            then = (
+                "strict"
+                if facts.foreign_mode_signals
+                else "strict and strict-markers adds the marks and decorators it needs"
+            )
             return [
                 Note(
                     facts.config_path,
                     0,
                     NAME,
                     f"not switching to asyncio_mode = auto: anyio/trio tests found ({reason}); "
-                    "auto mode would take over the async fixtures they use. The suite stays "
-                    "strict and strict-markers adds the marks and decorators it needs",
+                    f"auto mode would take over the async fixtures they use. The suite stays "
+                    f"{then}",
                 )
             ]
         return []

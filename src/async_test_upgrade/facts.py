@@ -964,6 +964,11 @@ def index_requirements(facts: ProjectFacts, root: Path) -> None:
         root / "pyproject.toml",
         root / "setup.cfg",
         root / "tox.ini",
+        # Only read for anyio_mode / trio_mode, which live in pytest's own config files.
+        root / "pytest.ini",
+        root / ".pytest.ini",
+        root / "pytest.toml",
+        root / ".pytest.toml",
     ]
     for path in candidates:
         try:
