@@ -196,3 +196,19 @@ def test_bisection_finds_the_codemods_to_leave_out(
     found = minimal_removal(items, fails_without)
     assert (sorted(found) if found is not None else None) == expected
     assert len(probes) <= 12
+
+
+def test_rollback_without_regressions_writes_the_whole_migration(project: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["verify", str(project), "--select", "marker-scope-to-loop-scope", "--rollback"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.stdout
+    assert "rollback: wrote 2 file(s)" in result.stdout
+    assert "left out" not in result.stdout
+    for name in ("tests/test_math.py", "tests/test_other.py"):
+        text = (project / name).read_text()
+        assert 'asyncio(loop_scope="module")' in text and "scope=" not in text.replace(
+            "loop_scope=", ""
+        )
