@@ -13,7 +13,9 @@ returns the future's value (or raises its exception), and removes the future:
 - the same with a helper that builds such a future, ``def async_return(x): f =
   asyncio.Future(); f.set_result(x); return f``, defined in the same file (or, through
   the project facts, in a helper module or conftest): ``MagicMock(return_value=
-  async_return(v))``.
+  async_return(v))``, and a sequence of them, ``side_effect=[async_return(1),
+  async_raise(e)]``, which becomes ``AsyncMock(side_effect=[1, e])`` (one item per
+  await, exceptions raised, as awaiting the next future did).
 
 The result is ``AsyncMock(return_value=v)`` / ``AsyncMock(side_effect=e)``; a
 ``m.return_value = fut`` on an attribute becomes ``repo.get = AsyncMock(return_value=v)``;
@@ -85,6 +87,8 @@ class _CallRewrite:
     kind: Literal["mock", "patch"]
     resolved: _Resolved | None
     evidence: str
+    #: ``side_effect=[async_return(1), async_raise(e)]``: the values, in order.
+    side_effects: tuple[_Resolved, ...] = ()
 
 
 @codemod(
@@ -226,6 +230,9 @@ class FutureMockToAsyncMock(CodemodTransformer):
                     named_helper_calls.add(id(small.value))
                     resolved.statements.append(statement)
                     self._plan_use(name, index, None, resolved, body, scan, parents, top)
+        for node in _mocks.walk(function.body):
+            if isinstance(node, cst.Call):
+                named_helper_calls |= self._plan_side_effect_list(node)
         # helper calls written inline: ``MagicMock(return_value=async_return(v))``
         for node in _mocks.walk(function.body):
             if isinstance(node, cst.Call) and id(node) not in named_helper_calls:
@@ -261,6 +268,37 @@ class FutureMockToAsyncMock(CodemodTransformer):
             ]
             if others and all(id(n) in removed for n in others):
                 self.remove.add(id(statement))
+
+    def _plan_side_effect_list(self, call: cst.Call) -> set[int]:
+        """``MagicMock(side_effect=[async_return(1), async_raise(e)])`` -> ``AsyncMock(
+        side_effect=[1, e])``: an AsyncMock returns (or raises) the next item on each
+        await, as awaiting the next future did. The ids of the helper calls it handled."""
+        effect = keyword(call, "side_effect")
+        if effect is None or not isinstance(effect.value, cst.List | cst.Tuple):
+            return set()
+        elements = effect.value.elements
+        if not elements or any(not isinstance(e, cst.Element) for e in elements):
+            return set()
+        resolved = [self._helper_call(e.value) for e in elements]
+        if not all(r is not None for r in resolved):
+            return set()
+        handled = {id(e.value) for e in elements}
+        items = tuple(r for r in resolved if r is not None)
+        evidence = f"each item of side_effect is a resolved Future ({items[0].origin})"
+        if keyword(call, "return_value") is not None:
+            self.review(call, "the mock has a return_value and a side_effect of Futures")
+            return handled
+        if _mocks.mock_kind(self, call) == "sync":
+            self.calls[id(call)] = _CallRewrite("mock", None, evidence, items)
+        elif (verdict := self._patch_verdict(call)) is None:
+            self.calls[id(call)] = _CallRewrite("patch", None, evidence, items)
+        else:
+            self.review(call, verdict)
+            return handled
+        for item in items:
+            if item.helper_import is not None:
+                self.drop_import_if_unused(*item.helper_import)
+        return handled
 
     def _plan_future(
         self,
@@ -502,7 +540,19 @@ class FutureMockToAsyncMock(CodemodTransformer):
                 else _mocks.new_async_mock(self, self.alias)
             )
             updated_node = set_keyword(updated_node, "new_callable", twin)
-        if rewrite.resolved is not None:
+        if rewrite.side_effects:
+            effect = keyword(updated_node, "side_effect")
+            assert effect is not None and isinstance(effect.value, cst.List | cst.Tuple)
+            elements = [
+                element.with_changes(value=item.value)
+                for element, item in zip(effect.value.elements, rewrite.side_effects, strict=True)
+            ]
+            updated_node = set_keyword(
+                updated_node, "side_effect", effect.value.with_changes(elements=elements)
+            )
+            values = ", ".join(_mocks.code(i.value) for i in rewrite.side_effects)
+            self.changed(original_node, f"-> AsyncMock(side_effect=[{values}]): {rewrite.evidence}")
+        elif rewrite.resolved is not None:
             updated_node = _return_the_value(updated_node, rewrite.resolved)
             value = _mocks.code(rewrite.resolved.value)
             what = "side_effect" if rewrite.resolved.outcome == "exception" else "return_value"
