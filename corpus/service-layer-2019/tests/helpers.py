@@ -6,3 +6,10 @@ def async_return(value):
     future = asyncio.Future()
     future.set_result(value)
     return future
+
+
+def async_raise(error):
+    """A Future already failed with ``error``."""
+    future = asyncio.Future()
+    future.set_exception(error)
+    return future

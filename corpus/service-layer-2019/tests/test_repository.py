@@ -5,6 +5,8 @@ import pytest
 from accounts.http import HttpClient, HttpError
 from accounts.repository import UserNotFound, UserRepository
 
+from tests.helpers import async_raise, async_return
+
 
 async def fake_transport(method, url, payload=None):
     return 200, {"method": method, "url": url}
@@ -34,6 +36,16 @@ async def test_get_maps_404_to_user_not_found():
     with pytest.raises(UserNotFound):
         await UserRepository(http).get(3)
     http.get_json.assert_called_once_with("/users/3")
+
+
+@pytest.mark.asyncio
+async def test_get_retries_once_when_unavailable():
+    http = MagicMock()
+    http.get_json = MagicMock(
+        side_effect=[async_raise(HttpError(503, "/users/4")), async_return({"id": 4})]
+    )
+    assert await UserRepository(http).get(4) == {"id": 4}
+    assert http.get_json.call_count == 2
 
 
 @pytest.mark.asyncio
