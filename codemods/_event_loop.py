@@ -654,8 +654,33 @@ def expects_failure(t: CodemodTransformer, node: cst.CSTNode, func: cst.Function
             return True
         if isinstance(outer, cst.TryStar) and inner is outer.body:
             return True
-        if isinstance(outer, cst.With) and inner is outer.body:
-            for item in outer.items:
-                if t.is_name(callee(item.item), "pytest.raises", "pytest.warns"):
-                    return True
+        if isinstance(outer, cst.With) and inner is outer.body and _checks_outcome(t, outer):
+            return True
+    return False
+
+
+#: Context managers whose block is expected to raise or warn.
+EXPECTATIONS = ("pytest.raises", "pytest.warns", "pytest.deprecated_call")
+UNITTEST_EXPECTATIONS = ("assertRaises", "assertRaisesRegex", "assertWarns", "assertWarnsRegex")
+
+
+def _checks_outcome(t: CodemodTransformer, with_node: cst.With) -> bool:
+    for item in with_node.items:
+        target = callee(item.item)
+        if t.is_name(target, *EXPECTATIONS):
+            return True
+        if isinstance(target, cst.Attribute) and target.attr.value in UNITTEST_EXPECTATIONS:
+            return True
+    return False
+
+
+def in_expectation_block(t: CodemodTransformer, node: cst.CSTNode) -> bool:
+    """``node`` runs inside ``with pytest.raises/warns(...)`` or ``self.assertRaises/Warns``:
+    the code may be there to show that an API fails or warns."""
+    inner: cst.CSTNode | None = node
+    outer = parent(t, node)
+    while outer is not None and inner is not None:
+        if isinstance(outer, cst.With) and inner is outer.body and _checks_outcome(t, outer):
+            return True
+        inner, outer = outer, parent(t, outer)
     return False

@@ -31,7 +31,10 @@ After::
 
 **When it refuses**
 
-The APIs that still take a loop are never touched: ``ensure_future``,
+A call inside ``with pytest.raises(...)`` / ``pytest.warns(...)`` (or unittest's
+``assertRaises`` / ``assertWarns``) may be there to check the deprecation or the
+removal itself: left alone and reported. The APIs that still take a loop are never
+touched: ``ensure_future``,
 ``run_coroutine_threadsafe``, ``wrap_future``, ``Future``, ``Task``, ``StreamReader``, the
 loop's own methods, and same-named functions of other modules. Applied but noted: a
 primitive (``Lock``, ``Queue``, ...) made outside a coroutine, which since 3.10 binds to
@@ -47,6 +50,7 @@ from async_test_upgrade.codemods._event_loop import (
     LOOP_KWARG_FUNCTIONS,
     LOOP_KWARG_PRIMITIVES,
     EnclosingTracker,
+    in_expectation_block,
 )
 from async_test_upgrade.cst import FileContext, keyword, without_args
 from async_test_upgrade.registry import codemod
@@ -77,6 +81,13 @@ class RemoveLoopKwarg(EnclosingTracker):
             None,
         )
         if api is None:
+            return updated_node
+        if in_expectation_block(self, original_node):
+            self.review(
+                original_node,
+                f"asyncio.{api}(loop=...) inside pytest.raises/warns (or assertRaises/Warns): "
+                "perhaps it checks the loop argument itself; left alone",
+            )
             return updated_node
         self.changed(original_node, f"asyncio.{api}(loop=...) -> loop= dropped (Python 3.10)")
         func = self.innermost_function()

@@ -1,6 +1,7 @@
 import asyncio
 
 import aiohttp
+import pytest
 
 from app import gather, sleep
 
@@ -16,3 +17,10 @@ async def test_still_take_a_loop(event_loop):
     await sleep(0, loop=event_loop)
     session = aiohttp.ClientSession(loop=event_loop)
     assert wrapped and future and task and reader and session
+
+
+def test_loop_argument_is_gone(event_loop):
+    with pytest.raises(TypeError):
+        asyncio.Lock(loop=event_loop)
+    with pytest.warns(DeprecationWarning):
+        asyncio.sleep(0, loop=event_loop)
