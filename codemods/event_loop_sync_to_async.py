@@ -50,7 +50,9 @@ Reported and left alone: a loop that escapes (passed to a helper, stored, used f
 comprehension); an ``event_loop`` parameter that is never used (the test may rely on the
 loop being current, so dropping it is a judgement call); a generator fixture that also
 returns a value, or uses ``yield from`` (not valid in ``async def``); a fixture scope that
-is not a literal. Applied but noted: a converted function that still calls
+is not a literal. With ``remove-loop-kwarg`` selected, a ``loop=event_loop`` argument
+it will delete (``asyncio.wait_for(X, 1, loop=event_loop)``) does not count as an
+escape. Applied but noted: a converted function that still calls
 ``asyncio.run`` or another ``run_until_complete`` (these raise inside a running loop; the
 ``asyncio-run-in-async-to-await`` codemod rewrites them when selected), and a fixture
 with a wide scope (the tests using it must run in a loop of the same scope).
@@ -73,6 +75,7 @@ from async_test_upgrade.codemods._event_loop import (
     parametrized_names,
     run_until_complete_call,
     used_as_primary,
+    without_doomed_loop_kwargs,
     without_param,
 )
 from async_test_upgrade.codemods._mode import target_mode
@@ -174,7 +177,8 @@ class EventLoopSyncToAsync(EnclosingTracker):
         decorators = self._decorators(node, role)
         if decorators is None:
             return
-        calls = [run_until_complete_call(self, n) for n in loop_uses(self, param).accesses]
+        uses = without_doomed_loop_kwargs(self, loop_uses(self, param))
+        calls = [run_until_complete_call(self, n) for n in uses.accesses]
         for call in calls:
             assert call is not None
             self.awaits[id(call)] = used_as_primary(self, call)
@@ -182,7 +186,7 @@ class EventLoopSyncToAsync(EnclosingTracker):
         self._note_other_loop_calls(node, name)
 
     def _refusal(self, node: cst.FunctionDef, param: cst.Param) -> str | None:
-        uses = loop_uses(self, param)
+        uses = without_doomed_loop_kwargs(self, loop_uses(self, param))
         if uses.problem is not None:
             return uses.problem
         if not uses.accesses:

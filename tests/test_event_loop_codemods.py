@@ -79,6 +79,25 @@ def test_loop_only_passed_to_removed_loop_kwargs_needs_no_binding() -> None:
     assert "loop=event_loop" in alone
 
 
+def test_sync_test_passing_the_loop_only_as_removed_loop_kwarg_is_converted() -> None:
+    source = (
+        "import asyncio\n\n\n"
+        "def test_x(event_loop, queue):\n"
+        "    item = event_loop.run_until_complete(\n"
+        "        asyncio.wait_for(queue.get(), 1, loop=event_loop)\n"
+        "    )\n"
+        "    assert item\n"
+    )
+    together = _output(_transform(source, EVENT_LOOP_CODEMODS), source)
+    assert "async def test_x(queue):\n" in together
+    assert "asyncio.wait_for(queue.get(), 1)" in together
+    assert "event_loop" not in together
+    # Alone, the loop passed as loop= is an escape: left as it is, and reported.
+    alone = _transform(source, ["event-loop-sync-to-async"])
+    assert alone.new_source is None
+    assert "escapes at line 6" in alone.notes[0].message
+
+
 def test_every_output_of_the_pipeline_is_stable() -> None:
     for path in sorted(STOCKROOM.rglob("*.py")):
         source = path.read_text()
