@@ -472,6 +472,25 @@ class AsynctestToStdlib(CodemodTransformer):
                         f"{new}(); check it is not run twice",
                     )
 
+    def base_spelling_clashes(self, bases: Sequence[tuple[cst.Arg, str | None]]) -> bool:
+        """Whether ``unittest`` / ``IsolatedAsyncioTestCase`` is taken where a direct
+        asynctest.TestCase base would be rewritten (checked before the class is planned,
+        so a kept base never leaves a half-converted class)."""
+        for base, kind in bases:
+            if kind != "direct":
+                continue
+            style = "short" if isinstance(base.value, cst.Attribute) else "bare"
+            spelling = Spelling(*ISOLATED, style)
+            scope = self.get_metadata(ScopeProvider, base.value, None)
+            if scope is not None and not self._free(scope, spelling.local, spelling.qualified):
+                self.review(
+                    base,
+                    f"asynctest.TestCase left alone: the name {spelling.local!r} is already "
+                    "bound to something else here",
+                )
+                return True
+        return False
+
     def derives_from_testcase(self, base: cst.BaseExpression) -> str | None:
         """ "direct" for an asynctest.TestCase base, "indirect" for a project class
         the index shows deriving from it, else None."""
@@ -806,6 +825,12 @@ class _Planner(cst.CSTVisitor):
         testcase_bases = [(b, owner.derives_from_testcase(b.value)) for b in node.bases]
         kinds = {kind for _, kind in testcase_bases if kind}
         if not kinds or clocked:
+            return
+        if owner.base_spelling_clashes(testcase_bases):
+            for base, kind in testcase_bases:
+                if kind == "direct":
+                    self.claimed.add(id(base.value))
+                    owner.needed.add(_root(base.value) or "")
             return
         if owner.plan_class(node):
             for base, kind in testcase_bases:
