@@ -60,9 +60,10 @@ anything else (``call_soon``, ``time()``, passed on), or also managed with
 ``new_event_loop`` / ``set_event_loop``; a bound loop reused but not assigned directly in
 the test's body (inside an ``if`` or ``with``: the ``Runner`` block could not enclose its
 uses); the pattern in a fixture or helper (the values it makes may be bound to the loop
-that ``asyncio.run`` closes); a single-use ``loop = ...`` line with comments on it. A
-rewritten test that takes fixtures is noted for review: an object a fixture made on the
-old current loop cannot be used from the new loop.
+that ``asyncio.run`` closes); ``get_event_loop()`` run at import time of test code; a
+single-use ``loop = ...`` line with comments on it. A rewritten test that takes fixtures
+is noted for review: an object a fixture made on the old current loop cannot be used
+from the new loop.
 """
 
 from __future__ import annotations
@@ -133,6 +134,13 @@ class GetEventLoopInAsync(EnclosingTracker):
             return
         func = self.innermost_function()
         if func is None:
+            if self.test_code:
+                self.review(
+                    node,
+                    "get_event_loop() at import time of test code: Python 3.14 raises when no "
+                    "loop is set, and the loop it returns is not the one tests run in; left "
+                    "alone",
+                )
             return
         if func.asynchronous is not None:
             if self._in_coroutine_frame(node, func):

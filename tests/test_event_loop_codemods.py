@@ -197,6 +197,28 @@ def test_wide_fixture_made_async_is_noted_with_its_loop_scope() -> None:
     assert any('loop_scope="session"' in n.message for n in result.notes)
 
 
+def test_facts_tell_a_loop_fixture_from_a_look_alike() -> None:
+    facts = ProjectFacts()
+    source = (
+        "import asyncio\nimport pytest\nimport uvloop\n\n\n"
+        "@pytest.fixture\ndef event_loop():\n"
+        "    loop = asyncio.get_event_loop_policy().new_event_loop()\n"
+        "    yield loop\n    loop.close()\n\n\n"
+        "class TestUv:\n"
+        "    @pytest.fixture\n    def event_loop(self):\n"
+        "        loop = uvloop.new_event_loop()\n        asyncio.set_event_loop(loop)\n"
+        "        yield loop\n        loop.close()\n\n\n"
+        "class TestRecorder:\n"
+        "    @pytest.fixture\n    def event_loop(self):\n        return []\n"
+    )
+    index_file(facts, "tests/conftest.py", source.encode())
+    assert [(o.line, o.plain_loop, o.makes_loop) for o in facts.event_loop_overrides] == [
+        (7, True, True),
+        (15, False, True),
+        (24, False, False),
+    ]
+
+
 # --- the corpus project, really run ---------------------------------------------------------
 
 

@@ -56,3 +56,7 @@ class Loop:
 
 async def test_method_named_alike():
     assert Loop().get_event_loop()
+
+
+# Import-time loop of the test module: reported, tests no longer run in it.
+MODULE_LOOP = asyncio.get_event_loop()
