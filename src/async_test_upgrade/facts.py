@@ -23,6 +23,8 @@ FACT_TRIGGERS = re.compile(
     rb"|aiohttp_unused_port)\b|\(loop\b|on_shutdown|add_event_handler|TestClient"
     # Helpers building a resolved Future for a mock's return_value.
     rb"|set_result\(|set_exception\("
+    # asynctest base classes: their subclasses elsewhere must learn the chain.
+    rb"|asynctest"
 )
 
 #: The classes whose ``lifespan=`` / ``on_startup=`` / ``on_shutdown=`` give an ASGI app
@@ -114,6 +116,10 @@ class ProjectFacts:
     #: ``super().__call__(*args, **kwargs)`` on a stdlib Mock/MagicMock base: the stdlib
     #: ``AsyncMock`` does the same, so every file can switch to it.
     replaceable_asyncmock_classes: set[str] = field(default_factory=set)
+    #: Classes that cannot leave asynctest.TestCase as they are: they override its
+    #: machinery (``run``, ``_init_loop``...) or use ``self.loop`` outside an ``async def``
+    #: (or assign it). Consulted for the chain of every asynctest subclass.
+    asynctest_blocking_classes: set[str] = field(default_factory=set)
     #: "pkg.helpers.async_return" -> "result" / "exception": a module-level
     #: ``def h(x): f = asyncio.Future(); f.set_result(x); return f`` (or set_exception).
     future_helpers: dict[str, str] = field(default_factory=dict)
@@ -301,6 +307,8 @@ class _FileIndexer(ast.NodeVisitor):
             self.facts.custom_asyncmock_classes.add(qualname)
             if _is_plain_async_call_mock(node, bases):
                 self.facts.replaceable_asyncmock_classes.add(qualname)
+        if bases and _blocks_asynctest_conversion(node):
+            self.facts.asynctest_blocking_classes.add(qualname)
         self._check_marks(node.decorator_list, node)
         self.foreign_marked.append(
             self.foreign_marked[-1]
@@ -826,6 +834,52 @@ def _future_helper_outcome(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str 
 _STDLIB_MOCK_BASES = frozenset(
     {"unittest.mock.MagicMock", "unittest.mock.Mock", "mock.MagicMock", "mock.Mock"}
 )
+
+
+#: asynctest.TestCase internals a subclass may override; IsolatedAsyncioTestCase has none.
+ASYNCTEST_MACHINERY = frozenset(
+    {
+        "run",
+        "debug",
+        "doCleanups",
+        "_init_loop",
+        "_unset_loop",
+        "_patch_loop",
+        "_setUp",
+        "_tearDown",
+        "_run_test_method",
+        "loop",
+    }
+)
+
+
+def _blocks_asynctest_conversion(node: ast.ClassDef) -> bool:
+    for statement in node.body:
+        if (
+            isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef)
+            and statement.name in ASYNCTEST_MACHINERY
+        ):
+            return True
+    return any(_sync_self_loop(s, in_async=False) for s in node.body)
+
+
+def _sync_self_loop(node: ast.AST, in_async: bool) -> bool:
+    """``self.loop`` read where no loop is running for sure, or assigned anywhere."""
+    if isinstance(node, ast.ClassDef):
+        return False  # a nested class has its own self
+    if isinstance(node, ast.AsyncFunctionDef):
+        in_async = True
+    elif isinstance(node, ast.FunctionDef | ast.Lambda):
+        in_async = False
+    if (
+        isinstance(node, ast.Attribute)
+        and node.attr == "loop"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "self"
+        and (isinstance(node.ctx, ast.Store | ast.Del) or not in_async)
+    ):
+        return True
+    return any(_sync_self_loop(child, in_async) for child in ast.iter_child_nodes(node))
 
 
 def _is_plain_async_call_mock(node: ast.ClassDef, bases: tuple[str, ...]) -> bool:
