@@ -492,28 +492,42 @@ class AsynctestToStdlib(CodemodTransformer):
         return False
 
     def derives_from_testcase(self, base: cst.BaseExpression) -> str | None:
-        """ "direct" for an asynctest.TestCase base, "indirect" for a project class
-        the index shows deriving from it, else None."""
+        """ "direct" for an asynctest.TestCase base, "indirect" for a project class the
+        index shows deriving from it, "kept" when a class on that chain cannot leave
+        asynctest (so neither can this one), else None."""
         names = self.qualified_names(base)
         if _asynctest_name(names) == TESTCASE:
             return "direct"
         for name in names:
             qualified = name if "." in name else f"{self.ctx.module_name}.{name}"
-            if self._indexed_testcase(qualified, 0):
-                return "indirect"
+            chain = self._indexed_chain(qualified, 0)
+            if chain is None:
+                continue
+            blocking = [c for c in chain if c in self.ctx.facts.asynctest_blocking_classes]
+            if blocking:
+                self.review(
+                    base,
+                    f"base class {blocking[0]} stays on asynctest.TestCase (it overrides the "
+                    "machinery or uses self.loop outside async methods); this class stays too",
+                )
+                return "kept"
+            return "indirect"
         return None
 
-    def _indexed_testcase(self, qualified: str, depth: int) -> bool:
+    def _indexed_chain(self, qualified: str, depth: int) -> list[str] | None:
+        """The project classes from ``qualified`` up to asynctest.TestCase, if it gets there."""
         facts = self.ctx.facts
+        qualified = facts.resolve(qualified)
         if depth > 10:
-            return False
-        for base in facts.class_bases.get(facts.resolve(qualified), ()):
+            return None
+        for base in facts.class_bases.get(qualified, ()):
             base = facts.resolve(base)
             if base in ("asynctest.TestCase", "asynctest.case.TestCase"):
-                return True
-            if self._indexed_testcase(base, depth + 1):
-                return True
-        return False
+                return [qualified]
+            above = self._indexed_chain(base, depth + 1)
+            if above is not None:
+                return [qualified, *above]
+        return None
 
     # --- rewriting --------------------------------------------------------------------------
 
@@ -824,7 +838,7 @@ class _Planner(cst.CSTVisitor):
         self.clocked.append(clocked)
         testcase_bases = [(b, owner.derives_from_testcase(b.value)) for b in node.bases]
         kinds = {kind for _, kind in testcase_bases if kind}
-        if not kinds or clocked:
+        if not kinds or clocked or "kept" in kinds:
             return
         if owner.base_spelling_clashes(testcase_bases):
             for base, kind in testcase_bases:

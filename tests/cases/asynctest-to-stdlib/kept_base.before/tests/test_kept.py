@@ -1,0 +1,9 @@
+from tests.base import LoopCase
+
+
+class TestKept(LoopCase):
+    async def setUp(self):
+        self.ready = True
+
+    async def test_ready(self):
+        self.assertTrue(self.ready)
