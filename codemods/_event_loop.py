@@ -326,10 +326,7 @@ def loop_uses(t: CodemodTransformer, param: cst.Param) -> LoopUses:
     name = param.name.value
     assignments = list(scope.assignments[name])
     if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
-        uses.problem = f"{name} is rebound inside the function"
-        return uses
-    if name in getattr(scope, "_nonlocal_names", set()):  # pragma: no cover - defensive
-        uses.problem = f"{name} is nonlocal"
+        uses.problem = f"{name} is rebound inside the function (or a nested one)"
         return uses
     access: Access
     for access in assignments[0].references:
@@ -340,14 +337,7 @@ def loop_uses(t: CodemodTransformer, param: cst.Param) -> LoopUses:
         uses.accesses.append(node)
         if access.scope is not scope:
             uses.nested.append(node)
-    # Rebinding in a nested scope with ``nonlocal`` shows up as a second assignment there.
-    for child_scope_access in uses.nested:
-        try:
-            child = t.get_metadata(ScopeProvider, child_scope_access)
-        except KeyError:
-            continue
-        if child is not None and name in getattr(child, "_nonlocal_names", set()):
-            uses.problem = f"{name} is rebound nonlocally"
+    # A nested ``nonlocal`` rebinding counts as a second assignment above, so it is refused.
     return uses
 
 
@@ -568,6 +558,19 @@ class _InlineLoop(cst.CSTTransformer):
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    # A comprehension is a scope of its own too: a read there was not the one counted.
+    def visit_ListComp(self, node: cst.ListComp) -> bool:
+        return False
+
+    def visit_SetComp(self, node: cst.SetComp) -> bool:
+        return False
+
+    def visit_DictComp(self, node: cst.DictComp) -> bool:
+        return False
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> bool:
         return False
 
     def leave_Attribute(
