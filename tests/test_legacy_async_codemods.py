@@ -239,9 +239,6 @@ LEGACY_MODULE = """\
     """
 
 
-@pytest.mark.skipif(
-    sys.version_info < (3, 11), reason="shows the module runs where asynctest cannot"
-)
 def test_migrated_legacy_module_runs(tmp_path: Path) -> None:
     result = migrate(LEGACY_MODULE)
     migrated = output(result, LEGACY_MODULE)
@@ -266,8 +263,6 @@ def test_migrated_legacy_module_runs(tmp_path: Path) -> None:
 def test_legacy_module_cannot_run_here_unmigrated(tmp_path: Path) -> None:
     # The premise of the test above: the legacy module is broken on this Python even
     # with asynctest absent from the picture (asyncio.coroutine is gone in 3.11).
-    if sys.version_info < (3, 11):
-        pytest.skip("asyncio.coroutine still exists before 3.11")
     source = LEGACY_MODULE.replace("import asynctest\n", "")
     (tmp_path / "test_legacy.py").write_text(textwrap.dedent(source))
     run = subprocess.run(
