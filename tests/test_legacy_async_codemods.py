@@ -14,8 +14,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 from async_test_upgrade import engine, registry
 from async_test_upgrade.facts import ProjectFacts, index_file
 from async_test_upgrade.model import FileResult, Options
