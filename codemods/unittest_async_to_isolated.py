@@ -2,8 +2,9 @@
 **What it does**
 
 A ``unittest.TestCase`` subclass with ``async def test*`` methods (its own, or inherited
-from a project mixin) becomes a ``unittest.IsolatedAsyncioTestCase``; its ``async def setUp`` / ``tearDown`` become
-``asyncSetUp`` / ``asyncTearDown``. Every converted class is listed for review.
+from a project mixin) becomes a ``unittest.IsolatedAsyncioTestCase``; its
+``async def setUp`` / ``tearDown`` become ``asyncSetUp`` / ``asyncTearDown``. Every
+converted class is listed for review.
 
 **Why**
 
