@@ -312,7 +312,8 @@ class AsynctestToStdlib(CodemodTransformer):
         self.disabled = False
         #: The first module-level asynctest import line removed: the new imports go there.
         self.anchor: cst.SimpleStatementLine | None = None
-        self.function_depth = 0
+        #: Inside an indented block: no anchor for the new imports there.
+        self.block_depth = 0
 
     # --- planning: one read-only pass before anything is rewritten -----------------------
 
@@ -586,7 +587,6 @@ class AsynctestToStdlib(CodemodTransformer):
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
-        self.function_depth -= 1
         updated_node = self._drop_decorators(original_node, updated_node)
         new_name = self.renamed_hooks.get(id(original_node))
         if new_name is not None:
@@ -681,28 +681,20 @@ class AsynctestToStdlib(CodemodTransformer):
 
     # --- the asynctest imports ---------------------------------------------------------------
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.function_depth += 1
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.block_depth += 1
 
-    def visit_If(self, node: cst.If) -> None:
-        self.function_depth += 1
-
-    def leave_If(self, original_node: cst.If, updated_node: cst.If) -> cst.BaseStatement:
-        self.function_depth -= 1
-        return updated_node
-
-    def visit_Try(self, node: cst.Try) -> None:
-        self.function_depth += 1
-
-    def leave_Try(self, original_node: cst.Try, updated_node: cst.Try) -> cst.BaseStatement:
-        self.function_depth -= 1
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        self.block_depth -= 1
+        if not updated_node.body:  # its only statement was an asynctest import
+            return updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
         return updated_node
 
     def leave_Import(
         self, original_node: cst.Import, updated_node: cst.Import
     ) -> cst.Import | cst.RemovalSentinel:
-        if self.function_depth:
-            return updated_node  # a guarded or local import: removing it could empty a block
         kept = [
             alias
             for alias in updated_node.names
@@ -714,8 +706,7 @@ class AsynctestToStdlib(CodemodTransformer):
         self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
     ) -> cst.ImportFrom | cst.RemovalSentinel:
         if (
-            self.function_depth
-            or isinstance(updated_node.names, cst.ImportStar)
+            isinstance(updated_node.names, cst.ImportStar)
             or updated_node.relative
             or updated_node.module is None
             or _dotted(updated_node.module) not in MODULES
@@ -744,7 +735,7 @@ class AsynctestToStdlib(CodemodTransformer):
     ) -> cst.SimpleStatementLine:
         if (
             self.anchor is None
-            and not self.function_depth
+            and not self.block_depth
             and not updated_node.body
             and any(isinstance(s, cst.Import | cst.ImportFrom) for s in original_node.body)
         ):

@@ -1,0 +1,7 @@
+import warnings
+from unittest import mock
+
+with warnings.catch_warnings():
+    pass
+
+m = mock.AsyncMock()

@@ -1,0 +1,6 @@
+import warnings
+
+with warnings.catch_warnings():
+    import asynctest
+
+m = asynctest.CoroutineMock()
