@@ -60,7 +60,6 @@ After::
     from unittest import mock
 
     class TestSvc(unittest.IsolatedAsyncioTestCase):
-
         async def asyncSetUp(self):
             self.svc = await make_svc(loop=asyncio.get_running_loop())
 
@@ -76,7 +75,8 @@ standard library has no fake loop clock), ``patch(..., scope=asynctest.LIMITED)`
 asynctest-only name; a ``TestCase`` class that uses ``self.loop`` outside an ``async
 def`` method (a sync test or helper has no running loop to ask for) or assigns it,
 overrides the machinery (``run``, ``debug``, ``doCleanups``, ``_init_loop``...) or
-already defines ``asyncSetUp``/``asyncTearDown``; ``from asynctest import *``; a name
+already defines ``asyncSetUp``/``asyncTearDown`` (and, through the project index, every
+subclass of such a class, in any file); ``from asynctest import *``; a name
 that the new spelling would shadow (a local ``mock`` variable, say). Also noted, but
 converted: ``addCleanup`` in a converted class (asynctest awaited coroutine functions
 there; the standard class wants ``addAsyncCleanup``), a ``super().setUp()`` call
