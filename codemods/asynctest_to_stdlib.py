@@ -77,7 +77,8 @@ def`` method (a sync test or helper has no running loop to ask for) or assigns i
 overrides the machinery (``run``, ``debug``, ``doCleanups``, ``_init_loop``...) or
 already defines ``asyncSetUp``/``asyncTearDown`` (and, through the project index, every
 subclass of such a class, in any file); ``from asynctest import *``; a name
-that the new spelling would shadow (a local ``mock`` variable, say). Also noted, but
+that the new spelling would clash with (a local ``mock`` variable gets the full
+``unittest.mock.X`` spelling instead; a rebound ``unittest`` keeps the class). Also noted, but
 converted: ``addCleanup`` in a converted class (asynctest awaited coroutine functions
 there; the standard class wants ``addAsyncCleanup``), a ``super().setUp()`` call
 elsewhere than first in an async ``setUp``, ``assertAsyncRaises``-style helpers, and

@@ -7,6 +7,8 @@ something awaitable with ``unittest.mock.AsyncMock``:
 * ``asyncio.coroutine(MagicMock(...))`` / ``asyncio.coroutine(Mock(...))`` becomes
   ``AsyncMock(...)`` with the same arguments (spelled like the mock:
   ``mock.MagicMock`` gives ``mock.AsyncMock``);
+* ``asyncio.coroutine(AsyncMock(...))`` is just the ``AsyncMock`` (the wrapper returned
+  coroutine functions unchanged);
 * ``asyncio.coroutine(lambda *a, **k: value)`` becomes
   ``AsyncMock(side_effect=lambda *a, **k: value)`` (awaiting an ``AsyncMock`` returns
   what a function ``side_effect`` returns);
@@ -151,7 +153,10 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
                 "this file (a home-made class?); switch it to unittest.mock.AsyncMock first",
             )
             return
-        if isinstance(wrapped, cst.Call) and mock_kind(self, wrapped) == "sync":
+        if isinstance(wrapped, cst.Call) and mock_kind(self, wrapped) == "async":
+            # asyncio.coroutine returned a coroutine function (an AsyncMock) unchanged.
+            self.wrappers[id(call)] = "unwrap"
+        elif isinstance(wrapped, cst.Call) and mock_kind(self, wrapped) == "sync":
             problem = self._awaitable_result(wrapped)
             if problem:
                 self.review(call, problem)
@@ -290,7 +295,15 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
         if kind is None:
             return updated_node
         self.drop_import_if_unused("asyncio")
+        self.drop_import_if_unused("asyncio", "coroutine")
         wrapped = updated_node.args[0].value
+        if kind == "unwrap":
+            self.changed(
+                original_node,
+                "asyncio.coroutine(AsyncMock(...)) -> AsyncMock(...): the wrapper returned a "
+                "coroutine function unchanged",
+            )
+            return wrapped
         if kind == "mock":
             assert isinstance(wrapped, cst.Call)
             constructor = original_node.args[0].value
