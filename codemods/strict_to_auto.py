@@ -16,7 +16,9 @@ A test someone forgot to mark was skipped with a warning up to pytest 8.3 (and f
 since 8.4); a fixture under a bare ``@pytest.fixture`` handed its test a coroutine object
 instead of a value. Auto mode, "the recommended default" for projects that only use
 asyncio, handles every async test and fixture, so those tests start running for real
-(``verify`` lists them as newly running) and the markers become noise.
+(``verify`` lists them as newly running) and the markers become noise. Each async
+fixture that was under a bare ``@pytest.fixture`` is listed for review, because what its
+tests receive changes from a coroutine object to the fixture's value.
 
 **Example**
 
@@ -71,6 +73,7 @@ from libcst.helpers import get_full_name_for_node
 
 from async_test_upgrade.codemods._marks import (
     comment_lines,
+    fixture_decorator,
     is_async,
     is_bare_asyncio_mark,
     is_fixture,
@@ -84,7 +87,7 @@ from async_test_upgrade.codemods._mode import (
     has_asyncio_tests,
     target_mode,
 )
-from async_test_upgrade.cst import CodemodTransformer, FileContext
+from async_test_upgrade.cst import CodemodTransformer, FileContext, callee
 from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.model import ConfigEdit, Note, Options
 from async_test_upgrade.registry import codemod
@@ -97,7 +100,8 @@ NAME = "strict-to-auto"
     summary="asyncio_mode = auto; drop the bare asyncio marks auto mode makes redundant",
     order=500,
     safety="safe",
-    triggers=("asyncio",),
+    # "async def": a bare async fixture is reported even in a file without any mark.
+    triggers=("asyncio", "async def"),
 )
 class StrictToAuto(CodemodTransformer):
     def __init__(self, ctx: FileContext) -> None:
@@ -171,6 +175,8 @@ class StrictToAuto(CodemodTransformer):
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
+        if is_async(original_node):
+            self._check_bare_fixture(original_node)
         if (
             not is_async(original_node)
             or not original_node.name.value.startswith("test")
@@ -208,6 +214,20 @@ class StrictToAuto(CodemodTransformer):
         return updated_node
 
     # --- helpers ------------------------------------------------------------------------
+
+    def _check_bare_fixture(self, node: cst.FunctionDef) -> None:
+        """An async fixture strict mode never ran starts running: say so."""
+        if configured_mode(self.ctx.facts) == "legacy":
+            return  # legacy mode ran every async fixture already
+        decorator = fixture_decorator(self, node)
+        if decorator is None or not self.is_name(callee(decorator.decorator), "pytest.fixture"):
+            return
+        self.review(
+            node,
+            f"async fixture {node.name.value} under @pytest.fixture never ran in strict mode "
+            "(its tests got a coroutine object); in auto mode it runs, so check the tests "
+            "using it",
+        )
 
     def _drop_marks(
         self,

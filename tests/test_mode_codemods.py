@@ -131,3 +131,15 @@ def test_fixture_used_by_anyio_tests_through_another_fixture_is_left_alone(
     assert "@pytest_asyncio.fixture\nasync def cache" in new
     reported = {n.message.split()[2] for n in result.notes if n.codemod == "strict-markers"}
     assert reported == {"conn", "session"}
+
+
+def test_auto_mode_lists_the_bare_async_fixtures_that_start_running(tmp_path: Path) -> None:
+    root = _project(tmp_path, anyio=False)
+    (root / "conftest.py").write_text(
+        "import pytest\n\n\n@pytest.fixture\nasync def token():\n    return 'x'\n"
+    )
+    result = engine.migrate([root], registry.select(["strict-to-auto"]), Options(), jobs=1)
+    started = sorted(
+        (n.path, n.line) for n in result.notes if "never ran in strict mode" in n.message
+    )
+    assert started == [("conftest.py", 5), ("test_values.py", 5)]  # the def lines
