@@ -49,7 +49,8 @@ After::
 Reported, not rewritten: a future resolved after the mock is built (the test controls
 the timing), resolved twice or never, awaited or shared (used anywhere else than as
 one ``return_value``), a value whose names are reassigned between ``set_result`` and
-the mock, a ``patch`` of an ``async def`` without ``new_callable`` (it already makes an
+the mock, a mock the test calls without awaiting (``m().add_done_callback(...)``: it
+wants the Future itself), a ``patch`` of an ``async def`` without ``new_callable`` (it already makes an
 ``AsyncMock``, whose await would return the Future itself), and a future given to a
 mock this codemod cannot see being built (a fixture parameter, a decorator-injected
 patch). A file defining its own ``AsyncMock`` is left alone.
@@ -109,6 +110,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
         self.calls: dict[int, _CallRewrite] = {}
         self.statements: dict[int, tuple[str, _Resolved, cst.BaseExpression]] = {}
         self.decorator_patches: list[tuple[str, cst.Call, _mocks.PatchKind]] = []
+        self.scan = _mocks.FunctionScan()
 
     def visit_Module(self, node: cst.Module) -> None:
         self.refused = _mocks.foreign_asyncmock(node) is not None
@@ -208,7 +210,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
     def _plan(self, function: cst.FunctionDef) -> None:
         assert isinstance(function.body, cst.IndentedBlock)
         body = list(function.body.body)
-        scan = _mocks.scan_function(self, function)
+        scan = self.scan = _mocks.scan_function(self, function)
         self.decorator_patches = _mocks.patch_decorator_params(self, function)
         parents = _parents(function.body)
         top = _top_statements(body)
@@ -287,6 +289,10 @@ class FutureMockToAsyncMock(CodemodTransformer):
         evidence = f"each item of side_effect is a resolved Future ({items[0].origin})"
         if keyword(call, "return_value") is not None:
             self.review(call, "the mock has a return_value and a side_effect of Futures")
+            return handled
+        problem = self._sync_use(self._mock_path(call))
+        if problem is not None:
+            self.review(call, problem)
             return handled
         if _mocks.mock_kind(self, call) == "sync":
             self.calls[id(call)] = _CallRewrite("mock", None, evidence, items)
@@ -466,8 +472,8 @@ class FutureMockToAsyncMock(CodemodTransformer):
             kind = _mocks.patch_kind(self, built)
             if _mocks.mock_kind(self, built) == "sync" and keyword(built, "side_effect") is None:
                 where = f"{resolved.origin}, then set as {owner}.return_value"
-                self.calls[id(built)] = _CallRewrite("mock", None, where)
-                self._accept(statement, None, ("value", resolved, target.value))
+                rewrite = _CallRewrite("mock", None, where)
+                self._accept(statement, None, ("value", resolved, target.value), (built, rewrite))
                 return
             if kind in ("patch", "object"):
                 verdict = self._patch_verdict(built)
@@ -475,8 +481,8 @@ class FutureMockToAsyncMock(CodemodTransformer):
                     self.review(statement, verdict)
                     return
                 where = f"{resolved.origin}, then set as {owner}.return_value"
-                self.calls[id(built)] = _CallRewrite("patch", None, where)
-                self._accept(statement, None, ("value", resolved, target.value))
+                rewrite = _CallRewrite("patch", None, where)
+                self._accept(statement, None, ("value", resolved, target.value), (built, rewrite))
                 return
         if not bindings and owner in decorated:
             verdict = self._patch_verdict(decorated[owner])
@@ -484,8 +490,10 @@ class FutureMockToAsyncMock(CodemodTransformer):
                 self.review(statement, verdict)
                 return
             where = f"{resolved.origin}, then set as {owner}.return_value"
-            self.calls[id(decorated[owner])] = _CallRewrite("patch", None, where)
-            self._accept(statement, None, ("value", resolved, target.value))
+            rewrite = _CallRewrite("patch", None, where)
+            self._accept(
+                statement, None, ("value", resolved, target.value), (decorated[owner], rewrite)
+            )
             return
         if not bindings and "." in owner:
             touched = any(
@@ -503,12 +511,44 @@ class FutureMockToAsyncMock(CodemodTransformer):
             "make that mock an AsyncMock(return_value=...) by hand",
         )
 
+    def _mock_path(self, node: cst.CSTNode) -> str | None:
+        """The name or attribute the converted mock is reached through in this function."""
+        for binding in self.scan.bindings:
+            if binding.value is node:
+                return binding.path
+        return None
+
+    def _sync_use(self, path: str | None) -> str | None:
+        """Why the mock at ``path`` must keep returning a Future: a call whose result the
+        function uses without awaiting (``f = m(); f.add_done_callback(...)``)."""
+        if path is None:
+            return None
+        plain = self.scan.plain(path)
+        if not plain:
+            return None
+        return (
+            f"{path} is called at line {self.line(plain[0].node)} without await; an AsyncMock "
+            "would hand out a coroutine there, not the Future; rewrite by hand"
+        )
+
     def _accept(
         self,
         node: cst.CSTNode,
         call: _CallRewrite | None,
         statement: tuple[str, _Resolved, cst.BaseExpression] | None = None,
+        also: tuple[cst.CSTNode, _CallRewrite] | None = None,
     ) -> None:
+        """Plan the rewrite of ``node`` (and ``also``: the mock or patch a ``.return_value``
+        assignment belongs to), unless the test uses the mock's result synchronously."""
+        path = _mocks.dotted(statement[2]) if statement is not None else self._mock_path(node)
+        if also is not None:
+            path = path or self._mock_path(also[0])
+        problem = self._sync_use(path)
+        if problem is not None:
+            self.review(node, problem)
+            return
+        if also is not None:
+            self.calls[id(also[0])] = also[1]
         if call is not None:
             self.calls[id(node)] = call
             resolved = call.resolved

@@ -156,10 +156,11 @@ def test_refusals_are_reported_with_their_reason() -> None:
     source = (golden.CASES / "future-mock-to-asyncmock" / "lookalikes_untouched.py").read_bytes()
     result = golden.run_file("future-mock-to-asyncmock", source, "test_case.py", Options())
     notes = [n.message for n in result.notes]
-    assert len(notes) == 3, notes
+    assert len(notes) == 4, notes
     assert "resolved after the mock is set up" in notes[0]
     assert "used 2 times" in notes[1]
     assert "reassigned before the mock" in notes[2]
+    assert "fetch is called at line 57 without await" in notes[3]
     source = (golden.CASES / "mock-to-asyncmock" / "needs_review.py").read_bytes()
     result = golden.run_file("mock-to-asyncmock", source, "test_case.py", Options())
     notes = [n.message for n in result.notes]

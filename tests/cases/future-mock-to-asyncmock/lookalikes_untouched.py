@@ -46,3 +46,14 @@ async def test_value_changes_in_between():
     value = 2
     fetch = MagicMock(return_value=fut)
     assert await fetch() == 1
+
+
+@pytest.mark.asyncio
+async def test_code_that_wants_the_future_itself():
+    fut = asyncio.Future()
+    fut.set_result(1)
+    fetch = MagicMock(return_value=fut)
+    done = []
+    fetch().add_done_callback(done.append)
+    await asyncio.sleep(0)
+    assert len(done) == 1
