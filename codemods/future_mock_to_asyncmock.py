@@ -48,12 +48,13 @@ After::
 
 Reported, not rewritten: a future resolved after the mock is built (the test controls
 the timing), resolved twice or never, awaited or shared (used anywhere else than as
-one ``return_value``), a value whose names are reassigned between ``set_result`` and
-the mock, a mock the test calls without awaiting (``m().add_done_callback(...)``: it
-wants the Future itself), a ``patch`` of an ``async def`` without ``new_callable`` (it already makes an
-``AsyncMock``, whose await would return the Future itself), and a future given to a
-mock this codemod cannot see being built (a fixture parameter, a decorator-injected
-patch). A file defining its own ``AsyncMock`` is left alone.
+one ``return_value``); a value whose names are reassigned between ``set_result`` and
+the mock; a mock the test calls without awaiting (``m().add_done_callback(...)``: it
+wants the Future itself); a ``patch`` of an ``async def`` without ``new_callable`` (it
+already makes an ``AsyncMock``, whose await would return the Future itself); a future
+set as ``return_value`` of a mock this codemod cannot see being built (a fixture
+parameter). A file defining its own ``AsyncMock`` is left alone. Futures no mock
+touches are not this codemod's business and get no note.
 """
 
 from __future__ import annotations
