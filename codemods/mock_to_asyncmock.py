@@ -11,7 +11,9 @@ change says which:
    "get", new_callable=MagicMock)``, ``mocker.patch``, ``monkeypatch.setattr``,
    ``repo_module.fetch = MagicMock()``, ``repo.get = MagicMock()`` with
    ``repo = Repo(...)`` in the same function);
-2. the mock is awaited in the same function (``await m(...)``).
+2. the mock is awaited in the same function (``await m(...)``, also through
+   ``asyncio.gather``/``wait_for``), run (``asyncio.run(m())``,
+   ``loop.run_until_complete(m())``) or scheduled (``create_task``/``ensure_future``).
 
 A ``MagicMock`` whose own calls are not awaited but one of whose attributes is
 (``client = MagicMock(); await client.fetch()``) stays a ``MagicMock`` and gets that
