@@ -33,3 +33,10 @@ async def test_attribute(client):
 class Helper:
     async def test_like(self, event_loop):
         return event_loop
+
+
+@pytest.mark.usefixtures("event_loop")
+@pytest.mark.asyncio
+async def test_fetched_by_name(request):
+    # reported, not rewritten: the fixture is asked for by name
+    assert request.getfixturevalue("event_loop") is not None
