@@ -70,7 +70,7 @@ LOOP_FIXTURES = ("event_loop", "loop")
     summary="asyncio.run(X) / loop.run_until_complete(X) in async tests/fixtures -> await X",
     order=320,
     safety="safe",
-    triggers=("run_until_complete", "asyncio"),
+    triggers=("run_until_complete", "run("),
 )
 class AsyncioRunInAsyncToAwait(EnclosingTracker):
     def __init__(self, ctx: FileContext) -> None:
