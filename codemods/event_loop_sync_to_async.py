@@ -50,7 +50,8 @@ Reported and left alone: a loop that escapes (passed to a helper, stored, used f
 comprehension); an ``event_loop`` parameter that is never used (the test may rely on the
 loop being current, so dropping it is a judgement call); a generator fixture that also
 returns a value, or uses ``yield from`` (not valid in ``async def``); a fixture scope that
-is not a literal. With ``remove-loop-kwarg`` selected, a ``loop=event_loop`` argument
+is not a literal; a wide-scoped fixture when the target pytest-asyncio is older than 0.24
+(no ``loop_scope`` yet). With ``remove-loop-kwarg`` selected, a ``loop=event_loop`` argument
 it will delete (``asyncio.wait_for(X, 1, loop=event_loop)``) does not count as an
 escape. Applied but noted: a converted function that still calls
 ``asyncio.run`` or another ``run_until_complete`` (these raise inside a running loop; the
@@ -234,6 +235,13 @@ class EventLoopSyncToAsync(EnclosingTracker):
             scope = literal
         is_async_fixture = self.is_name(callee(expression), ASYNC_FIXTURE)
         wide = scope in WIDE_SCOPES
+        if wide and self.ctx.options.target_version < (0, 24):
+            self.review(
+                node,
+                f"fixture {node.name.value} not made async: its {scope}-scoped loop needs "
+                "loop_scope=, which pytest-asyncio has only since 0.24",
+            )
+            return None
         if not wide and (is_async_fixture or mode == "auto"):
             return decorators
         new_callee: cst.BaseExpression = callee(expression)
