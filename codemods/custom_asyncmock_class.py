@@ -8,7 +8,9 @@ The class must have the exact shape suites wrote before Python 3.8::
         async def __call__(self, *args, **kwargs):
             return super().__call__(*args, **kwargs)   # or super(AsyncMock, self)
 
-(a docstring may precede the method). In the file that defines it, the class gives way
+(a docstring may precede the method). A ``try: from unittest.mock import AsyncMock`` /
+``except ImportError:`` fallback to such a class shrinks to the import. In the file that
+defines it, the class gives way
 to ``from unittest.mock import AsyncMock`` (a ``CoroMock`` keeps its name as
 ``CoroMock = AsyncMock``, so nothing that imports it breaks). In every other file,
 ``from tests.helpers import AsyncMock`` (or ``CoroMock``, aliased or not) becomes
@@ -56,6 +58,7 @@ from collections.abc import Collection, Sequence
 from typing import ClassVar
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.metadata import (
     ImportAssignment,
     PositionProvider,
@@ -93,12 +96,18 @@ class CustomAsyncMockClass(CodemodTransformer):
         #: id(Name) of uses to respell ``AsyncMock``.
         self.renamed: set[int] = set()
         self.replaced_classes: set[int] = set()
+        #: id(Try) of ``try: from unittest.mock import AsyncMock`` / ``except ImportError:``
+        #: the home-made class.
+        self.shims: set[int] = set()
 
     # --- planning ----------------------------------------------------------------------------
 
     def visit_Module(self, node: cst.Module) -> None:
         facts = self.ctx.facts
-        replaceable = {facts.resolve(q) for q in facts.replaceable_asyncmock_classes}
+        # Where the classes are defined; an import is matched through re-exports below
+        # (resolving the class names themselves could lead to the stdlib AsyncMock that
+        # a fallback shim imports first).
+        replaceable = set(facts.replaceable_asyncmock_classes)
         if not replaceable and not facts.custom_asyncmock_classes:
             self._report_helpers(node)
             return
@@ -106,11 +115,53 @@ class CustomAsyncMockClass(CodemodTransformer):
         for statement in node.body:
             if isinstance(statement, cst.ClassDef):
                 self._plan_class(statement, replaceable)
+            elif isinstance(statement, cst.Try) and self._is_fallback_shim(statement, replaceable):
+                self.shims.add(id(statement))
             elif isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     if isinstance(small, cst.ImportFrom) and scope is not None:
                         self._plan_import(small, replaceable, scope)
         self._report_helpers(node)
+
+    def _is_fallback_shim(self, node: cst.Try, replaceable: set[str]) -> bool:
+        """``try: from unittest.mock import AsyncMock`` with the home-made class (and the
+        imports it needs) as its only ``except ImportError`` fallback."""
+        if node.orelse is not None or node.finalbody is not None or len(node.handlers) != 1:
+            return False
+        if not (
+            len(node.body.body) == 1
+            and m.matches(
+                node.body.body[0],
+                m.SimpleStatementLine(
+                    body=[
+                        m.ImportFrom(
+                            module=m.Attribute(value=m.Name("unittest"), attr=m.Name("mock")),
+                            names=[m.ImportAlias(name=m.Name("AsyncMock"), asname=None)],
+                        )
+                    ]
+                ),
+            )
+        ):
+            return False
+        handler = node.handlers[0]
+        if (
+            handler.name is not None
+            or handler.type is None
+            or not m.matches(handler.type, m.Name("ImportError") | m.Name("ModuleNotFoundError"))
+        ):
+            return False
+        found = False
+        for statement in handler.body.body:
+            if isinstance(statement, cst.ClassDef):
+                qualified = ".".join(p for p in (self.ctx.module_name, statement.name.value) if p)
+                if statement.name.value != "AsyncMock" or qualified not in replaceable:
+                    return False
+                found = True
+            elif not m.matches(
+                statement, m.SimpleStatementLine(body=[m.Import() | m.ImportFrom()])
+            ):
+                return False
+        return found
 
     def _plan_class(self, node: cst.ClassDef, replaceable: set[str]) -> None:
         name = node.name.value
@@ -133,7 +184,9 @@ class CustomAsyncMockClass(CodemodTransformer):
         for alias in node.names:
             if not isinstance(alias.name, cst.Name):
                 continue
-            target = self.ctx.facts.resolve(f"{module}.{alias.name.value}")
+            target = f"{module}.{alias.name.value}"
+            if target not in replaceable:
+                target = self.ctx.facts.resolve(target)
             if target not in replaceable or module == self.ctx.module_name:
                 continue
             local = alias.evaluated_alias or alias.name.value
@@ -182,6 +235,20 @@ class CustomAsyncMockClass(CodemodTransformer):
                 )
 
     # --- rewriting ---------------------------------------------------------------------------
+
+    def leave_Try(
+        self, original_node: cst.Try, updated_node: cst.Try
+    ) -> cst.BaseStatement | cst.RemovalSentinel:
+        if id(original_node) not in self.shims:
+            return updated_node
+        self.changed(
+            original_node,
+            "dropped the pre-3.8 fallback (a home-made AsyncMock class of the plain async "
+            "__call__ shape) around `from unittest.mock import AsyncMock`",
+        )
+        line = updated_node.body.body[0]
+        assert isinstance(line, cst.SimpleStatementLine)
+        return line.with_changes(leading_lines=updated_node.leading_lines)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.depth += 1
