@@ -63,13 +63,22 @@ def is_root_conftest(facts: ProjectFacts, conftest: str) -> bool:
     test directory's conftest when no other conftest sits above it and every test module
     is below it.
     """
+    # Every file of a large project may ask about the same conftest: remember the
+    # answers on the facts object this process works with.
+    cache: dict[str, bool] = vars(facts).setdefault("_root_conftest_answers", {})
+    if conftest not in cache:
+        cache[conftest] = _is_root_conftest(facts, conftest)
+    return cache[conftest]
+
+
+def _is_root_conftest(facts: ProjectFacts, conftest: str) -> bool:
     directory = directory_of(conftest)
     if directory == config_directory(facts):
         return True
-    tests = [p for p in facts.module_names if is_test_module(p)]
-    if not tests or not all(is_under(t, directory) for t in tests):
+    if any(c != conftest and is_under(conftest, directory_of(c)) for c in facts.conftests):
         return False
-    return not any(c != conftest and is_under(conftest, directory_of(c)) for c in facts.conftests)
+    tests = [p for p in facts.module_names if is_test_module(p)]
+    return bool(tests) and all(is_under(t, directory) for t in tests)
 
 
 def _fixture_arguments_plain(override: EventLoopOverride) -> bool:

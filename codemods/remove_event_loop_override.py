@@ -63,6 +63,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
+import libcst.matchers as m
 
 from async_test_upgrade.codemods._loop_scopes import (
     ASYNCIO_MARK,
@@ -384,7 +385,9 @@ class RemoveEventLoopOverride(CodemodTransformer):
         body.insert(
             at, statement.with_changes(leading_lines=[cst.EmptyLine()]) if at else statement
         )
-        self.add_import("pytest")
+        if not _imports_pytest(original_node):
+            # Adding an import re-walks the module; most test modules have it already.
+            self.add_import("pytest")
         self.changed(
             original_node,
             f"pytestmark = pytest.mark.asyncio(loop_scope={self.scope!r}): the tests here ran in "
@@ -396,6 +399,27 @@ class RemoveEventLoopOverride(CodemodTransformer):
 def _is_pytestmark(node: cst.Assign) -> bool:
     return any(
         isinstance(t.target, cst.Name) and t.target.value == "pytestmark" for t in node.targets
+    )
+
+
+def _imports_pytest(module: cst.Module) -> bool:
+    """Whether the module has a top-level ``import pytest`` (as is)."""
+    return any(
+        m.matches(
+            statement,
+            m.SimpleStatementLine(
+                [
+                    m.Import(
+                        names=[
+                            m.ZeroOrMore(),
+                            m.ImportAlias(name=m.Name("pytest"), asname=None),
+                            m.ZeroOrMore(),
+                        ]
+                    )
+                ]
+            ),
+        )
+        for statement in module.body
     )
 
 
