@@ -428,11 +428,28 @@ class AsynctestToStdlib(CodemodTransformer):
         for statement in node.body.body:
             if _assigns_attribute(statement, DROPPED_ATTRIBUTES):
                 self.dropped_statements.add(id(statement))
+        inherits = any(self.derives_from_testcase(b.value) != "direct" for b in node.bases)
         for old, new in HOOK_RENAMES.items():
             hook = methods.get(old)
             if hook is not None and hook.asynchronous is not None:
                 self.renamed_hooks[id(hook)] = new
                 self._plan_super_calls(hook, old, new)
+                calls_super = m.findall(
+                    hook.body,
+                    m.Call(
+                        func=m.Attribute(
+                            value=m.Call(func=m.Name("super")),
+                            attr=m.Name(old) | m.Name(new),
+                        )
+                    ),
+                )
+                if inherits and not calls_super:
+                    # It overrode any inherited setUp; renamed, it no longer does.
+                    self.review(
+                        hook,
+                        f"{node.name.value}.{old} becomes {new} and no longer overrides an "
+                        f"inherited sync {old}(), which IsolatedAsyncioTestCase now calls too",
+                    )
         for call in m.findall(node.body, m.Call(func=m.Attribute(value=m.Name("self")))):
             assert isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
             method = call.func.attr.value

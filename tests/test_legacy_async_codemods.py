@@ -272,3 +272,37 @@ def test_legacy_module_cannot_run_here_unmigrated(tmp_path: Path) -> None:
     )
     assert run.returncode != 0
     assert "has no attribute 'coroutine'" in run.stdout
+
+
+def test_renamed_hook_that_overrode_an_inherited_setup_is_noted() -> None:
+    source = """\
+        import asynctest
+
+
+        class Base(asynctest.TestCase):
+            def setUp(self):
+                self.base = True
+
+
+        class TestChild(Base):
+            async def setUp(self):
+                self.child = True
+
+            async def test_x(self):
+                self.assertTrue(self.child)
+
+
+        class TestCalls(Base):
+            async def setUp(self):
+                super().setUp()
+                self.child = True
+        """
+    result = migrate(source, "asynctest-to-stdlib")
+    said = notes(result)
+    assert said == [
+        "10: TestChild.setUp becomes asyncSetUp and no longer overrides an inherited sync "
+        "setUp(), which IsolatedAsyncioTestCase now calls too"
+    ]
+    assert "class TestCalls(Base):\n    async def asyncSetUp(self):\n        self.child" in (
+        output(result, source)
+    )
