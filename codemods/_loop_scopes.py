@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 import libcst as cst
+import libcst.matchers as m
 
 from async_test_upgrade.cst import CodemodTransformer, callee, keyword, set_keyword, string_literal
 from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
@@ -223,8 +224,20 @@ def fixture_name(decorator: cst.Decorator, node: cst.FunctionDef) -> str:
     return node.name.value
 
 
+def imports_module(module: cst.Module, name: str) -> bool:
+    """Whether ``module`` has a top-level plain ``import <name>`` (no alias)."""
+    wanted = m.ImportAlias(name=m.Name(name), asname=None)
+    return any(
+        m.matches(
+            statement,
+            m.SimpleStatementLine([m.Import(names=[m.ZeroOrMore(), wanted, m.ZeroOrMore()])]),
+        )
+        for statement in module.body
+    )
+
+
 def with_fixture_loop_scope(
-    transformer: CodemodTransformer, decorator: cst.Decorator, scope: str
+    transformer: CodemodTransformer, decorator: cst.Decorator, scope: str, imported: bool = False
 ) -> cst.Decorator:
     """``decorator`` (a fixture decorator) giving ``loop_scope=scope``.
 
@@ -235,7 +248,8 @@ def with_fixture_loop_scope(
     function = callee(expression)
     if not transformer.is_name(function, ASYNCIO_FIXTURE):
         function = cst.Attribute(value=cst.Name("pytest_asyncio"), attr=cst.Name("fixture"))
-        transformer.add_import("pytest_asyncio")
+        if not imported:  # adding an import re-walks the module: only when it is missing
+            transformer.add_import("pytest_asyncio")
     call = expression if isinstance(expression, cst.Call) else cst.Call(func=function)
     call = call.with_changes(func=function)
     return decorator.with_changes(decorator=set_keyword(call, "loop_scope", string_literal(scope)))

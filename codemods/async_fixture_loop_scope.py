@@ -55,6 +55,7 @@ from async_test_upgrade.codemods._loop_scopes import (
     covering_override,
     fixture_decorator,
     fixture_name,
+    imports_module,
     marks_scope,
     scope_rank,
     with_fixture_loop_scope,
@@ -79,6 +80,10 @@ class AsyncFixtureLoopScope(CodemodTransformer):
         #: fixture name -> (its node, the loop scope given), for the consumer report.
         self.scoped: dict[str, tuple[cst.FunctionDef, str]] = {}
         self.consumers: dict[str, list[str]] = {}
+        self.imports_pytest_asyncio = False
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.imports_pytest_asyncio = imports_module(node, "pytest_asyncio")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.depth += 1
@@ -131,7 +136,9 @@ class AsyncFixtureLoopScope(CodemodTransformer):
                 )
         index = next(i for i, d in enumerate(original_node.decorators) if d is decorator)
         decorators = list(updated_node.decorators)
-        decorators[index] = with_fixture_loop_scope(self, decorator, loop_scope)
+        decorators[index] = with_fixture_loop_scope(
+            self, decorator, loop_scope, self.imports_pytest_asyncio
+        )
         self.changed(
             original_node,
             f"{scope}-scoped async fixture {name} gets loop_scope={loop_scope!r} ({evidence})",

@@ -63,7 +63,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
-import libcst.matchers as m
 
 from async_test_upgrade.codemods._loop_scopes import (
     ASYNCIO_MARK,
@@ -73,6 +72,7 @@ from async_test_upgrade.codemods._loop_scopes import (
     fixture_decorator,
     fixture_name,
     handled_by_factories,
+    imports_module,
     is_root_conftest,
     is_test_module,
     is_under,
@@ -113,9 +113,12 @@ class RemoveEventLoopOverride(CodemodTransformer):
         self.depth = 0  # function nesting
         self.classes = 0
         self.has_asyncio_pytestmark = False
-        self.in_pytestmark = False
+        self.imports_pytest_asyncio = False
 
     # --- structure ------------------------------------------------------------------------
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.imports_pytest_asyncio = imports_module(node, "pytest_asyncio")
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes += 1
@@ -247,7 +250,9 @@ class RemoveEventLoopOverride(CodemodTransformer):
             return updated
         index = next(i for i, d in enumerate(original.decorators) if d is decorator)
         decorators = list(updated.decorators)
-        decorators[index] = with_fixture_loop_scope(self, decorator, self.scope)
+        decorators[index] = with_fixture_loop_scope(
+            self, decorator, self.scope, self.imports_pytest_asyncio
+        )
         self.changed(
             original,
             f"async fixture {original.name.value} gets loop_scope={self.scope!r}: it ran in the "
@@ -385,7 +390,7 @@ class RemoveEventLoopOverride(CodemodTransformer):
         body.insert(
             at, statement.with_changes(leading_lines=[cst.EmptyLine()]) if at else statement
         )
-        if not _imports_pytest(original_node):
+        if not imports_module(original_node, "pytest"):
             # Adding an import re-walks the module; most test modules have it already.
             self.add_import("pytest")
         self.changed(
@@ -399,27 +404,6 @@ class RemoveEventLoopOverride(CodemodTransformer):
 def _is_pytestmark(node: cst.Assign) -> bool:
     return any(
         isinstance(t.target, cst.Name) and t.target.value == "pytestmark" for t in node.targets
-    )
-
-
-def _imports_pytest(module: cst.Module) -> bool:
-    """Whether the module has a top-level ``import pytest`` (as is)."""
-    return any(
-        m.matches(
-            statement,
-            m.SimpleStatementLine(
-                [
-                    m.Import(
-                        names=[
-                            m.ZeroOrMore(),
-                            m.ImportAlias(name=m.Name("pytest"), asname=None),
-                            m.ZeroOrMore(),
-                        ]
-                    )
-                ]
-            ),
-        )
-        for statement in module.body
     )
 
 
