@@ -14,8 +14,10 @@ Moves a suite off asynctest onto the standard library:
   class the index knows) becomes a ``unittest.IsolatedAsyncioTestCase``: ``async def
   setUp``/``tearDown`` become ``asyncSetUp``/``asyncTearDown`` (``await super().setUp()``
   follows; a plain ``super().setUp()`` opening the method, or ``super().tearDown()``
-  closing it, is dropped, since the framework now calls it), and ``self.loop`` in an
-  ``async def`` method becomes ``asyncio.get_running_loop()``.
+  closing it, is dropped, since the framework now calls it), ``self.loop`` in an
+  ``async def`` method becomes ``asyncio.get_running_loop()``, and a sync ``test*`` method
+  whose only loop use is ``self.loop.run_until_complete(X)`` becomes an ``async def``
+  awaiting ``X``.
 * The ``use_default_loop`` / ``forbid_get_event_loop`` class attributes and the
   ``@asynctest.fail_on(...)``, ``@asynctest.strict``, ``@asynctest.lenient`` and
   ``@asynctest.ignore_loop`` decorators are deleted (noted: there is no stdlib check).
@@ -73,7 +75,8 @@ Reported and left on asynctest: ``ClockedTestCase`` (and its ``self.advance``: t
 standard library has no fake loop clock), ``patch(..., scope=asynctest.LIMITED)``,
 ``return_once``, ``exhaust_callbacks``, the selector/socket mocks and any other
 asynctest-only name; a ``TestCase`` class that uses ``self.loop`` outside an ``async
-def`` method (a sync test or helper has no running loop to ask for) or assigns it,
+def`` method otherwise (a sync helper has no running loop to ask for, a sync test that
+also drives another loop cannot be awaited through) or assigns it,
 overrides the machinery (``run``, ``debug``, ``doCleanups``, ``_init_loop``...) or
 already defines ``asyncSetUp``/``asyncTearDown`` (and, through the project index, every
 subclass of such a class, in any file); ``from asynctest import *``; a name
@@ -309,6 +312,9 @@ class AsynctestToStdlib(CodemodTransformer):
         self.renamed_hooks: dict[int, str] = {}
         self.super_hook_calls: dict[int, str] = {}  # id(Call) -> new attribute name
         self.loop_uses: set[int] = set()
+        #: id(self.loop.run_until_complete(X)) in a sync test -> parenthesize ``await X``.
+        self.sync_awaits: dict[int, bool] = {}
+        self.async_methods: set[int] = set()
         self.global_scope_calls: set[int] = set()
         self.disabled = False
         #: The first module-level asynctest import line removed: the new imports go there.
@@ -425,6 +431,8 @@ class AsynctestToStdlib(CodemodTransformer):
 
         self.converted_classes.add(id(node))
         self.loop_uses.update(id(u) for u in finder.rewritable)
+        self.sync_awaits.update(finder.awaits)
+        self.async_methods.update(finder.async_methods)
         for statement in node.body.body:
             if _assigns_attribute(statement, DROPPED_ATTRIBUTES):
                 self.dropped_statements.add(id(statement))
@@ -587,6 +595,16 @@ class AsynctestToStdlib(CodemodTransformer):
         return new
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if id(original_node) in self.sync_awaits:
+            self.changed(
+                original_node,
+                "self.loop.run_until_complete(X) -> await X in a sync test of a class leaving "
+                "asynctest.TestCase (the test becomes async)",
+            )
+            awaited = cst.Await(expression=updated_node.args[0].value)
+            if self.sync_awaits[id(original_node)]:
+                awaited = awaited.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            return awaited
         new_name = self.super_hook_calls.get(id(original_node))
         if new_name is not None and isinstance(updated_node.func, cst.Attribute):
             self.changed(original_node, f"await super().{new_name}() follows the renamed hook")
@@ -606,6 +624,13 @@ class AsynctestToStdlib(CodemodTransformer):
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         updated_node = self._drop_decorators(original_node, updated_node)
+        if id(original_node) in self.async_methods:
+            self.changed(
+                original_node,
+                f"def {original_node.name.value} -> async def: it only drove the test loop "
+                "through self.loop.run_until_complete",
+            )
+            updated_node = updated_node.with_changes(asynchronous=cst.Asynchronous())
         new_name = self.renamed_hooks.get(id(original_node))
         if new_name is not None:
             self.changed(
@@ -942,24 +967,39 @@ class _Planner(cst.CSTVisitor):
             self.owner.needed.add(node.value)  # the module itself, used some other way
 
 
+RUN_UNTIL_COMPLETE = m.Call(
+    func=m.Attribute(value=SELF_LOOP, attr=m.Name("run_until_complete")),
+    args=[m.Arg(keyword=None, star="")],
+)
+
+
 class _LoopUses(cst.CSTVisitor):
-    """``self.loop`` in a TestCase body: rewritable in async methods, blocking elsewhere."""
+    """``self.loop`` in a TestCase body: rewritable in async methods; in a sync test
+    method, ``self.loop.run_until_complete(X)`` can become ``await X`` (the method turns
+    async); anywhere else it blocks the conversion."""
 
     def __init__(self, owner: AsynctestToStdlib) -> None:
         super().__init__()
         self.owner = owner
-        self.functions: list[bool] = []  # is_async for each enclosing function
+        self.functions: list[cst.FunctionDef | cst.Lambda] = []
         self.rewritable: list[cst.Attribute] = []
         self.blocking: list[tuple[cst.CSTNode, str]] = []
+        #: id(run_until_complete Call) -> whether ``await X`` needs parentheses there.
+        self.awaits: dict[int, bool] = {}
+        #: id(FunctionDef) of the sync test methods those calls make async.
+        self.async_methods: set[int] = set()
+        self.claimed: set[int] = set()
+        #: Expression slots where ``await X`` reads the same without parentheses.
+        self.bare_slots: set[int] = set()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.functions.append(node.asynchronous is not None)
+        self.functions.append(node)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.functions.pop()
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
-        self.functions.append(False)
+        self.functions.append(node)
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
         self.functions.pop()
@@ -967,16 +1007,59 @@ class _LoopUses(cst.CSTVisitor):
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return False  # a nested class has its own self
 
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self.bare_slots.add(id(node.value))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self.bare_slots.add(id(node.value))
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self.bare_slots.add(id(node.value))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self.bare_slots.add(id(node.value))
+
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         if m.matches(node.target, SELF_LOOP):
             self.blocking.append((node, "self.loop is assigned"))
 
+    def _sync_test_method(self) -> cst.FunctionDef | None:
+        """The enclosing function when it is a sync ``test*`` method itself (not a nested
+        function) with no ``yield``."""
+        if len(self.functions) != 1:
+            return None
+        method = self.functions[0]
+        if not isinstance(method, cst.FunctionDef) or method.asynchronous is not None:
+            return None
+        if not method.name.value.startswith("test") or m.findall(method.body, m.Yield()):
+            return None
+        return method
+
+    def visit_Call(self, node: cst.Call) -> None:
+        method = self._sync_test_method()
+        if method is None:
+            return
+        if m.matches(node, RUN_UNTIL_COMPLETE):
+            assert isinstance(node.func, cst.Attribute)
+            self.awaits[id(node)] = id(node) not in self.bare_slots
+            self.async_methods.add(id(method))
+            self.claimed.add(id(node.func.value))
+        elif m.matches(node.func, m.Attribute(attr=m.Name("run_until_complete"))) or (
+            self.owner.is_name(node.func, "asyncio.run")
+        ):
+            # Inside the async test this would run a loop within the running one.
+            self.blocking.append(
+                (node, f"{method.name.value} drives an event loop of its own (sync test)")
+            )
+
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if not m.matches(node, SELF_LOOP) or any(node is n for n, _ in self.blocking):
+        if not m.matches(node, SELF_LOOP) or id(node) in self.claimed:
             return
-        if not self.functions:
+        if any(node is n for n, _ in self.blocking) or not self.functions:
             return
-        if not self.functions[-1]:
+        function = self.functions[-1]
+        if not (isinstance(function, cst.FunctionDef) and function.asynchronous is not None):
             self.blocking.append(
                 (node, "self.loop outside an async method: no running loop to ask for there")
             )

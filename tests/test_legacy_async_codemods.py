@@ -60,8 +60,8 @@ def test_asynctest_refusals_name_the_reason_and_keep_the_import() -> None:
 
 
         class TestSync(asynctest.TestCase):
-            def test_sync(self):
-                self.loop.run_until_complete(self.helper())
+            def drive(self, coro):
+                return self.loop.run_until_complete(coro)
 
             async def helper(self):
                 pass
@@ -306,3 +306,19 @@ def test_renamed_hook_that_overrode_an_inherited_setup_is_noted() -> None:
     assert "class TestCalls(Base):\n    async def asyncSetUp(self):\n        self.child" in (
         output(result, source)
     )
+
+
+def test_index_and_codemod_agree_on_which_classes_stay_on_asynctest() -> None:
+    # A subclass in another file follows the index; the class's own file follows the
+    # codemod. They must agree, or a class would be half converted.
+    source = (Path(__file__).parent / "cases/asynctest-to-stdlib/sync_tests.before.py").read_text()
+    facts = ProjectFacts()
+    index_file(facts, "tests/test_sync.py", source.encode())
+    assert facts.asynctest_blocking_classes == {
+        "tests.test_sync.TestMixed",
+        "tests.test_sync.TestHelper",
+    }
+    migrated = output(migrate(source, "asynctest-to-stdlib"), source)
+    assert "class TestSyncLoop(unittest.IsolatedAsyncioTestCase)" in migrated
+    assert "class TestMixed(asynctest.TestCase)" in migrated
+    assert "class TestHelper(asynctest.TestCase)" in migrated

@@ -860,7 +860,83 @@ def _blocks_asynctest_conversion(node: ast.ClassDef) -> bool:
             and statement.name in ASYNCTEST_MACHINERY
         ):
             return True
-    return any(_sync_self_loop(s, in_async=False) for s in node.body)
+    for statement in node.body:
+        if _awaitable_sync_test(statement):
+            assert isinstance(statement, ast.FunctionDef)
+            if _drives_other_loop(statement):
+                return True
+            continue
+        if _sync_self_loop(statement, in_async=False):
+            return True
+    return False
+
+
+def _is_self_loop_run(node: ast.AST) -> bool:
+    """``self.loop.run_until_complete(X)`` with one positional argument."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "run_until_complete"
+        and isinstance(node.func.value, ast.Attribute)
+        and node.func.value.attr == "loop"
+        and isinstance(node.func.value.value, ast.Name)
+        and node.func.value.value.id == "self"
+        and len(node.args) == 1
+        and not isinstance(node.args[0], ast.Starred)
+        and not node.keywords
+    )
+
+
+def _awaitable_sync_test(statement: ast.stmt) -> bool:
+    """A sync ``test*`` method (no yield): its ``self.loop.run_until_complete(X)`` calls
+    can become ``await X`` (asynctest-to-stdlib makes the test async)."""
+    return (
+        isinstance(statement, ast.FunctionDef)
+        and statement.name.startswith("test")
+        and not any(isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(statement))
+    )
+
+
+def _drives_other_loop(method: ast.FunctionDef) -> bool:
+    """Anything but a direct ``self.loop.run_until_complete(X)`` touching a loop."""
+    skip: set[int] = set()
+    for node in ast.walk(method):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) and (
+            node is not method
+        ):
+            if _sync_self_loop(node, in_async=False):
+                return True
+            skip.update(id(n) for n in ast.walk(node))
+    for node in ast.walk(method):
+        if id(node) in skip:
+            continue
+        if _is_self_loop_run(node):
+            assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            skip.add(id(node.func.value))
+            continue
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and (
+                node.func.attr == "run_until_complete"
+                or (
+                    node.func.attr == "run"
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "asyncio"
+                )
+            )
+        ):
+            return True
+    for node in ast.walk(method):
+        if (
+            id(node) not in skip
+            and isinstance(node, ast.Attribute)
+            and node.attr == "loop"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+        ):
+            return True
+    return False
 
 
 def _sync_self_loop(node: ast.AST, in_async: bool) -> bool:

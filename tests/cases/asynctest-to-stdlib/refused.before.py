@@ -13,8 +13,11 @@ class TestTimer(asynctest.ClockedTestCase):
 
 
 class TestSyncLoop(asynctest.TestCase):
+    def tick(self):
+        return self.loop.run_until_complete(timer.tick())
+
     def test_sync(self):
-        self.assertEqual(self.loop.run_until_complete(timer.tick()), 1)
+        self.assertEqual(self.tick(), 1)
 
 
 class TestLimited(asynctest.TestCase):

@@ -1,0 +1,29 @@
+import asyncio
+
+import asynctest
+
+from app import timer
+import unittest
+
+
+class TestSyncLoop(unittest.IsolatedAsyncioTestCase):
+    async def test_sync(self):
+        self.assertEqual(await timer.tick(), 1)
+        value = await timer.tick()
+        with self.assertRaises(ValueError):
+            await timer.fail()
+        self.assertEqual((await timer.info()).name, "t")
+
+    def test_plain(self):
+        self.assertTrue(timer)
+
+
+class TestMixed(asynctest.TestCase):
+    def test_mixed(self):
+        self.loop.run_until_complete(timer.tick())
+        asyncio.get_event_loop().run_until_complete(timer.tick())
+
+
+class TestHelper(asynctest.TestCase):
+    def drive(self, coro):
+        return self.loop.run_until_complete(coro)
