@@ -1,6 +1,6 @@
 import asynctest
 
-from notifier import Delivery, Dispatcher, TransportError
+from notifier import Delivery, Dispatcher, SubscriberStore, TransportError
 from tests.helpers import NotifierCase
 
 
@@ -62,6 +62,12 @@ class TestDefaults(asynctest.TestCase):
         [delivery] = await dispatcher.notify("t", "digest", count=2)
         self.assertEqual(delivery, Delivery("z@example.org", True, asynctest.ANY))
         store.subscribers.assert_awaited_once_with("t")
+
+    def test_store_through_the_test_loop(self):
+        # An older test: sync, driving the test's loop by hand.
+        store = SubscriberStore({"t": [("q@example.org", True), ("r@example.org", False)]})
+        self.assertEqual(self.loop.run_until_complete(store.subscribers("t")), ["q@example.org"])
+        self.assertEqual(store.queries, 1)
 
     def test_delivery_is_a_plain_record(self):
         self.assertEqual(Delivery("a", True, 1.0).address, "a")
