@@ -16,6 +16,7 @@ from typing import ClassVar
 import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import (
+    MetadataWrapper,
     PositionProvider,
     ProviderT,
     QualifiedName,
@@ -47,6 +48,8 @@ class FileContext:
     config_edits: list[ConfigEdit] = field(default_factory=list)
     imports_to_add: list[ImportRequest] = field(default_factory=list)
     imports_to_drop: list[ImportRequest] = field(default_factory=list)
+    #: The metadata wrapper of the tree being transformed (for lazily resolved positions).
+    wrapper: MetadataWrapper | None = None
 
     @property
     def is_conftest(self) -> bool:
@@ -61,10 +64,9 @@ class FileContext:
 class CodemodTransformer(cst.CSTTransformer):
     """Base class of every source-rewriting codemod."""
 
-    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
-        PositionProvider,
-        QualifiedNameProvider,
-    )
+    #: Positions are not listed: they are resolved lazily, on the first change or note,
+    #: so that a codemod with nothing to do never pays for them.
+    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (QualifiedNameProvider,)
     #: Set by the ``@codemod`` decorator.
     codemod_name: ClassVar[str] = ""
 
@@ -78,7 +80,12 @@ class CodemodTransformer(cst.CSTTransformer):
         try:
             return self.get_metadata(PositionProvider, node).start.line
         except KeyError:
+            pass
+        wrapper = self.ctx.wrapper
+        if wrapper is None:
             return 0
+        position = wrapper.resolve(PositionProvider).get(node)  # cached by the wrapper
+        return position.start.line if position is not None else 0
 
     def changed(self, node: cst.CSTNode, description: str) -> None:
         """Record one rewrite; ``description`` says what and on which evidence."""

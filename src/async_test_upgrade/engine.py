@@ -217,6 +217,7 @@ def transform_source(
         ctx = FileContext(relpath, module_name, facts, options, codemod=record.name)
         if wrapper is None:
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        ctx.wrapper = wrapper
         transformer = transformer_class(ctx)
         new_module = wrapper.visit(transformer)
         result.notes.extend(ctx.notes)
