@@ -2,7 +2,8 @@
 
 Most files are ordinary library code and synchronous tests (some of which use sync
 mocks or mention asyncio in comments, as real code does); about 3% are async test
-modules and conftests with the legacy patterns the codemods target. Sizes follow a
+modules (each with one to three of the legacy patterns the codemods target, among
+ordinary tests) and conftests overriding ``event_loop``. Sizes follow a
 log-normal distribution (median about 3 KB, long tail to 60 KB), which is what
 ``find . -name '*.py' | xargs wc -c`` shows on typical application repositories.
 """
@@ -79,44 +80,69 @@ COMMENT_MENTION = """
 # see the MagicMock helpers in the test suite. Nothing async happens here any more.
 """
 
-ASYNC_TEST_MODULE = """import asyncio
+ASYNC_TEST_HEADER = """import asyncio
 from unittest.mock import MagicMock, patch
 
 import httpx
 import pytest
 
-from {package}.service import fetch_{n}
+from {package}.service import fetch_{n}, make_app
+"""
 
-pytestmark = pytest.mark.asyncio(scope="module")
+#: The legacy patterns, one per snippet; an async test module carries one to three.
+LEGACY_PATTERNS = [
+    """
 
+@pytest.mark.asyncio(scope="module")
+async def test_scoped_{n}():
+    assert await fetch_{n}() is not None
+""",
+    """
 
-@pytest.fixture(scope="module")
-async def client():
-    async with httpx.AsyncClient(app=make_app(), base_url="http://test") as c:
-        yield c
+@pytest.mark.asyncio
+async def test_loop_argument_{n}(event_loop):
+    done = event_loop.create_future()
+    event_loop.call_soon(done.set_result, {n})
+    assert await done == {n}
+""",
+    """
 
+def test_sync_driver_{n}(event_loop):
+    value = event_loop.run_until_complete(asyncio.sleep(0, result={n}))
+    assert value == {n}
+""",
+    """
 
-@pytest.mark.asyncio("module")
-async def test_fetch_{n}(event_loop):
+@pytest.mark.asyncio
+async def test_awaited_mock_{n}():
     repo = MagicMock()
     fut = asyncio.Future()
     fut.set_result({{"id": {n}}})
     repo.get = MagicMock(return_value=fut)
-    result = await repo.get({n})
+    assert await repo.get({n}) == {{"id": {n}}}
     repo.get.assert_called_once_with({n})
-    assert result == {{"id": {n}}}
-    await asyncio.sleep(0, loop=event_loop)
+""",
+    """
 
+@pytest.fixture
+async def client_{n}():
+    async with httpx.AsyncClient(app=make_app(), base_url="http://test") as c:
+        yield c
+""",
+    """
 
-def test_sync_{n}(event_loop):
-    value = event_loop.run_until_complete(asyncio.sleep(0, result={n}))
-    assert value == {n}
-
-
-async def test_loop_{n}():
+@pytest.mark.asyncio
+async def test_current_loop_{n}():
     loop = asyncio.get_event_loop()
     assert loop.is_running()
-"""
+""",
+    """
+
+@pytest.mark.asyncio
+async def test_sleep_with_loop_{n}(event_loop):
+    await asyncio.wait_for(asyncio.sleep(0), 1, loop=event_loop)
+""",
+]
 
 CONFTEST = """import asyncio
 
@@ -131,8 +157,10 @@ def event_loop():
 """
 
 
-def _body(rng: random.Random, target: int, module: str, parts: list[str]) -> str:
-    chunks = [f'"""The {module} module."""\n\nimport os\nimport re\n']
+def _body(
+    rng: random.Random, target: int, module: str, parts: list[str], header: bool = True
+) -> str:
+    chunks = [f'"""The {module} module."""\n\nimport os\nimport re\n' if header else ""]
     size = len(chunks[0])
     index = 0
     while size < target:
@@ -167,10 +195,11 @@ def generate(
         size = min(60_000, int(rng.lognormvariate(8.0, 0.8)))
         roll = rng.random()
         if roll < async_share * 0.8:
-            name, text = (
-                f"test_async_{number}.py",
-                ASYNC_TEST_MODULE.format(n=number, package="app"),
-            )
+            name = f"test_async_{number}.py"
+            chosen = rng.sample(LEGACY_PATTERNS, rng.randint(1, 3))
+            text = ASYNC_TEST_HEADER.format(n=number, package="app")
+            text += "".join(p.format(n=number) for p in chosen)
+            text += _body(rng, size // 2, f"a{number}", [SYNC_TEST], header=False)
             counts["async_test"] += 1
         elif roll < async_share:
             name, text = "conftest.py", CONFTEST
