@@ -48,7 +48,8 @@ under ``tests/db/``::
 
 Overrides that do more than create/yield/close a plain loop (set a policy or debug mode,
 install uvloop, take ``request`` or ``params``, live in a class, have a non-literal scope)
-are reported and left, except the exact custom-loop shape
+are reported and left (a fixture named ``event_loop`` that makes no loop at all is the
+project's own and is left silently), except the exact custom-loop shape
 ``loop = uvloop.new_event_loop()`` that ``event-loop-policy-to-loop-factories`` replaces
 (this codemod then still carries its scope over). Deleting the fixture is only complete
 when the tests and fixtures that *requested* ``event_loop`` are rewritten by
@@ -175,6 +176,10 @@ class RemoveEventLoopOverride(CodemodTransformer):
         self, original: cst.FunctionDef, updated: cst.FunctionDef
     ) -> cst.FunctionDef | cst.RemovalSentinel:
         override = self._facts_for(original)
+        if override is not None and not override.makes_loop:
+            # A project fixture that only shares the name (no loop in it): pytest-asyncio
+            # 1.x has no event_loop of its own to clash with, so it keeps working.
+            return updated
         if override is None or not carried_over(override, self.ctx.options):
             self.review(original, _refusal(override))
             return updated
