@@ -327,7 +327,11 @@ class FutureMockToAsyncMock(CodemodTransformer):
             (i, r) for i, s in enumerate(body) if (r := _resolution(_single(s), name)) is not None
         ]
         if len(resolutions) != 1:
-            how = "never" if not resolutions else f"{len(resolutions)} times"
+            how = (
+                "by no direct set_result()/set_exception() statement"
+                if not resolutions
+                else f"{len(resolutions)} times"
+            )
             self.review(creation, f"Future {name} is resolved {how} in this function; left alone")
             return
         res_index, (outcome, value) = resolutions[0]
