@@ -86,11 +86,41 @@ def _fixture_arguments_plain(override: EventLoopOverride) -> bool:
     return set(override.fixture_arguments) <= {"scope", "name"}
 
 
-def handled_by_factories(override: EventLoopOverride, options: Options) -> bool:
+#: Modules whose callables make event loops.
+LOOP_MODULES = ("asyncio", "uvloop", "winloop")
+
+
+def is_loop_maker(facts: ProjectFacts, qualname: str, _depth: int = 0) -> bool:
+    """Whether ``qualname`` (the maker in ``loop = maker()``) makes an event loop: a loop
+    library's callable, a ``*new_event_loop``/``*EventLoop``/``*Loop`` name, or a project
+    class deriving from one. ``loop = FakeLoop()`` of a recording stand-in is not."""
+    if _depth > 10:
+        return False
+    qualname = facts.resolve(qualname)
+    head, _, last = qualname.rpartition(".")
+    if head.split(".")[0] in LOOP_MODULES or last.endswith(("new_event_loop", "EventLoop")):
+        return True
+    return any(
+        is_loop_maker(facts, base, _depth + 1) for base in facts.class_bases.get(qualname, ())
+    )
+
+
+def makes_loop(facts: ProjectFacts, override: EventLoopOverride) -> bool:
+    if override.plain_loop:
+        return True
+    if override.loop_factory is not None:
+        return is_loop_maker(facts, override.loop_factory)
+    return override.makes_loop
+
+
+def handled_by_factories(
+    facts: ProjectFacts, override: EventLoopOverride, options: Options
+) -> bool:
     """A custom-loop ``event_loop`` that ``event-loop-policy-to-loop-factories`` replaces."""
     return (
         override.name == "event_loop"
         and override.loop_factory is not None
+        and is_loop_maker(facts, override.loop_factory)
         and override.is_conftest
         and not override.in_class
         and override.scope_is_literal
@@ -100,7 +130,7 @@ def handled_by_factories(override: EventLoopOverride, options: Options) -> bool:
     )
 
 
-def carried_over(override: EventLoopOverride, options: Options) -> bool:
+def carried_over(facts: ProjectFacts, override: EventLoopOverride, options: Options) -> bool:
     """Whether ``remove-event-loop-override`` carries this override's scope over."""
     if REMOVE_CODEMOD not in options.selected or options.target_version < (0, 26):
         return False
@@ -110,11 +140,16 @@ def carried_over(override: EventLoopOverride, options: Options) -> bool:
         return False
     if not (override.is_conftest or is_test_module(override.path)):
         return False  # a plugin module's override: where it applies is not visible here
-    return override.plain_loop or handled_by_factories(override, options)
+    return override.plain_loop or handled_by_factories(facts, override, options)
 
 
 def module_overrides(facts: ProjectFacts) -> list[EventLoopOverride]:
-    return [o for o in facts.event_loop_overrides if o.name == "event_loop" and not o.in_class]
+    # A fixture that merely shares the name (it makes no loop) never replaced the loop.
+    return [
+        o
+        for o in facts.event_loop_overrides
+        if o.name == "event_loop" and not o.in_class and makes_loop(facts, o)
+    ]
 
 
 def covering_override(facts: ProjectFacts, relpath: str) -> EventLoopOverride | None:
@@ -153,7 +188,7 @@ def marks_scope(
     override becomes settings instead, or when the override only restated the default.
     """
     override = covering_override(facts, relpath)
-    if override is None or not carried_over(override, options):
+    if override is None or not carried_over(facts, override, options):
         return None
     if override.is_conftest and is_root_conftest(facts, override.path):
         return None
@@ -175,7 +210,7 @@ def root_settings_scope(facts: ProjectFacts, options: Options) -> str | None:
     for override in module_overrides(facts):
         if (
             override.is_conftest
-            and carried_over(override, options)
+            and carried_over(facts, override, options)
             and is_root_conftest(facts, override.path)
             and (override.scope or "function") != "function"
         ):

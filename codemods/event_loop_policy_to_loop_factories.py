@@ -122,7 +122,7 @@ class EventLoopPolicyToLoopFactories(CodemodTransformer):
             override = self._override_facts()
             if override is None or override.loop_factory is None:
                 return None  # remove-event-loop-override reports the other shapes
-            if not handled_by_factories(override, self.ctx.options):
+            if not handled_by_factories(self.ctx.facts, override, self.ctx.options):
                 return None
             maker = _loop_maker(function)
             if maker is None:
@@ -191,7 +191,7 @@ class EventLoopPolicyToLoopFactories(CodemodTransformer):
             why.startswith("event_loop fixture")
             and override is not None
             and (override.scope or "function") != "function"
-            and not carried_over(override, self.ctx.options)
+            and not carried_over(self.ctx.facts, override, self.ctx.options)
         ):
             self.review(
                 original_node,

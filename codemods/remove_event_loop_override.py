@@ -78,6 +78,7 @@ from async_test_upgrade.codemods._loop_scopes import (
     is_test_module,
     is_under,
     loop_scope_mark,
+    makes_loop,
     marks_scope,
     module_overrides,
     with_fixture_loop_scope,
@@ -163,24 +164,24 @@ class RemoveEventLoopOverride(CodemodTransformer):
 
     def _facts_for(self, node: cst.FunctionDef) -> EventLoopOverride | None:
         in_class = self.classes > 0
-        for override in module_overrides(self.ctx.facts) if not in_class else ():
-            if override.path == self.ctx.path:
+        for override in self.ctx.facts.event_loop_overrides:
+            if (
+                override.name == "event_loop"
+                and override.path == self.ctx.path
+                and override.in_class == in_class
+            ):
                 return override
-        if in_class:
-            for override in self.ctx.facts.event_loop_overrides:
-                if override.path == self.ctx.path and override.in_class:
-                    return override
         return None
 
     def _override(
         self, original: cst.FunctionDef, updated: cst.FunctionDef
     ) -> cst.FunctionDef | cst.RemovalSentinel:
         override = self._facts_for(original)
-        if override is not None and not override.makes_loop:
+        if override is not None and not makes_loop(self.ctx.facts, override):
             # A project fixture that only shares the name (no loop in it): pytest-asyncio
             # 1.x has no event_loop of its own to clash with, so it keeps working.
             return updated
-        if override is None or not carried_over(override, self.ctx.options):
+        if override is None or not carried_over(self.ctx.facts, override, self.ctx.options):
             self.review(original, _refusal(override))
             return updated
         scope = override.scope or "function"
@@ -195,7 +196,7 @@ class RemoveEventLoopOverride(CodemodTransformer):
                 + " are not selected: tests or fixtures that request event_loop will fail "
                 "with \"fixture 'event_loop' not found\"",
             )
-        if handled_by_factories(override, self.ctx.options):
+        if handled_by_factories(self.ctx.facts, override, self.ctx.options):
             # event-loop-policy-to-loop-factories turns it into a loop factory hook.
             return updated
         self.drop_import_if_unused("asyncio")
