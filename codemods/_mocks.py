@@ -29,13 +29,17 @@ A path is the dotted spelling of an expression, with a call spelled ``.return_va
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import libcst as cst
 
 from async_test_upgrade.cst import CodemodTransformer, keyword, string_value
+
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
 
 SYNC_MOCKS = frozenset(
     {"unittest.mock.MagicMock", "unittest.mock.Mock", "mock.MagicMock", "mock.Mock"}
@@ -544,3 +548,109 @@ def patch_decorator_params(
     if params and params[0] in ("self", "cls"):
         params = params[1:]
     return [(name, call, kind) for name, (call, kind) in zip(params, injecting, strict=False)]
+
+
+# --- gates: can a mock codemod apply to a file at all? ---------------------------------------
+#
+# Necessary conditions only, on the file's code words (``gate.CodeIndex``) and the project
+# facts: a gate that says "no" to a file a codemod would change hides a migration.
+
+_IDENTIFIER_RUN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+#: Words through which a mock's call is awaited, run or scheduled (the evidence of
+#: :class:`FunctionScan`), or which an earlier codemod turns into an ``await``.
+AWAIT_WORDS = ("await", "run", "run_until_complete", "create_task", "ensure_future")
+
+_names_cache: dict[str, tuple[object, tuple[int, ...], frozenset[str]]] = {}
+
+
+def _cached(
+    key: str, facts: ProjectFacts, size: tuple[int, ...], build: Callable[[], frozenset[str]]
+) -> frozenset[str]:
+    """Name sets are computed once per (merged, unchanging) facts object, not per file."""
+    hit = _names_cache.get(key)
+    if hit is not None and hit[0] is facts and hit[1] == size:
+        return hit[2]
+    names = build()
+    _names_cache[key] = (facts, size, names)
+    return names
+
+
+def async_def_names(facts: ProjectFacts) -> frozenset[str]:
+    """The last name components under which the project's ``async def`` s can be named:
+    their own, and those of re-exports (``from .a import f as g``) that resolve to one.
+    A patch target or replaced attribute the facts prove async ends in one of them
+    (methods found through base classes keep their name)."""
+
+    def build() -> frozenset[str]:
+        names = {f.rpartition(".")[2] for f in facts.async_functions}
+        names |= {k.rpartition(".")[2] for k in facts.reexports if facts.is_async_function(k)}
+        return frozenset(names)
+
+    size = (len(facts.async_functions), len(facts.reexports), len(facts.class_bases))
+    return _cached("async", facts, size, build)
+
+
+def future_helper_names(facts: ProjectFacts) -> frozenset[str]:
+    """The last name components under which the project's resolved-Future helpers can be
+    called (their own, and re-exports resolving to one)."""
+
+    def build() -> frozenset[str]:
+        names = {f.rpartition(".")[2] for f in facts.future_helpers}
+        names |= {
+            k.rpartition(".")[2]
+            for k in facts.reexports
+            if facts.resolve(k) in facts.future_helpers
+        }
+        return frozenset(names)
+
+    return _cached("future", facts, (len(facts.future_helpers), len(facts.reexports)), build)
+
+
+def names_mentioned(code: CodeIndex, names: frozenset[str]) -> bool:
+    """Whether some identifier of the code (also inside a string: ``"pkg.mod.fetch"``,
+    ``patch.object(Repo, "get")``) is one of ``names``."""
+    if not names:
+        return False
+    if not names.isdisjoint(code.words):
+        return True
+    return not names.isdisjoint(_IDENTIFIER_RUN.findall(code.text))
+
+
+def mock_may_be_awaited(code: CodeIndex, facts: ProjectFacts) -> bool:
+    """Necessary for ``mock-to-asyncmock`` to act: a mock awaited, run or scheduled, a patch
+    or attribute the facts show is an ``async def``, or (for its note) a home-made
+    ``AsyncMock``."""
+    return (
+        any(code.has(word) for word in AWAIT_WORDS)
+        or code.has("AsyncMock")
+        or names_mentioned(code, async_def_names(facts))
+    )
+
+
+def future_may_be_mocked(code: CodeIndex, facts: ProjectFacts) -> bool:
+    """Necessary for ``future-mock-to-asyncmock`` to act: a Future is built here, or a
+    project helper building a resolved one is called."""
+    return (
+        code.has("Future")
+        or code.has("create_future")
+        or names_mentioned(code, future_helper_names(facts))
+    )
+
+
+def may_have_async_mock(code: CodeIndex, facts: ProjectFacts) -> bool:
+    """Whether an ``AsyncMock`` can be proven in this file once the earlier mock codemods
+    ran: one is written (``AsyncMock``), a patch or ``spec`` names an ``async def``, or
+    ``mock-to-asyncmock``, ``future-mock-to-asyncmock``, ``custom-asyncmock-class``,
+    ``asynctest-to-stdlib`` or ``coroutine-wrapper-to-asyncmock`` may make one here."""
+    if code.has("AsyncMock") or code.has("CoroutineMock") or code.has("asynctest"):
+        return True
+    if code.mentions("Coro") or code.has("coroutine"):
+        return True
+    classes = facts.custom_asyncmock_classes | facts.replaceable_asyncmock_classes
+    custom = frozenset(n.rpartition(".")[2] for n in classes)
+    return (
+        names_mentioned(code, custom)
+        or mock_may_be_awaited(code, facts)
+        or future_may_be_mocked(code, facts)
+    )

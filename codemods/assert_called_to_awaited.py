@@ -54,11 +54,17 @@ never rewritten (``assert_not_awaited`` is weaker). Mocks not proven ``AsyncMock
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
 
 from async_test_upgrade.codemods import _mocks
 from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword
 from async_test_upgrade.registry import codemod
+
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
 
 #: path -> why it is an AsyncMock
 Proof = dict[str, str]
@@ -76,6 +82,12 @@ SETUP_METHODS = frozenset({"setUp", "asyncSetUp", "setup_method"})
     triggers=("assert_called", "assert_any_call", "assert_has_calls", "call_count", "call_args"),
 )
 class AssertCalledToAwaited(CodemodTransformer):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """Only mocks proven AsyncMock are touched: one written here, a patch of an async
+        def, or one the earlier mock codemods of this run may make."""
+        return _mocks.may_have_async_mock(code, facts)
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.depth = 0

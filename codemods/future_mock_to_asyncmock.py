@@ -60,13 +60,17 @@ touches are not this codemod's business and get no note.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import libcst as cst
 
 from async_test_upgrade.codemods import _mocks
 from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword, set_keyword
 from async_test_upgrade.registry import codemod
+
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
 
 Outcome = Literal["result", "exception"]
 _LOOP_GETTERS = frozenset({"asyncio.get_event_loop", "asyncio.get_running_loop"})
@@ -101,6 +105,12 @@ class _CallRewrite:
     triggers=("Future(", "create_future(", "set_result(", "set_exception(", "return_value"),
 )
 class FutureMockToAsyncMock(CodemodTransformer):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """Nothing to do (nor to report) without a Future built here or a project helper
+        building a resolved one."""
+        return _mocks.future_may_be_mocked(code, facts)
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.depth = 0

@@ -69,12 +69,17 @@ are left alone: a spec already makes the async parts ``AsyncMock``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from async_test_upgrade.codemods import _mocks
 from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword, set_keyword
 from async_test_upgrade.registry import codemod
+
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
 
 
 @dataclass
@@ -93,6 +98,12 @@ class _Plan:
     triggers=("Mock",),
 )
 class MockToAsyncMock(CodemodTransformer):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """Evidence needs an await/run/schedule of the mock, or an async def the patch or
+        attribute names; the note needs a home-made AsyncMock."""
+        return _mocks.mock_may_be_awaited(code, facts)
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.depth = 0
