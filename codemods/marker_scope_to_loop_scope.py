@@ -50,6 +50,8 @@ say which scope it meant (inside a function or hook) is left as it is and report
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
 
 from async_test_upgrade.cst import (
@@ -60,6 +62,10 @@ from async_test_upgrade.cst import (
     string_value,
 )
 from async_test_upgrade.registry import codemod
+
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
 
 MARK = "pytest.mark.asyncio"
 LEGACY_MARK = "pytest.mark.asyncio_event_loop"
@@ -74,6 +80,11 @@ LEGACY_MARK = "pytest.mark.asyncio_event_loop"
     min_target=(0, 24),
 )
 class MarkerScopeToLoopScope(CodemodTransformer):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """An ``asyncio_event_loop`` mark, or an ``asyncio`` mark (with a scope to move)."""
+        return code.has("asyncio_event_loop") or (code.has("asyncio") and code.mentions("mark"))
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.stack: list[str] = []  # "class" / "function" for the enclosing definitions

@@ -44,6 +44,8 @@ alone.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
@@ -56,6 +58,10 @@ from async_test_upgrade.codemods._marks import (
 from async_test_upgrade.cst import CodemodTransformer, FileContext
 from async_test_upgrade.registry import codemod
 
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
+
 
 @codemod(
     name="remove-asyncio-mark-from-fixtures",
@@ -65,6 +71,15 @@ from async_test_upgrade.registry import codemod
     triggers=("asyncio",),
 )
 class RemoveAsyncioMarkFromFixtures(CodemodTransformer):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """An asyncio mark (``mark`` and ``asyncio`` words) on a fixture or a ``test*``."""
+        return (
+            code.has("asyncio")
+            and code.mentions("mark")
+            and (code.has("fixture") or code.mentions("test"))
+        )
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.pytest_imports: list[tuple[str, str | None, str | None]] = []

@@ -67,6 +67,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -86,6 +87,9 @@ from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword, str
 from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.model import ConfigEdit, Note, Options
 from async_test_upgrade.registry import codemod
+
+if TYPE_CHECKING:
+    from async_test_upgrade.gate import CodeIndex
 
 NAME = "strict-markers"
 
@@ -108,6 +112,14 @@ class _Level:
     triggers=("async def",),
 )
 class StrictMarkers(CodemodTransformer):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """Only async tests (``test*``) and async ``pytest.fixture`` s are marked, and never
+        when every async test belongs to anyio/trio."""
+        if facts.foreign_mode_signals:
+            return False
+        return code.has("async def") and (code.mentions("test") or code.has("fixture"))
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         facts = ctx.facts

@@ -67,6 +67,7 @@ project with no async tests or fixtures gets no setting at all.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -92,6 +93,9 @@ from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.model import ConfigEdit, Note, Options
 from async_test_upgrade.registry import codemod
 
+if TYPE_CHECKING:
+    from async_test_upgrade.gate import CodeIndex
+
 NAME = "strict-to-auto"
 
 
@@ -104,6 +108,16 @@ NAME = "strict-to-auto"
     triggers=("asyncio", "async def"),
 )
 class StrictToAuto(CodemodTransformer):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """It only works in a project not yet in auto mode that has asyncio tests, on a file
+        with an asyncio mark to drop or an async fixture to report."""
+        if configured_mode(facts) == "auto" or not has_asyncio_tests(facts):
+            return False
+        # event-loop-sync-to-async (earlier in the run) may make a sync fixture async.
+        async_fixture = code.has("async def") or code.has("event_loop")
+        return code.has("asyncio") or (async_fixture and code.has("fixture"))
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         # A project already in auto mode is not this codemod's to tidy up.

@@ -51,12 +51,17 @@ instead).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from async_test_upgrade.codemods._marks import is_async
 from async_test_upgrade.cst import CodemodTransformer
 from async_test_upgrade.registry import codemod
+
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
 
 TESTCASE = ("unittest.TestCase", "unittest.case.TestCase")
 ISOLATED = ("unittest.IsolatedAsyncioTestCase", "unittest.async_case.IsolatedAsyncioTestCase")
@@ -72,6 +77,14 @@ DRIVERS = ("run", "__call__", "debug")
     triggers=("TestCase",),
 )
 class UnittestAsyncToIsolated(CodemodTransformer):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """A TestCase class with async tests: its own ``async def test*``, or inherited
+        from a project mixin (an async ``test*`` method of a project class)."""
+        if code.has("async def") and code.mentions("test"):
+            return True
+        return any(f.rpartition(".")[2].startswith("test") for f in facts.async_functions)
+
     def leave_ClassDef(
         self, original_node: cst.ClassDef, updated_node: cst.ClassDef
     ) -> cst.ClassDef:
