@@ -15,14 +15,13 @@ import itertools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import libcst as cst
 from libcst.metadata import (
     Access,
     Assignment,
     ParentNodeProvider,
-    PositionProvider,
     ProviderT,
     QualifiedNameProvider,
     Scope,
@@ -32,8 +31,10 @@ from libcst.metadata import (
 from async_test_upgrade.cst import CodemodTransformer, FileContext, callee, string_value
 from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
 
+if TYPE_CHECKING:
+    from async_test_upgrade.gate import CodeIndex
+
 LOOP_METADATA: tuple[ProviderT, ...] = (
-    PositionProvider,
     QualifiedNameProvider,
     ScopeProvider,
     ParentNodeProvider,
@@ -687,3 +688,23 @@ def in_expectation_block(t: CodemodTransformer, node: cst.CSTNode) -> bool:
             return True
         inner, outer = outer, parent(t, outer)
     return False
+
+
+# --- gates: necessary conditions on a file's code words (see ``gate.py``) -------------------
+
+
+def may_be_test_or_fixture(code: CodeIndex) -> bool:
+    """Whether the file may define a test (``test*``) or a fixture (any ``*fixture``
+    decorator): :func:`role` is None for every function otherwise."""
+    return code.mentions("test") or code.mentions("fixture")
+
+
+#: Words whose code an earlier codemod of the run may turn into an ``async def``:
+#: ``event_loop`` (event-loop-sync-to-async), ``loop`` (pytest-aiohttp-fixtures),
+#: ``run_until_complete`` (asynctest-to-stdlib), ``coroutine`` (asyncio-coroutine-to-async-def).
+ASYNC_MAKERS = ("event_loop", "loop", "run_until_complete", "coroutine")
+
+
+def may_have_async_def(code: CodeIndex) -> bool:
+    """An ``async def`` here, or one an earlier codemod of the same run may create."""
+    return code.has("async def") or any(code.has(word) for word in ASYNC_MAKERS)

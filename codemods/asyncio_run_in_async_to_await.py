@@ -45,8 +45,11 @@ its callers decide whether it really runs inside a loop.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
 
+from async_test_upgrade.codemods import _event_loop
 from async_test_upgrade.codemods._event_loop import (
     ASYNCIO_RUN,
     EnclosingTracker,
@@ -61,6 +64,10 @@ from async_test_upgrade.codemods._event_loop import (
 from async_test_upgrade.cst import FileContext
 from async_test_upgrade.registry import codemod
 
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
+
 #: Fixture parameters that were the running loop of an async test.
 LOOP_FIXTURES = ("event_loop", "loop")
 
@@ -73,6 +80,14 @@ LOOP_FIXTURES = ("event_loop", "loop")
     triggers=("run_until_complete", "run("),
 )
 class AsyncioRunInAsyncToAwait(EnclosingTracker):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """``asyncio.run``/``run_until_complete`` inside a coroutine (one written here, or
+        one event-loop-sync-to-async makes earlier in the run)."""
+        if not (code.has("run") or code.has("run_until_complete")):
+            return False
+        return code.has("async def") or code.has("event_loop")
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         #: ids of original calls to rewrite -> parenthesize the await?

@@ -49,8 +49,11 @@ parameter rebound inside the function, and ``request.getfixturevalue("event_loop
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
 
+from async_test_upgrade.codemods import _event_loop
 from async_test_upgrade.codemods._event_loop import (
     EnclosingTracker,
     blocking_override,
@@ -65,6 +68,10 @@ from async_test_upgrade.codemods._event_loop import (
 from async_test_upgrade.cst import FileContext, string_value
 from async_test_upgrade.registry import codemod
 
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
+
 LOOP = "event_loop"
 
 
@@ -76,6 +83,16 @@ LOOP = "event_loop"
     triggers=("event_loop",),
 )
 class EventLoopArgToRunningLoop(EnclosingTracker):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """An ``event_loop`` parameter of an async test or fixture, or the fixture named in
+        ``getfixturevalue``/``usefixtures`` (reported)."""
+        if not code.has("event_loop"):
+            return False
+        if code.has("getfixturevalue") or code.has("usefixtures"):
+            return True
+        return code.has("async def") and _event_loop.may_be_test_or_fixture(code)
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.plans: dict[int, str] = {}

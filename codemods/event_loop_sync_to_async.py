@@ -61,8 +61,11 @@ with a wide scope (the tests using it must run in a loop of the same scope).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
 
+from async_test_upgrade.codemods import _event_loop
 from async_test_upgrade.codemods._event_loop import (
     ASYNCIO_RUN,
     EnclosingTracker,
@@ -82,6 +85,10 @@ from async_test_upgrade.codemods._event_loop import (
 from async_test_upgrade.codemods._mode import target_mode
 from async_test_upgrade.cst import FileContext, callee, keyword, set_keyword, string_value
 from async_test_upgrade.registry import codemod
+
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
 
 LOOP = "event_loop"
 WIDE_SCOPES = ("class", "module", "package", "session")
@@ -141,6 +148,12 @@ class _BodyFacts(cst.CSTVisitor):
     triggers=("event_loop",),
 )
 class EventLoopSyncToAsync(EnclosingTracker):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """An ``event_loop`` parameter (the exact word, not ``get_event_loop``) of a test or
+        fixture."""
+        return code.has("event_loop") and _event_loop.may_be_test_or_fixture(code)
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.module: cst.Module | None = None

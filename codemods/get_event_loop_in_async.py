@@ -69,6 +69,7 @@ from the new loop.
 from __future__ import annotations
 
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 import libcst as cst
 from libcst.metadata import Assignment, ScopeProvider
@@ -87,6 +88,10 @@ from async_test_upgrade.codemods._event_loop import (
 )
 from async_test_upgrade.cst import FileContext
 from async_test_upgrade.registry import codemod
+
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
 
 #: Loop APIs whose presence means a sync test manages loops itself.
 LOOP_APIS = (
@@ -112,6 +117,11 @@ PLAIN_FIXTURES = frozenset(
     triggers=("get_event_loop",),
 )
 class GetEventLoopInAsync(EnclosingTracker):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """A call of ``get_event_loop`` itself (not ``get_event_loop_policy``)."""
+        return code.has("get_event_loop")
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         #: ids of original getter calls inside coroutines.

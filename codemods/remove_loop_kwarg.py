@@ -44,6 +44,8 @@ tests that run in different loops, it fails with "is bound to a different event 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
 
 from async_test_upgrade.codemods._event_loop import (
@@ -55,6 +57,10 @@ from async_test_upgrade.codemods._event_loop import (
 from async_test_upgrade.cst import FileContext, keyword, without_args
 from async_test_upgrade.registry import codemod
 
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
+
 
 @codemod(
     name="remove-loop-kwarg",
@@ -64,6 +70,14 @@ from async_test_upgrade.registry import codemod
     triggers=("loop=", "loop ="),
 )
 class RemoveLoopKwarg(EnclosingTracker):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """A ``loop=`` keyword (the exact word) and one of the asyncio APIs that lost it."""
+        if not code.has("loop"):
+            return False
+        apis = (*LOOP_KWARG_FUNCTIONS.values(), *LOOP_KWARG_PRIMITIVES.values())
+        return any(code.has(api) for api in apis)
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
 
