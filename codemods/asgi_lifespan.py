@@ -72,13 +72,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from itertools import pairwise
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
-from libcst.metadata import PositionProvider, ProviderT, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ProviderT, QualifiedNameProvider, ScopeProvider
 
 from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword
 from async_test_upgrade.registry import codemod
+
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
 
 ASYNC_CLIENT = "httpx.AsyncClient"
 ASGI_TRANSPORT = "httpx.ASGITransport"
@@ -94,8 +98,15 @@ LIFESPAN_MANAGER = "asgi_lifespan.LifespanManager"
     triggers=("ASGITransport", "AsyncClient"),
 )
 class AsgiLifespan(CodemodTransformer):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """Some app of the project has startup handlers, and an httpx ``ASGITransport``
+        is used here (or made by httpx-app-to-transport from an ``AsyncClient(app=...)``)."""
+        if not facts.lifespan_apps or not code.has("httpx"):
+            return False
+        return code.has("ASGITransport") or code.has("AsyncClient")
+
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
-        PositionProvider,
         QualifiedNameProvider,
         ScopeProvider,
     )

@@ -50,10 +50,16 @@ never touched.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
 
 from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword, string_value
 from async_test_upgrade.registry import codemod
+
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
 
 TRANSPORT_FOR = {
     "httpx.AsyncClient": "ASGITransport",
@@ -69,6 +75,16 @@ TRANSPORT_FOR = {
     triggers=("app=", "app =", '"app"', "'app'"),
 )
 class HttpxAppToTransport(CodemodTransformer):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """An httpx ``Client``/``AsyncClient`` (imported from httpx) given ``app`` (a keyword,
+        or a mapping key)."""
+        return (
+            code.has("httpx")
+            and code.has("app")
+            and (code.has("AsyncClient") or code.has("Client"))
+        )
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         #: Local names bound to httpx.ASGITransport / httpx.WSGITransport by a from-import.

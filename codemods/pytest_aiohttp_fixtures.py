@@ -96,13 +96,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import libcst as cst
 from libcst.metadata import (
     Assignment,
     ParentNodeProvider,
-    PositionProvider,
     ProviderT,
     QualifiedNameProvider,
     ScopeProvider,
@@ -111,6 +110,10 @@ from libcst.metadata import (
 from async_test_upgrade.codemods._mode import target_mode
 from async_test_upgrade.cst import CodemodTransformer, FileContext, callee, string_value
 from async_test_upgrade.registry import codemod
+
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
 
 RENAMES = {
     "test_client": "aiohttp_client",
@@ -128,6 +131,8 @@ AIOHTTP_FIXTURES = frozenset(
 FIXTURE_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture", "pytest.yield_fixture")
 PARAMETRIZE = "pytest.mark.parametrize"
 AIOHTTP_PLUGIN = "aiohttp.pytest_plugin"
+#: Parameter names the codemod acts on; a file naming none of them has nothing to rename.
+GATE_WORDS = frozenset({*AIOHTTP_FIXTURES, *RENAMES, "loop", "proactor_loop"})
 
 T = TypeVar("T", cst.Param, cst.Arg)
 
@@ -157,8 +162,16 @@ class FunctionPlan:
     ),
 )
 class PytestAiohttpFixtures(CodemodTransformer):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """A parameter named like a legacy plugin fixture (exact words: ``loop``, not
+        ``event_loop``), the plugin in ``pytest_plugins``, or a loop factory of the project
+        defined or handed to a client here."""
+        if any(code.has(name) for name in GATE_WORDS) or code.has(AIOHTTP_PLUGIN):
+            return True
+        return any(code.has(q.rpartition(".")[2]) for q in facts.loop_factories)
+
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
-        PositionProvider,
         QualifiedNameProvider,
         ScopeProvider,
         ParentNodeProvider,

@@ -46,10 +46,16 @@ is never touched.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
 
 from async_test_upgrade.cst import CodemodTransformer, FileContext
 from async_test_upgrade.registry import codemod
+
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
 
 DECORATOR = "aiohttp.test_utils.unittest_run_loop"
 
@@ -62,6 +68,11 @@ DECORATOR = "aiohttp.test_utils.unittest_run_loop"
     triggers=("unittest_run_loop",),
 )
 class RemoveUnittestRunLoop(CodemodTransformer):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """The decorator's own name (imports keep it, even under an alias)."""
+        return code.has("unittest_run_loop")
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.removed_any = False

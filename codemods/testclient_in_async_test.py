@@ -44,10 +44,17 @@ judgement call. ``TestClient`` in synchronous tests and fixtures is fine and nev
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
 
+from async_test_upgrade.codemods import _event_loop
 from async_test_upgrade.cst import CodemodTransformer, FileContext, callee
 from async_test_upgrade.registry import codemod
+
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
 
 TEST_CLIENTS = ("starlette.testclient.TestClient", "fastapi.testclient.TestClient")
 FIXTURE_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture")
@@ -62,6 +69,14 @@ FIXTURE_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture")
 )
 class TestClientInAsyncTest(CodemodTransformer):
     __test__ = False  # a codemod, not a pytest test class
+
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """A TestClient built, or a fixture building one requested, in an async test or
+        fixture (written here, or made async by an earlier codemod of the run)."""
+        if not (code.has("TestClient") or any(code.has(f) for f in facts.testclient_fixtures)):
+            return False
+        return _event_loop.may_have_async_def(code) and _event_loop.may_be_test_or_fixture(code)
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
