@@ -61,7 +61,8 @@ from async_test_upgrade.codemods._loop_scopes import (
     with_fixture_loop_scope,
 )
 from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword, string_value
-from async_test_upgrade.facts import WIDE_SCOPES
+from async_test_upgrade.facts import WIDE_SCOPES, ProjectFacts
+from async_test_upgrade.gate import CodeIndex
 from async_test_upgrade.registry import codemod
 
 
@@ -74,6 +75,14 @@ from async_test_upgrade.registry import codemod
     min_target=(0, 24),
 )
 class AsyncFixtureLoopScope(CodemodTransformer):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """Some async fixture of the project lacks loop_scope with a wide or unknown scope."""
+        return code.has("async def") and any(
+            not f.has_loop_scope and (not f.scope_is_literal or f.scope in WIDE_SCOPES)
+            for f in facts.async_fixtures
+        )
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.depth = 0

@@ -58,7 +58,8 @@ from async_test_upgrade.codemods._loop_scopes import (
     module_overrides,
 )
 from async_test_upgrade.cst import CodemodTransformer, FileContext, string_literal
-from async_test_upgrade.facts import EventLoopOverride
+from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
+from async_test_upgrade.gate import CodeIndex
 from async_test_upgrade.registry import codemod
 
 HOOK = "pytest_asyncio_loop_factories"
@@ -74,6 +75,13 @@ UVLOOP_POLICY = "uvloop.EventLoopPolicy"
     min_target=(1, 4),
 )
 class EventLoopPolicyToLoopFactories(CodemodTransformer):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """A policy fixture here, or a custom-loop ``event_loop`` somewhere in the project."""
+        return code.has("event_loop_policy") or any(
+            o.loop_factory is not None for o in facts.event_loop_overrides
+        )
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.depth = 0

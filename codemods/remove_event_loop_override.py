@@ -91,7 +91,8 @@ from async_test_upgrade.cst import (
     string_literal,
     string_value,
 )
-from async_test_upgrade.facts import EventLoopOverride
+from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
+from async_test_upgrade.gate import CodeIndex
 from async_test_upgrade.registry import codemod
 
 SETTINGS = ("asyncio_default_fixture_loop_scope", "asyncio_default_test_loop_scope")
@@ -106,6 +107,11 @@ SETTINGS = ("asyncio_default_fixture_loop_scope", "asyncio_default_test_loop_sco
     min_target=(0, 26),
 )
 class RemoveEventLoopOverride(CodemodTransformer):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """Nothing to do in a project without an ``event_loop`` fixture of its own."""
+        return any(o.name == "event_loop" for o in facts.event_loop_overrides)
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         found = marks_scope(ctx.facts, ctx.options, ctx.path)
