@@ -116,7 +116,8 @@ class StrictToAuto(CodemodTransformer):
             return False
         # event-loop-sync-to-async (earlier in the run) may make a sync fixture async.
         async_fixture = code.has("async def") or code.has("event_loop")
-        return code.has("asyncio") or (async_fixture and code.has("fixture"))
+        mark = code.has("asyncio") and code.mentions("mark")  # pytest.mark / pytest.mark import
+        return mark or (async_fixture and code.has("fixture"))
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)

@@ -83,7 +83,10 @@ class UnittestAsyncToIsolated(CodemodTransformer):
         from a project mixin (an async ``test*`` method of a project class)."""
         if code.has("async def") and code.mentions("test"):
             return True
-        return any(f.rpartition(".")[2].startswith("test") for f in facts.async_functions)
+        return any(
+            method.startswith("test") and owner in facts.class_bases  # every class is there
+            for owner, _, method in (f.rpartition(".") for f in facts.async_functions)
+        )
 
     def leave_ClassDef(
         self, original_node: cst.ClassDef, updated_node: cst.ClassDef
