@@ -6,6 +6,7 @@ import pytest
 
 from async_test_upgrade import engine, gate, registry
 from async_test_upgrade.facts import ProjectFacts, index_file
+from async_test_upgrade.model import Options
 from tests import golden
 
 CHANGING = [c for c in golden.collect() if c.after is not None and not c.is_project]
@@ -101,3 +102,167 @@ def test_code_words_keep_substring_semantics() -> None:
 
 def test_unparsable_source_has_no_index() -> None:
     assert gate.parse_index(b"def (:\n") is None
+
+
+# --- each gate says "no" to a realistic look-alike its triggers let through ------------------
+
+SYNC_MOCK_TEST = b"""from unittest.mock import MagicMock, patch
+
+from shop.cart import Cart
+
+
+def test_total_asks_the_price_of_each_item():
+    prices = MagicMock(return_value=3)
+    cart = Cart(prices)
+    assert cart.total(["a", "b"]) == 6
+    prices.assert_called_with("b")
+    assert prices.call_count == 2
+
+
+def test_checkout_sends_mail():
+    with patch("shop.cart.send_mail") as send:
+        Cart(MagicMock()).checkout()
+    send.assert_called_once()
+"""
+
+ASYNC_LIBRARY = b'''"""A client for the stock service."""
+
+import asyncio
+
+
+class StockClient:
+    def __init__(self, session, loop=None):
+        self.session = session
+
+    async def fetch(self, sku):
+        await asyncio.sleep(0)
+        return await self.session.get(f"/stock/{sku}")
+'''
+
+SYNC_LOOP_SCRIPT = b"""import asyncio
+
+from service import serve
+
+
+def main():
+    loop = asyncio.new_event_loop()
+    policy = asyncio.get_event_loop_policy()
+    try:
+        loop.run_until_complete(serve(port=8080, loop=loop))
+    finally:
+        loop.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(serve(port=8080))
+"""
+
+FLASK_TEST = b"""from unittest import TestCase
+
+from starlette.testclient import TestClient
+
+from web import create_app
+
+
+class IndexTests(TestCase):
+    def test_index(self):
+        app = create_app()
+        client = TestClient(app)
+        assert client.get("/").status_code == 200
+"""
+
+HTTPX_ASGI_TEST = b"""import httpx
+import pytest
+
+from web import app
+
+
+@pytest.mark.asyncio
+async def test_index():
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        assert (await client.get("/")).status_code == 200
+"""
+
+REQUESTS_APP_TEST = b"""import requests
+
+from web import app_url
+
+
+def test_app_is_up():
+    assert requests.get(app_url()).ok
+    legacy_unittest_run_loop_count = 0
+    assert legacy_unittest_run_loop_count == 0
+"""
+
+EVENT_LOOP_TEST = b"""import pytest
+
+
+@pytest.mark.asyncio
+async def test_schedules_on_the_running_loop(event_loop):
+    assert event_loop.is_running()
+"""
+
+#: An async test elsewhere in the project: the project has asyncio tests.
+ASYNC_TEST = b"import pytest\n\n\n@pytest.mark.asyncio\nasync def test_x():\n    pass\n"
+
+LOOK_ALIKES = [
+    ("mock-to-asyncmock", "a sync test module using MagicMock only", SYNC_MOCK_TEST),
+    ("future-mock-to-asyncmock", "a sync test module using MagicMock only", SYNC_MOCK_TEST),
+    ("assert-called-to-awaited", "a sync test module using MagicMock only", SYNC_MOCK_TEST),
+    ("strict-markers", "a library module with async defs and no tests", ASYNC_LIBRARY),
+    ("strict-to-auto", "a library module with async defs and no tests", ASYNC_LIBRARY),
+    ("remove-asyncio-mark-from-fixtures", "a library module importing asyncio", ASYNC_LIBRARY),
+    ("marker-scope-to-loop-scope", "a library module importing asyncio", ASYNC_LIBRARY),
+    ("unittest-async-to-isolated", "a sync TestCase with a TestClient", FLASK_TEST),
+    ("testclient-in-async-test", "a sync TestCase with a TestClient", FLASK_TEST),
+    ("event-loop-arg-to-running-loop", "sync code with new_event_loop", SYNC_LOOP_SCRIPT),
+    ("event-loop-sync-to-async", "sync code with new_event_loop", SYNC_LOOP_SCRIPT),
+    ("asyncio-run-in-async-to-await", "asyncio.run in a sync script", SYNC_LOOP_SCRIPT),
+    ("get-event-loop-in-async", "get_event_loop_policy only", SYNC_LOOP_SCRIPT),
+    ("remove-loop-kwarg", "loop= given to a function of the project", SYNC_LOOP_SCRIPT),
+    ("httpx-app-to-transport", "app in names of a requests test", REQUESTS_APP_TEST),
+    ("remove-unittest-run-loop", "a longer name containing it", REQUESTS_APP_TEST),
+    ("pytest-aiohttp-fixtures", "pytest-asyncio's event_loop, not aiohttp's loop", EVENT_LOOP_TEST),
+    ("asgi-lifespan", "an ASGITransport test of an app without a lifespan", HTTPX_ASGI_TEST),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [(n, s) for n, _, s in LOOK_ALIKES],
+    ids=[f"{n}: {why}" for n, why, _ in LOOK_ALIKES],
+)
+def test_gate_rejects_a_look_alike_its_triggers_let_through(name: str, source: bytes) -> None:
+    code = gate.parse_index(source)
+    assert code is not None
+    record = registry.by_name()[name]
+    assert record.gate is not None
+    assert gate.triggered([name], registry.by_name(), code) == [name], "not a look-alike"
+    facts = ProjectFacts()
+    index_file(facts, "tests/test_async.py", ASYNC_TEST)
+    index_file(facts, "pkg/look_alike.py", source)
+    # Nothing in these files would change or be reported: the gate may say no.
+    result = engine.transform_source(
+        source, "tests/test_look_alike.py", [record], facts, Options(selected=frozenset({name}))
+    )
+    assert result.new_source is None and not result.notes, "not a look-alike after all"
+    assert not record.gate(code, facts)
+
+
+def test_gate_sees_the_async_def_behind_a_patch_target() -> None:
+    """A sync test patching an async def of the project needs mock-to-asyncmock."""
+    source = (
+        b"from unittest.mock import MagicMock, patch\n\n\n"
+        b"def test_sync_patch():\n"
+        b'    with patch("shop.repo.load", new_callable=MagicMock) as load:\n'
+        b"        load.return_value = 1\n"
+    )
+    code = gate.parse_index(source)
+    assert code is not None
+    facts = ProjectFacts()
+    index_file(facts, "shop/repo.py", b"async def load():\n    return 1\n")
+    record = registry.by_name()["mock-to-asyncmock"]
+    assert record.gate is not None
+    assert record.gate(code, facts)
+    assert not record.gate(code, ProjectFacts())
