@@ -49,7 +49,6 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from async_test_upgrade.codemods import _event_loop
 from async_test_upgrade.codemods._event_loop import (
     ASYNCIO_RUN,
     EnclosingTracker,
