@@ -78,9 +78,13 @@ class AsyncFixtureLoopScope(CodemodTransformer):
     @staticmethod
     def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
         """Some async fixture of the project lacks loop_scope with a wide or unknown scope."""
-        return code.has("async def") and any(
-            not f.has_loop_scope and (not f.scope_is_literal or f.scope in WIDE_SCOPES)
-            for f in facts.async_fixtures
+        return (
+            code.has("async def")
+            and code.mentions("fixture")
+            and any(
+                not f.has_loop_scope and (not f.scope_is_literal or f.scope in WIDE_SCOPES)
+                for f in facts.async_fixtures
+            )
         )
 
     def __init__(self, ctx: FileContext) -> None:

@@ -74,6 +74,7 @@ from async_test_upgrade.codemods._loop_scopes import (
     fixture_name,
     handled_by_factories,
     imports_module,
+    covering_override,
     is_root_conftest,
     is_test_module,
     is_under,
@@ -109,8 +110,19 @@ SETTINGS = ("asyncio_default_fixture_loop_scope", "asyncio_default_test_loop_sco
 class RemoveEventLoopOverride(CodemodTransformer):
     @staticmethod
     def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
-        """Nothing to do in a project without an ``event_loop`` fixture of its own."""
-        return any(o.name == "event_loop" for o in facts.event_loop_overrides)
+        """Nothing to do in a project without an ``event_loop`` fixture of its own; in one
+        with, only the file defining it, the files a non-root override covers (marks),
+        and conftests with async fixtures (notes)."""
+        if not any(o.name == "event_loop" for o in facts.event_loop_overrides):
+            return False
+        if code.has("event_loop") or not code.path:
+            return True
+        if code.path.rpartition("/")[2] == "conftest.py" and code.has("async def"):
+            return True
+        override = covering_override(facts, code.path)
+        return override is not None and not (
+            override.is_conftest and is_root_conftest(facts, override.path)
+        )
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)

@@ -19,7 +19,7 @@ def test_gate_lets_every_changing_golden_case_through(case: golden.Case) -> None
     source = case.before.read_bytes()
     if case.after is not None and case.after.read_bytes() == source:
         pytest.skip("the case shows no change")
-    code = gate.parse_index(source)
+    code = gate.parse_index(source, golden.relpath_for(case))
     assert code is not None
     record = registry.by_name()[case.codemod]
     facts = ProjectFacts()
@@ -35,7 +35,7 @@ def test_gate_lets_every_golden_file_with_a_change_or_note_through(case: golden.
     result = golden.run_file(case.codemod, source, relpath, case.options())
     if not result.notes and not result.changes and not result.config_edits:
         pytest.skip("the codemod reports nothing here")
-    code = gate.parse_index(source)
+    code = gate.parse_index(source, relpath)
     assert code is not None
     facts = ProjectFacts()
     index_file(facts, relpath, source)
@@ -61,7 +61,7 @@ def test_gate_lets_every_project_file_with_a_change_or_note_through(case: golden
         if not (result.notes or result.changes or result.config_edits):
             continue
         reported += 1
-        code = gate.parse_index(source)
+        code = gate.parse_index(source, relpath)
         assert code is not None
         assert gate.lets_through(record, code, facts), f"the gate would hide {relpath}"
     if not reported:

@@ -160,7 +160,7 @@ def scan_file(path: str, relpath: str) -> ScanResult:
     names = _STATE.prefilter.match(source)
     code = None
     if names:
-        code = gate_module.parse_index(source)
+        code = gate_module.parse_index(source, relpath)
         if code is not None:  # unparsable files go on, so that LibCST reports them
             names = gate_module.triggered(names, _STATE.codemods, code)
     return ScanResult(path, relpath, names, partial, code=code if names else None)

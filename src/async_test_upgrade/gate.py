@@ -42,17 +42,20 @@ _PHRASES: dict[type[ast.AST], str] = {
 class CodeIndex:
     """What a module's code (not its comments or docstrings) mentions."""
 
-    __slots__ = ("_text", "words")
+    __slots__ = ("_text", "path", "words")
 
-    def __init__(self, words: frozenset[str]) -> None:
+    def __init__(self, words: frozenset[str], path: str = "") -> None:
         self.words = words
+        #: The file's project-relative posix path, for gates that depend on where it is.
+        self.path = path
         self._text: str | None = None
 
-    def __getstate__(self) -> frozenset[str]:
-        return self.words
+    def __getstate__(self) -> tuple[frozenset[str], str]:
+        return self.words, self.path
 
-    def __setstate__(self, words: frozenset[str]) -> None:
-        self.words, self._text = words, None
+    def __setstate__(self, state: tuple[frozenset[str], str]) -> None:
+        self.words, self.path = state
+        self._text = None
 
     @property
     def text(self) -> str:
@@ -126,13 +129,15 @@ def index(tree: ast.AST) -> CodeIndex:
     return CodeIndex(frozenset(words))
 
 
-def parse_index(source: bytes) -> CodeIndex | None:
+def parse_index(source: bytes, path: str = "") -> CodeIndex | None:
     """The index of ``source``, or None when ``ast`` cannot parse it (let LibCST report)."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return None
-    return index(tree)
+    code = index(tree)
+    code.path = path
+    return code
 
 
 def triggered(names: Sequence[str], codemods: Mapping[str, Codemod], code: CodeIndex) -> list[str]:
