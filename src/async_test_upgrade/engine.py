@@ -13,7 +13,7 @@ import pickle
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,6 +142,7 @@ class _WorkerState:
 
 
 _STATE: _WorkerState | None = None
+_NO_FACTS = ProjectFacts()
 
 
 def _init_worker(options: Options, codemods: Sequence[Codemod]) -> None:
@@ -374,13 +375,16 @@ def migrate(
     tasks: list[tuple[str, str, list[str]]] = []
 
     with _Workers(jobs, options, runnable) as workers:
-        scans = workers.scan([(str(f.path), f.relpath) for f in files])
-        for scanned in scans:
+        triggered: list[ScanResult] = []
+        for scanned in workers.scan([(str(f.path), f.relpath) for f in files]):
             _merge_facts(facts, scanned.facts)
             if scanned.error:
                 result.errors.append(scanned.error)
+            elif scanned.names:
+                scanned.facts = _NO_FACTS  # merged; the partial is not needed any more
+                triggered.append(scanned)
         by_name = {c.name: c for c in runnable}
-        for scanned in scans:
+        for scanned in triggered:
             names = scanned.names
             if names and scanned.code is not None:
                 code = scanned.code
@@ -510,11 +514,14 @@ class _Workers:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def scan(self, files: list[tuple[str, str]]) -> list[ScanResult]:
+    def scan(self, files: list[tuple[str, str]]) -> Iterator[ScanResult]:
+        """Scan results in file order, streamed: the caller keeps only what it needs."""
         if self.pool is None or len(files) < 64:
-            return [scan_file(path, relpath) for path, relpath in files]
+            yield from (scan_file(path, relpath) for path, relpath in files)
+            return
         size = max(32, len(files) // (self.jobs * 8))
-        return [r for chunk in self.pool.map(_scan_chunk, _chunks(files, size)) for r in chunk]
+        for chunk in self.pool.map(_scan_chunk, _chunks(files, size)):
+            yield from chunk
 
     def transform(
         self,
