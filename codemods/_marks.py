@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 
-from async_test_upgrade.cst import CodemodTransformer
+from async_test_upgrade.cst import CodemodTransformer, FileContext
 
 ASYNCIO_MARK = "pytest.mark.asyncio"
 FOREIGN_MARKS = ("pytest.mark.anyio", "pytest.mark.trio")
@@ -135,3 +136,31 @@ def remove_decorators(
 def mark_decorator(module_alias: str = "pytest") -> cst.Decorator:
     """A fresh ``@pytest.mark.asyncio`` decorator line."""
     return cst.Decorator(decorator=cst.parse_expression(f"{module_alias}.mark.asyncio"))
+
+
+class DropsPytestImports(CodemodTransformer):
+    """Base of the codemods that remove asyncio marks: it remembers how the file imports
+    pytest (or ``pytest.mark``), so that the import can go with the last mark."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.pytest_imports: list[tuple[str, str | None, str | None]] = []
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            if alias.evaluated_name == "pytest":
+                self.pytest_imports.append(("pytest", None, alias.evaluated_alias))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            return
+        if get_full_name_for_node(node.module) != "pytest":
+            return
+        for alias in node.names:
+            if alias.evaluated_name == "mark":
+                self.pytest_imports.append(("pytest", "mark", alias.evaluated_alias))
+
+    def drop_unused_pytest_imports(self) -> None:
+        if self.ctx.changes:
+            for module, obj, asname in self.pytest_imports:
+                self.drop_import_if_unused(module, obj, asname)

@@ -47,15 +47,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.helpers import get_full_name_for_node
 
 from async_test_upgrade.codemods._marks import (
+    DropsPytestImports,
     is_async,
     is_asyncio_mark,
     is_fixture,
     remove_decorators,
 )
-from async_test_upgrade.cst import CodemodTransformer, FileContext
+from async_test_upgrade.cst import FileContext
 from async_test_upgrade.registry import codemod
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ if TYPE_CHECKING:
     safety="safe",
     triggers=("asyncio",),
 )
-class RemoveAsyncioMarkFromFixtures(CodemodTransformer):
+class RemoveAsyncioMarkFromFixtures(DropsPytestImports):
     @staticmethod
     def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
         """An asyncio mark (``mark`` and ``asyncio`` words) on a fixture or a ``test*``."""
@@ -82,21 +82,6 @@ class RemoveAsyncioMarkFromFixtures(CodemodTransformer):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        self.pytest_imports: list[tuple[str, str | None, str | None]] = []
-
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            if alias.evaluated_name == "pytest":
-                self.pytest_imports.append(("pytest", None, alias.evaluated_alias))
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
-            return
-        if get_full_name_for_node(node.module) != "pytest":
-            return
-        for alias in node.names:
-            if alias.evaluated_name == "mark":
-                self.pytest_imports.append(("pytest", "mark", alias.evaluated_alias))
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
@@ -119,7 +104,5 @@ class RemoveAsyncioMarkFromFixtures(CodemodTransformer):
         return result
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        if self.ctx.changes:
-            for module, obj, asname in self.pytest_imports:
-                self.drop_import_if_unused(module, obj, asname)
+        self.drop_unused_pytest_imports()
         return updated_node

@@ -70,9 +70,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.helpers import get_full_name_for_node
 
 from async_test_upgrade.codemods._marks import (
+    DropsPytestImports,
     comment_lines,
     fixture_decorator,
     is_async,
@@ -88,7 +88,7 @@ from async_test_upgrade.codemods._mode import (
     has_asyncio_tests,
     target_mode,
 )
-from async_test_upgrade.cst import CodemodTransformer, FileContext, callee
+from async_test_upgrade.cst import FileContext, callee
 from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.model import ConfigEdit, Note, Options
 from async_test_upgrade.registry import codemod
@@ -107,7 +107,7 @@ NAME = "strict-to-auto"
     # "async def": a bare async fixture is reported even in a file without any mark.
     triggers=("asyncio", "async def"),
 )
-class StrictToAuto(CodemodTransformer):
+class StrictToAuto(DropsPytestImports):
     @staticmethod
     def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
         """It only works in a project not yet in auto mode that has asyncio tests, on a file
@@ -127,7 +127,6 @@ class StrictToAuto(CodemodTransformer):
             and configured_mode(ctx.facts) != "auto"
             and has_asyncio_tests(ctx.facts)
         )
-        self.pytest_imports: list[tuple[str, str | None, str | None]] = []
 
     @staticmethod
     def configure(facts: ProjectFacts, options: Options) -> Sequence[ConfigEdit | Note]:
@@ -173,20 +172,6 @@ class StrictToAuto(CodemodTransformer):
     def visit_Module(self, node: cst.Module) -> bool:
         return self.active
 
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            if alias.evaluated_name == "pytest":
-                self.pytest_imports.append(("pytest", None, alias.evaluated_alias))
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
-            return
-        if get_full_name_for_node(node.module) != "pytest":
-            return
-        for alias in node.names:
-            if alias.evaluated_name == "mark":
-                self.pytest_imports.append(("pytest", "mark", alias.evaluated_alias))
-
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
@@ -223,9 +208,7 @@ class StrictToAuto(CodemodTransformer):
         body = self._strip_pytestmark(original_node.body, updated_node.body, "module")
         if body is not None:
             updated_node = updated_node.with_changes(body=body)
-        if self.ctx.changes:
-            for module, obj, asname in self.pytest_imports:
-                self.drop_import_if_unused(module, obj, asname)
+        self.drop_unused_pytest_imports()
         return updated_node
 
     # --- helpers ------------------------------------------------------------------------
