@@ -46,7 +46,12 @@ class Note:
     message: str
 
     def render(self) -> str:
-        return f"{self.path}:{self.line}: {self.codemod}: {self.message}"
+        return f"{location(self.path, self.line)}: {self.codemod}: {self.message}"
+
+
+def location(path: str, line: int) -> str:
+    """``path:line``, or just ``path`` for whole-file items such as config settings."""
+    return f"{path}:{line}" if line else path
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from async_test_upgrade.engine import MigrationResult
 from async_test_upgrade.files import decode_for_display
+from async_test_upgrade.model import location
 
 
 def _display(result: MigrationResult, path: Any) -> str:
@@ -62,7 +63,7 @@ def summary_lines(result: MigrationResult, applied: bool) -> list[str]:
 def change_lines(result: MigrationResult) -> list[str]:
     """Every change with its evidence (``--verbose``)."""
     return [
-        f"  {c.path}:{c.line}: {c.codemod}: {c.description}"
+        f"  {location(c.path, c.line)}: {c.codemod}: {c.description}"
         for c in sorted(result.changes, key=lambda c: (c.path, c.line, c.codemod))
     ]
 
