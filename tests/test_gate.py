@@ -96,8 +96,14 @@ def test_code_words_keep_substring_semantics() -> None:
     assert code.allows(b"async def")
     assert code.allows(b"await")
     assert code.allows(b"aiohttp.pytest_plugin")
-    assert not code.allows(b"async with")
     assert not code.allows(b"get_event_loop")
+    # The async statement phrases stand wherever an async def is (a superset) ...
+    assert code.allows(b"async with")
+    # ... and nowhere else.
+    sync = gate.parse_index(b"def test_y():\n    return [x for x in range(3)]\n")
+    assert sync is not None
+    for phrase in (b"async def", b"await", b"async with", b"async for", b"yield"):
+        assert not sync.allows(phrase)
 
 
 def test_unparsable_source_has_no_index() -> None:
