@@ -117,8 +117,9 @@ class Prefilter:
 #
 # One pool serves both stages. The scan stage reads every file once: the byte
 # prefilter, the file's contribution to the project facts and, for files that pass the
-# prefilter, the ``ast`` code gate. The transform stage gets only the files that passed,
-# with the merged facts, and sends back results (bytes and records), never trees.
+# prefilter, the code gate on the compiled file. The transform stage gets only the
+# files that passed, with the merged facts, and sends back results (bytes and
+# records), never trees.
 
 
 @dataclass
@@ -388,7 +389,8 @@ def migrate(
             names = scanned.names
             if names and scanned.code is not None:
                 code = scanned.code
-                names = [n for n in names if gate_module.lets_through(by_name[n], code, facts)]
+                # The triggers were checked against the code in the scan already.
+                names = [n for n in names if gate_module.own_gate_passes(by_name[n], code, facts)]
             if names:
                 tasks.append((scanned.path, scanned.relpath, names))
         clock = _lap(result, "scan", clock)
@@ -529,16 +531,16 @@ class _Workers:
         facts: ProjectFacts,
         progress: ProgressCallback | None,
     ) -> list[FileResult]:
-        blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
         token = id(facts)
         results: list[FileResult] = []
         if self.pool is None or len(tasks) < 2:
+            # In-process: the facts are already here, nothing to pickle.
             _STATE.facts, _STATE.facts_token = facts, token  # type: ignore[union-attr]
-            jobs = [[task] for task in tasks]
             chunk_results: Iterable[list[FileResult]] = (
-                _transform_chunk((token, blob, job)) for job in jobs
+                _transform_chunk((token, b"", [task])) for task in tasks
             )
         else:
+            blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
             # Parsing is the heavy part and file costs vary: small chunks keep cores busy.
             size = max(1, min(16, len(tasks) // (self.jobs * 8)))
             chunk_results = self.pool.map(

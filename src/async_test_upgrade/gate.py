@@ -148,4 +148,9 @@ def lets_through(record: Codemod, code: CodeIndex, facts: ProjectFacts) -> bool:
     """Whether ``record`` can apply to a file with this code, given the project facts."""
     if record.triggers and not any(code.allows(t) for t in record.triggers):
         return False
+    return own_gate_passes(record, code, facts)
+
+
+def own_gate_passes(record: Codemod, code: CodeIndex, facts: ProjectFacts) -> bool:
+    """The codemod's own gate alone (for files whose triggers :func:`triggered` passed)."""
     return record.gate is None or record.gate(code, facts)
