@@ -29,7 +29,7 @@ from async_test_upgrade import facts as facts_module
 from async_test_upgrade import gate as gate_module
 from async_test_upgrade.cst import FileContext
 from async_test_upgrade.facts import ProjectFacts
-from async_test_upgrade.files import SourceFile, discover
+from async_test_upgrade.files import SourceFile, discover, display_path
 from async_test_upgrade.model import (
     Change,
     ConfigEdit,
@@ -367,7 +367,7 @@ def migrate(
             runnable.append(record)
 
     facts = ProjectFacts(root=str(root))
-    facts.config_path = _display(config.path, root)
+    facts.config_path = display_path(config.path, root)
     facts.config_exists = config.exists
     facts.asyncio_mode = config.get("asyncio_mode")
     facts.default_fixture_loop_scope = config.get("asyncio_default_fixture_loop_scope")
@@ -428,7 +428,7 @@ def migrate(
     if edits:
         result.notes.extend(config_module.apply_edits(config, edits))
         result.changes.extend(
-            Change(_display(config.path, root), 0, e.codemod, _describe_edit(e, config))
+            Change(display_path(config.path, root), 0, e.codemod, _describe_edit(e, config))
             for e in edits
         )
         if config.changed():
@@ -451,13 +451,6 @@ def _describe_edit(edit: ConfigEdit, config: config_module.PytestConfig) -> str:
     if edit.value is None:
         return f"removed {edit.key} from {where}: {edit.reason}"
     return f"set {edit.key} = {edit.value} in {where}: {edit.reason}"
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _merge_facts(into: ProjectFacts, part: ProjectFacts) -> None:

@@ -79,14 +79,15 @@ def discover(paths: Sequence[Path], root: Path) -> list[SourceFile]:
         start = given.resolve()
         if start.is_file():
             if start.suffix in (".py", ".pyi"):
-                found[start] = SourceFile(start, _display(start, root))
+                found[start] = SourceFile(start, display_path(start, root))
             continue
         for file in _walk(start, root):
-            found.setdefault(file, SourceFile(file, _display(file, root)))
+            found.setdefault(file, SourceFile(file, display_path(file, root)))
     return [found[p] for p in sorted(found)]
 
 
-def _display(path: Path, root: Path) -> str:
+def display_path(path: Path, root: Path) -> str:
+    """``path`` relative to the project root (posix), or as it is when outside it."""
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -137,10 +138,6 @@ def _walk(start: Path, root: Path) -> Iterator[Path]:
 
 
 # --- reading and writing ------------------------------------------------------------
-
-
-def read_bytes(path: Path) -> bytes:
-    return path.read_bytes()
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -51,10 +51,6 @@ class Codemod:
     #: anything: a predicate on the file's code words (see ``gate.py``).
     gate: Callable[[CodeIndex, ProjectFacts], bool] | None = None
 
-    @property
-    def needs_metadata(self) -> bool:
-        return self.transformer is not None and bool(self.transformer.METADATA_DEPENDENCIES)
-
 
 _REGISTERED: dict[str, Codemod] = {}
 

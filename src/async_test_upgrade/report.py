@@ -9,15 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from async_test_upgrade.engine import MigrationResult
-from async_test_upgrade.files import decode_for_display
+from async_test_upgrade.files import decode_for_display, display_path
 from async_test_upgrade.model import location
-
-
-def _display(result: MigrationResult, path: Any) -> str:
-    try:
-        return str(path.relative_to(result.root).as_posix())
-    except ValueError:
-        return str(path)
 
 
 def unified_diff(result: MigrationResult) -> Iterator[str]:
@@ -26,7 +19,7 @@ def unified_diff(result: MigrationResult) -> Iterator[str]:
     if result.config_changed and result.config_path is not None:
         pairs.append(
             (
-                _display(result, result.config_path),
+                display_path(result.config_path, result.root),
                 result.config_old or b"",
                 result.config_new or b"",
             )
@@ -79,7 +72,11 @@ def to_json(result: MigrationResult, applied: bool) -> str:
         "files_scanned": result.files_scanned,
         "files_parsed": result.files_parsed,
         "files_changed": [o.relpath for o in result.changed_files]
-        + ([_display(result, result.config_path)] if result.config_changed else []),
+        + (
+            [display_path(result.config_path, result.root)]
+            if result.config_changed and result.config_path is not None
+            else []
+        ),
         "changes": [c.__dict__ for c in result.changes],
         "notes": [n.__dict__ for n in _sorted_notes(result)],
         "errors": result.errors,
