@@ -113,6 +113,9 @@ def code(node: cst.CSTNode) -> str:
 
 def mocker_attribute(t: CodemodTransformer, node: cst.BaseExpression) -> str | None:
     """``"patch.object"`` for ``mocker.patch.object`` (any pytest-mock fixture), else None."""
+    spelled = dotted(node)
+    if spelled is None or spelled.split(".", 1)[0] not in MOCKER_FIXTURES:
+        return None  # every name the pattern matches is spelled from the fixture's name
     for name in t.qualified_names(node):
         found = _MOCKER.search(name)
         if found:
@@ -123,7 +126,7 @@ def mocker_attribute(t: CodemodTransformer, node: cst.BaseExpression) -> str | N
 def mock_kind(t: CodemodTransformer, call: cst.Call) -> MockKind | None:
     """What mock ``call`` constructs: ``MagicMock()``/``Mock()`` (sync), ``AsyncMock()``,
     ``create_autospec()``; through imports and ``mocker.MagicMock``."""
-    names = t.qualified_names(call.func)
+    names = t.names_among(call.func, SYNC_MOCKS | ASYNC_MOCKS | AUTOSPECS)
     via_mocker = mocker_attribute(t, call.func)
     if names & SYNC_MOCKS or via_mocker in ("MagicMock", "Mock"):
         return "sync"
@@ -136,7 +139,7 @@ def mock_kind(t: CodemodTransformer, call: cst.Call) -> MockKind | None:
 
 def mock_class_kind(t: CodemodTransformer, node: cst.BaseExpression) -> MockKind | None:
     """The kind of a mock *class* given as ``new_callable=``."""
-    names = t.qualified_names(node)
+    names = t.names_among(node, SYNC_MOCKS | ASYNC_MOCKS)
     via_mocker = mocker_attribute(t, node)
     if names & SYNC_MOCKS or via_mocker in ("MagicMock", "Mock"):
         return "sync"
@@ -153,7 +156,7 @@ def has_spec(call: cst.Call) -> bool:
 
 
 def patch_kind(t: CodemodTransformer, call: cst.Call) -> PatchKind | None:
-    names = t.qualified_names(call.func)
+    names = t.names_among(call.func, PATCHES | PATCH_OBJECTS)
     via_mocker = mocker_attribute(t, call.func)
     if names & PATCHES or via_mocker == "patch":
         return "patch"
@@ -463,14 +466,14 @@ class _Scanner(cst.CSTVisitor):
         inner = node.expression
         if isinstance(inner, cst.Call):
             self.awaited_ids.add(id(inner))
-            if self.t.qualified_names(inner.func) & _AWAITING_WRAPPERS:
+            if self.t.names_among(inner.func, _AWAITING_WRAPPERS):
                 for arg in inner.args:
                     if isinstance(arg.value, cst.Call):
                         self.awaited_ids.add(id(arg.value))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        names = self.t.qualified_names(func)
+        names = self.t.names_among(func, _RUNNERS | _SCHEDULERS)
         method = func.attr.value if isinstance(func, cst.Attribute) else ""
         runs = names & _RUNNERS or method in _LOOP_RUNNERS
         schedules = names & _SCHEDULERS or method in _LOOP_SCHEDULERS

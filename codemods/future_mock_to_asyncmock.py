@@ -153,7 +153,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
     def _is_creation(self, value: cst.BaseExpression) -> bool:
         if not isinstance(value, cst.Call):
             return False
-        if self.qualified_names(value.func) & _mocks.FUTURES:
+        if self.names_among(value.func, _mocks.FUTURES):
             return all(a.keyword is not None and a.keyword.value == "loop" for a in value.args)
         func = value.func
         return (
@@ -203,7 +203,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
         helper_import: tuple[str, str] | None = None
         if isinstance(value.func, cst.Name) and value.func.value in self.helpers:
             outcome = self.helpers[value.func.value]
-        else:
+        elif self.ctx.names is None or not self.ctx.names.is_local(value.func):
             for name in self.qualified_names(value.func):
                 found = self.ctx.facts.future_helpers.get(self.ctx.facts.resolve(name))
                 if found in ("result", "exception"):

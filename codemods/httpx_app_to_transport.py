@@ -139,9 +139,7 @@ class HttpxAppToTransport(CodemodTransformer):
 
             function.body.visit(CollectCalls())
             for call in calls:
-                client = next(
-                    (q for q in self.qualified_names(call.func) if q in TRANSPORT_FOR), None
-                )
+                client = next(iter(sorted(self.names_among(call.func, TRANSPORT_FOR))), None)
                 if client is not None and any(
                     arg.star == "**"
                     and isinstance(arg.value, cst.Name)
@@ -177,9 +175,7 @@ class HttpxAppToTransport(CodemodTransformer):
                 self.mappings_with_app.add((self._function(), target.target.value.value))
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        client = next(
-            (q for q in self.qualified_names(original_node.func) if q in TRANSPORT_FOR), None
-        )
+        client = next(iter(sorted(self.names_among(original_node.func, TRANSPORT_FOR))), None)
         if client is None:
             helper = original_node.func
             if (

@@ -25,6 +25,7 @@ from libcst.metadata import (
 
 from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.model import Change, ConfigEdit, Note, Options
+from async_test_upgrade.names import NameResolver
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class FileContext:
     imports_to_drop: list[ImportRequest] = field(default_factory=list)
     #: The metadata wrapper of the tree being transformed (for lazily resolved positions).
     wrapper: MetadataWrapper | None = None
+    #: Qualified names of imported names, answered without the scope analysis.
+    names: NameResolver | None = None
 
     @property
     def is_conftest(self) -> bool:
@@ -112,15 +115,28 @@ class CodemodTransformer(cst.CSTTransformer):
     # --- names ------------------------------------------------------------------------------
 
     def qualified_names(self, node: cst.CSTNode) -> set[str]:
+        """What ``node`` may refer to, resolved through imports (as QualifiedNameProvider
+        gives it; the common cases without paying for the scope analysis)."""
+        if self.ctx.names is not None:
+            fast = self.ctx.names.qualified_names(node)
+            if fast is not None:
+                return fast
         try:
             names: Collection[QualifiedName] = self.get_metadata(QualifiedNameProvider, node)
         except KeyError:
             return set()
         return {q.name for q in names}
 
+    def names_among(self, node: cst.CSTNode, wanted: Collection[str]) -> set[str]:
+        """The qualified names of ``node`` that are in ``wanted`` (cheaply settled when
+        the spelling rules every one of them out)."""
+        if self.ctx.names is not None and self.ctx.names.cannot_be_any_of(node, wanted):
+            return set()
+        return self.qualified_names(node) & set(wanted)
+
     def is_name(self, node: cst.CSTNode, *qualified: str) -> bool:
         """Whether ``node`` refers to one of ``qualified``, resolved through imports."""
-        return not self.qualified_names(node).isdisjoint(qualified)
+        return bool(self.names_among(node, qualified))
 
 
 # --- small tree helpers ---------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pickle
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import TypeVar
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import MetadataWrapper
+from libcst.metadata import MetadataWrapper, ProviderT
 
 from async_test_upgrade import config as config_module
 from async_test_upgrade import facts as facts_module
@@ -38,6 +38,7 @@ from async_test_upgrade.model import (
     Options,
     format_version,
 )
+from async_test_upgrade.names import NameResolver
 from async_test_upgrade.registry import Codemod
 
 T = TypeVar("T")
@@ -211,6 +212,7 @@ def transform_source(
     result.parsed = True
     original = module
     wrapper: MetadataWrapper | None = None
+    names: NameResolver | None = None
     module_name = facts.module_names.get(relpath) or facts_module.module_name(relpath)
     for record in codemods:
         transformer_class = record.transformer
@@ -219,9 +221,15 @@ def transform_source(
         ctx = FileContext(relpath, module_name, facts, options, codemod=record.name)
         if wrapper is None:
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+            names = NameResolver(module, relpath)
         ctx.wrapper = wrapper
+        ctx.names = names
         transformer = transformer_class(ctx)
-        new_module = wrapper.visit(transformer)
+        # Metadata is computed on the first question that needs it, not before the
+        # visit: most codemods that may apply find nothing to do and never ask.
+        transformer.metadata = _LazyMetadata(wrapper)
+        new_module = module.visit(transformer)
+        transformer.metadata = {}
         result.notes.extend(ctx.notes)
         result.config_edits.extend(ctx.config_edits)
         if not ctx.changes and not ctx.imports_to_add:
@@ -239,6 +247,25 @@ def transform_source(
                 return result
             result.new_source = new_source
     return result
+
+
+class _LazyMetadata(Mapping[ProviderT, Mapping[cst.CSTNode, object]]):
+    """A transformer's metadata, each provider resolved (once per tree) when first read."""
+
+    def __init__(self, wrapper: MetadataWrapper) -> None:
+        self.wrapper = wrapper
+
+    def __getitem__(self, provider: ProviderT) -> Mapping[cst.CSTNode, object]:
+        return self.wrapper.resolve(provider)
+
+    def __contains__(self, provider: object) -> bool:
+        return True  # get_metadata has checked that the transformer declared it
+
+    def __iter__(self) -> Iterator[ProviderT]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 def _top_level_imports(module: cst.Module) -> set[tuple[str, str | None]]:
