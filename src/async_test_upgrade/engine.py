@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import TypeVar
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, ProviderT
 
 from async_test_upgrade import config as config_module
 from async_test_upgrade import facts as facts_module
 from async_test_upgrade import gate as gate_module
+from async_test_upgrade import imports as imports_module
 from async_test_upgrade.cst import FileContext
 from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.files import SourceFile, discover, display_path
@@ -235,7 +234,7 @@ def transform_source(
         if not ctx.changes and not ctx.imports_to_add:
             continue  # nothing rewritten: keep the tree and its computed metadata
         result.changes.extend(ctx.changes)
-        module = _fix_imports(new_module, ctx)
+        module = imports_module.fix_imports(new_module, ctx.imports_to_add, ctx.imports_to_drop)
         wrapper = None
     if module is not original:
         new_source = module.bytes
@@ -266,100 +265,6 @@ class _LazyMetadata(Mapping[ProviderT, Mapping[cst.CSTNode, object]]):
 
     def __len__(self) -> int:
         return 0
-
-
-def _top_level_imports(module: cst.Module) -> set[tuple[str, str | None]]:
-    """(module, name) pairs the file imports at top level without an alias."""
-    found: set[tuple[str, str | None]] = set()
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.Import):
-                for alias in small.names:
-                    if alias.asname is None:
-                        found.add((module.code_for_node(alias.name), None))
-            elif (
-                isinstance(small, cst.ImportFrom)
-                and not small.relative
-                and small.module is not None
-                and not isinstance(small.names, cst.ImportStar)
-            ):
-                source = module.code_for_node(small.module)
-                for alias in small.names:
-                    if alias.asname is None and isinstance(alias.name, cst.Name):
-                        found.add((source, alias.name.value))
-    return found
-
-
-class _NamesInUse(cst.CSTVisitor):
-    """Every name the code refers to, outside import statements."""
-
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        return False
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)  # ``x.name`` refers to x, not to a binding called name
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)  # a keyword's name is not a reference
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-
-def _names_in_use(module: cst.Module) -> set[str]:
-    visitor = _NamesInUse()
-    module.visit(visitor)
-    return visitor.names
-
-
-def _fix_imports(module: cst.Module, ctx: FileContext) -> cst.Module:
-    # Both import visitors run a metadata pass of their own: skip them when there is
-    # nothing for them to do.
-    present = _top_level_imports(module) if ctx.imports_to_add else set()
-    to_add = [
-        r for r in ctx.imports_to_add if r.asname is not None or (r.module, r.obj) not in present
-    ]
-    if to_add:
-        context = CodemodContext()
-        for request in to_add:
-            AddImportsVisitor.add_needed_import(
-                context, request.module, request.obj, request.asname
-            )
-        module = AddImportsVisitor(context).transform_module(module)
-    # A name still referred to keeps its import: no need for the scope-analysing pass.
-    in_use = _names_in_use(module) if ctx.imports_to_drop else set()
-    to_drop = [
-        r
-        for r in ctx.imports_to_drop
-        if (r.asname or r.obj or r.module.split(".")[0]) not in in_use
-    ]
-    if to_drop:
-        context = CodemodContext()
-        for request in to_drop:
-            RemoveImportsVisitor.remove_unused_import(
-                context, request.module, request.obj, request.asname
-            )
-        first = module.body[0] if module.body else None
-        module = RemoveImportsVisitor(context).transform_module(module)
-        if module.body and first is not None and module.body[0] is not first:
-            # The removed import opened the file: the blank lines that separated it from
-            # the next statement would now open the file instead.
-            head = module.body[0]
-            if all(line.comment is None for line in head.leading_lines):
-                module = module.with_changes(
-                    body=[head.with_changes(leading_lines=[]), *module.body[1:]]
-                )
-    return module
 
 
 # --- the whole run -----------------------------------------------------------------------
