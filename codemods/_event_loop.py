@@ -21,7 +21,6 @@ import libcst as cst
 from libcst.metadata import (
     Access,
     Assignment,
-    ParentNodeProvider,
     ProviderT,
     QualifiedNameProvider,
     Scope,
@@ -30,6 +29,7 @@ from libcst.metadata import (
 
 from async_test_upgrade.cst import CodemodTransformer, FileContext, callee, string_value
 from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
+from async_test_upgrade.providers import ParentProvider
 
 if TYPE_CHECKING:
     from async_test_upgrade.gate import CodeIndex
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 LOOP_METADATA: tuple[ProviderT, ...] = (
     QualifiedNameProvider,
     ScopeProvider,
-    ParentNodeProvider,
+    ParentProvider,
 )
 
 FIXTURE_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture", "pytest.yield_fixture")
@@ -344,7 +344,7 @@ def loop_uses(t: CodemodTransformer, param: cst.Param) -> LoopUses:
 
 def parent(t: CodemodTransformer, node: cst.CSTNode) -> cst.CSTNode | None:
     try:
-        return t.get_metadata(ParentNodeProvider, node)
+        return t.get_metadata(ParentProvider, node)
     except KeyError:
         return None
 

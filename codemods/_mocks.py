@@ -40,6 +40,7 @@ from async_test_upgrade.cst import CodemodTransformer, keyword, string_value
 if TYPE_CHECKING:
     from async_test_upgrade.facts import ProjectFacts
     from async_test_upgrade.gate import CodeIndex
+    from async_test_upgrade.names import NameResolver
 
 SYNC_MOCKS = frozenset(
     {"unittest.mock.MagicMock", "unittest.mock.Mock", "mock.MagicMock", "mock.Mock"}
@@ -333,9 +334,11 @@ def module_mock_alias(module: cst.Module) -> str | None:
     return None
 
 
-def foreign_asyncmock(module: cst.Module) -> cst.CSTNode | None:
+def foreign_asyncmock(module: cst.Module, names: NameResolver | None) -> cst.CSTNode | None:
     """Where the file binds ``AsyncMock`` to something else than the stdlib class (a
     home-made class, asynctest's), or None: adding the stdlib import would clash."""
+    if names is not None and not names.may_bind("AsyncMock"):
+        return None
     for node in walk(module):
         if isinstance(node, cst.ClassDef | cst.FunctionDef) and node.name.value == "AsyncMock":
             return node
@@ -352,9 +355,9 @@ def foreign_asyncmock(module: cst.Module) -> cst.CSTNode | None:
     return None
 
 
-def defines_foreign_asyncmock(module: cst.Module) -> bool:
+def defines_foreign_asyncmock(module: cst.Module, names: NameResolver | None) -> bool:
     """Whether :func:`foreign_asyncmock` finds anything."""
-    return foreign_asyncmock(module) is not None
+    return foreign_asyncmock(module, names) is not None
 
 
 def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:

@@ -47,7 +47,6 @@ from typing import ClassVar
 import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import (
-    ParentNodeProvider,
     PositionProvider,
     ProviderT,
     QualifiedNameProvider,
@@ -55,6 +54,7 @@ from libcst.metadata import (
 )
 
 from async_test_upgrade.cst import CodemodTransformer, FileContext
+from async_test_upgrade.providers import ParentProvider
 from async_test_upgrade.registry import codemod
 
 COROUTINE = ("asyncio.coroutine", "asyncio.coroutines.coroutine")
@@ -99,7 +99,7 @@ class AsyncioCoroutineToAsyncDef(CodemodTransformer):
         PositionProvider,
         QualifiedNameProvider,
         ScopeProvider,
-        ParentNodeProvider,
+        ParentProvider,
     )
 
     def __init__(self, ctx: FileContext) -> None:
@@ -172,10 +172,10 @@ class AsyncioCoroutineToAsyncDef(CodemodTransformer):
             return None
         for assignment in scope[node.name.value]:
             for reference in assignment.references:
-                call = self.get_metadata(ParentNodeProvider, reference.node, None)
+                call = self.get_metadata(ParentProvider, reference.node, None)
                 if not isinstance(call, cst.Call) or call.func is not reference.node:
                     continue
-                user = self.get_metadata(ParentNodeProvider, call, None)
+                user = self.get_metadata(ParentProvider, call, None)
                 if isinstance(user, cst.For) and user.iter is call:
                     return user
                 if isinstance(user, cst.CompFor) and user.iter is call:
@@ -183,7 +183,7 @@ class AsyncioCoroutineToAsyncDef(CodemodTransformer):
                 if isinstance(user, cst.Attribute) and user.attr.value in GENERATOR_METHODS:
                     return user
                 if isinstance(user, cst.Arg):
-                    outer = self.get_metadata(ParentNodeProvider, user, None)
+                    outer = self.get_metadata(ParentProvider, user, None)
                     if isinstance(outer, cst.Call) and m.matches(
                         outer.func, m.Name(m.MatchIfTrue(lambda v: v in ITERATING))
                     ):

@@ -67,7 +67,6 @@ import libcst.matchers as m
 from libcst.metadata import (
     Assignment,
     BaseAssignment,
-    ParentNodeProvider,
     PositionProvider,
     ProviderT,
     QualifiedNameProvider,
@@ -83,6 +82,7 @@ from async_test_upgrade.codemods._mocks import (
     new_async_mock,
 )
 from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword
+from async_test_upgrade.providers import ParentProvider
 from async_test_upgrade.registry import codemod
 
 COROUTINE = ("asyncio.coroutine", "asyncio.coroutines.coroutine")
@@ -114,7 +114,7 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
         PositionProvider,
         QualifiedNameProvider,
         ScopeProvider,
-        ParentNodeProvider,
+        ParentProvider,
     )
 
     def __init__(self, ctx: FileContext) -> None:
@@ -130,7 +130,7 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
     # --- planning ----------------------------------------------------------------------------
 
     def visit_Module(self, node: cst.Module) -> None:
-        self.foreign_asyncmock = defines_foreign_asyncmock(node)
+        self.foreign_asyncmock = defines_foreign_asyncmock(node, self.ctx.names)
         self.mock_alias = module_mock_alias(node)
         for attribute in m.findall(node, m.Attribute()):
             assert isinstance(attribute, cst.Attribute)
@@ -214,10 +214,10 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
         if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
             return None
         target = assignments[0].node
-        target_parent = self.get_metadata(ParentNodeProvider, target, None)
+        target_parent = self.get_metadata(ParentProvider, target, None)
         if not isinstance(target_parent, cst.AssignTarget):
             return None
-        statement = self.get_metadata(ParentNodeProvider, target_parent, None)
+        statement = self.get_metadata(ParentProvider, target_parent, None)
         if not isinstance(statement, cst.Assign) or len(statement.targets) != 1:
             return None
         value = statement.value
@@ -250,9 +250,9 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
             for assignment in scope[value.value]:
                 if not isinstance(assignment, Assignment):
                     continue
-                target_parent = self.get_metadata(ParentNodeProvider, assignment.node, None)
+                target_parent = self.get_metadata(ParentProvider, assignment.node, None)
                 statement = (
-                    self.get_metadata(ParentNodeProvider, target_parent, None)
+                    self.get_metadata(ParentProvider, target_parent, None)
                     if isinstance(target_parent, cst.AssignTarget)
                     else None
                 )

@@ -124,7 +124,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
         self.scan = _mocks.FunctionScan()
 
     def visit_Module(self, node: cst.Module) -> None:
-        self.refused = _mocks.foreign_asyncmock(node) is not None
+        self.refused = _mocks.foreign_asyncmock(node, self.ctx.names) is not None
         self.alias = _mocks.module_mock_alias(node)
         for statement in node.body:
             if isinstance(statement, cst.FunctionDef):

@@ -115,7 +115,7 @@ class MockToAsyncMock(CodemodTransformer):
         self.awaiting_params: dict[str, set[int | str]] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
-        foreign = _mocks.foreign_asyncmock(node)
+        foreign = _mocks.foreign_asyncmock(node, self.ctx.names)
         self.refused = foreign is not None
         if foreign is not None and "Mock(" in node.code:
             self.review(

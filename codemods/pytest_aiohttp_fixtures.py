@@ -101,7 +101,6 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 import libcst as cst
 from libcst.metadata import (
     Assignment,
-    ParentNodeProvider,
     ProviderT,
     QualifiedNameProvider,
     ScopeProvider,
@@ -109,6 +108,7 @@ from libcst.metadata import (
 
 from async_test_upgrade.codemods._mode import target_mode
 from async_test_upgrade.cst import CodemodTransformer, FileContext, callee, string_value
+from async_test_upgrade.providers import ParentProvider
 from async_test_upgrade.registry import codemod
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ class PytestAiohttpFixtures(CodemodTransformer):
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
         QualifiedNameProvider,
         ScopeProvider,
-        ParentNodeProvider,
+        ParentProvider,
     )
 
     def __init__(self, ctx: FileContext) -> None:
@@ -334,14 +334,14 @@ class PytestAiohttpFixtures(CodemodTransformer):
 
     def _run_until_complete(self, name: cst.Name) -> cst.Call | None:
         """The ``loop.run_until_complete(x)`` call ``name`` is the receiver of, if so."""
-        attribute = self.get_metadata(ParentNodeProvider, name, None)
+        attribute = self.get_metadata(ParentProvider, name, None)
         if not (
             isinstance(attribute, cst.Attribute)
             and attribute.value is name
             and attribute.attr.value == "run_until_complete"
         ):
             return None
-        call = self.get_metadata(ParentNodeProvider, attribute, None)
+        call = self.get_metadata(ParentProvider, attribute, None)
         if (
             isinstance(call, cst.Call)
             and call.func is attribute
@@ -354,7 +354,7 @@ class PytestAiohttpFixtures(CodemodTransformer):
 
     def _plan_factory_calls(self, function: cst.FunctionDef, param: cst.Param) -> None:
         for name, _ in self._references(param):
-            call = self.get_metadata(ParentNodeProvider, name, None)
+            call = self.get_metadata(ParentProvider, name, None)
             if not isinstance(call, cst.Call) or call.func is not name or not call.args:
                 continue
             first = call.args[0]
@@ -450,9 +450,9 @@ class PytestAiohttpFixtures(CodemodTransformer):
             return False
         for assignment in scope[definition.name.value]:
             for access in assignment.references:
-                argument = self.get_metadata(ParentNodeProvider, access.node, None)
+                argument = self.get_metadata(ParentProvider, access.node, None)
                 call = (
-                    self.get_metadata(ParentNodeProvider, argument, None)
+                    self.get_metadata(ParentProvider, argument, None)
                     if isinstance(argument, cst.Arg)
                     else None
                 )
@@ -473,7 +473,7 @@ class PytestAiohttpFixtures(CodemodTransformer):
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if original_node in self.awaited_calls:
-            parent = self.get_metadata(ParentNodeProvider, original_node, None)
+            parent = self.get_metadata(ParentProvider, original_node, None)
             # Where a whole expression stands, ``await x`` needs no parentheses.
             bare = isinstance(
                 parent, cst.Expr | cst.Assign | cst.AnnAssign | cst.Return | cst.Arg | cst.Element
@@ -587,7 +587,7 @@ class PytestAiohttpFixtures(CodemodTransformer):
     ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
         if len(updated_node.body) != 1 or not isinstance(updated_node.body[0], cst.Assign):
             return updated_node
-        if not isinstance(self.get_metadata(ParentNodeProvider, original_node, None), cst.Module):
+        if not isinstance(self.get_metadata(ParentProvider, original_node, None), cst.Module):
             return updated_node  # pytest only reads a module-level pytest_plugins
         assign = updated_node.body[0]
         if not (

@@ -10,14 +10,7 @@ import pytest
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider, QualifiedNameSource
 
 from async_test_upgrade.names import NameResolver, dotted_name
-
-ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted(
-    p
-    for base in (ROOT / "tests" / "cases", ROOT / "corpus")
-    for p in base.rglob("*.py")
-    if ".venv" not in p.parts
-)
+from tests.sources import SOURCES, parsable_source, source_id
 
 
 class _Provider(cst.CSTVisitor):
@@ -93,14 +86,9 @@ def _compare(source: str) -> tuple[int, int]:
     return answered, len(finder.nodes)
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", SOURCES, ids=source_id)
 def test_same_answers_as_the_provider(path: Path) -> None:
-    try:
-        source = path.read_text(encoding="utf-8")
-        cst.parse_module(source)
-    except (UnicodeDecodeError, cst.ParserSyntaxError):
-        pytest.skip("not parsable: a case about unparsable input")
-    _compare(source)
+    _compare(parsable_source(path))
 
 
 def test_answers_the_questions_about_imported_names() -> None:

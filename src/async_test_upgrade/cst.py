@@ -17,7 +17,6 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import (
     MetadataWrapper,
-    PositionProvider,
     ProviderT,
     QualifiedName,
     QualifiedNameProvider,
@@ -26,6 +25,7 @@ from libcst.metadata import (
 from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.model import Change, ConfigEdit, Note, Options
 from async_test_upgrade.names import NameResolver
+from async_test_upgrade.providers import LineProvider
 
 
 @dataclass(frozen=True)
@@ -80,15 +80,11 @@ class CodemodTransformer(cst.CSTTransformer):
     # --- reporting ------------------------------------------------------------------------
 
     def line(self, node: cst.CSTNode) -> int:
-        try:
-            return self.get_metadata(PositionProvider, node).start.line
-        except KeyError:
-            pass
+        """The line ``node`` starts on (as PositionProvider counts it), 0 if unknown."""
         wrapper = self.ctx.wrapper
         if wrapper is None:
             return 0
-        position = wrapper.resolve(PositionProvider).get(node)  # cached by the wrapper
-        return position.start.line if position is not None else 0
+        return wrapper.resolve(LineProvider).get(node, 0)  # cached by the wrapper
 
     def changed(self, node: cst.CSTNode, description: str) -> None:
         """Record one rewrite; ``description`` says what and on which evidence."""

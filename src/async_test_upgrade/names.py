@@ -205,6 +205,15 @@ class NameResolver:
         last = full_name.rpartition(".")[2]
         return not any(w.rpartition(".")[2] == last for w in wanted)
 
+    def may_bind(self, name: str) -> bool:
+        """False when no scope of the file binds ``name`` (no assignment, definition,
+        import, parameter or annotation anywhere), for sure."""
+        if not self._ready:
+            self._prepare()
+        if not self._usable:
+            return True
+        return name in self._imported or name in self._other or name in self._nested
+
     def is_local(self, node: cst.CSTNode) -> bool:
         """True when ``node``'s first name is bound by no import and not at module level:
         whatever the provider gives for it is a function's or class's local (or a
