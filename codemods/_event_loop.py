@@ -27,7 +27,14 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from async_test_upgrade.cst import CodemodTransformer, FileContext, callee, string_value
+from async_test_upgrade.cst import (
+    CodemodTransformer,
+    FileContext,
+    Transformer,
+    Visitor,
+    callee,
+    string_value,
+)
 from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
 from async_test_upgrade.providers import ParentProvider
 
@@ -211,7 +218,7 @@ def is_asyncio_marked(
     return finder.found
 
 
-class _MarkFinder(cst.CSTVisitor):
+class _MarkFinder(Visitor):
     def __init__(self, t: CodemodTransformer) -> None:
         super().__init__()
         self.t = t
@@ -541,7 +548,7 @@ def to_running_loop(func: cst.FunctionDef, name: str, plan: Plan) -> cst.Functio
     return func
 
 
-class _InlineLoop(cst.CSTTransformer):
+class _InlineLoop(Transformer):
     """Replace reads of one local name in the function's own frame by the running loop.
 
     The caller established that there is exactly one such read and none in nested scopes;

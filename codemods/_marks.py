@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from async_test_upgrade.cst import CodemodTransformer, FileContext
+from async_test_upgrade.cst import CodemodTransformer, FileContext, Visitor
 
 ASYNCIO_MARK = "pytest.mark.asyncio"
 FOREIGN_MARKS = ("pytest.mark.anyio", "pytest.mark.trio")
@@ -40,7 +40,7 @@ def mentions(t: CodemodTransformer, expr: cst.BaseExpression, names: Sequence[st
     return finder.found
 
 
-class _NameFinder(cst.CSTVisitor):
+class _NameFinder(Visitor):
     def __init__(self, t: CodemodTransformer, names: Sequence[str]) -> None:
         self.t = t
         self.names = names

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Literal
 
 import libcst as cst
 
-from async_test_upgrade.cst import CodemodTransformer, keyword, string_value
+from async_test_upgrade.cst import CodemodTransformer, Visitor, keyword, string_value
 
 if TYPE_CHECKING:
     from async_test_upgrade.facts import ProjectFacts
@@ -439,7 +439,7 @@ def scan_function(t: CodemodTransformer, function: cst.FunctionDef) -> FunctionS
     return scanner.scan
 
 
-class _Scanner(cst.CSTVisitor):
+class _Scanner(Visitor):
     def __init__(self, t: CodemodTransformer) -> None:
         super().__init__()
         self.t = t

@@ -77,7 +77,7 @@ from typing import TYPE_CHECKING, ClassVar
 import libcst as cst
 from libcst.metadata import ProviderT, QualifiedNameProvider, ScopeProvider
 
-from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword
+from async_test_upgrade.cst import CodemodTransformer, FileContext, Visitor, keyword
 from async_test_upgrade.registry import codemod
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ class AsgiLifespan(CodemodTransformer):
         self.bound_names: set[str] = set()
 
     def visit_Module(self, node: cst.Module) -> None:
-        class Names(cst.CSTVisitor):
+        class Names(Visitor):
             def __init__(self, found: set[str]) -> None:
                 super().__init__()
                 self.found = found

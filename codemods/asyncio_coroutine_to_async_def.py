@@ -53,7 +53,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from async_test_upgrade.cst import CodemodTransformer, FileContext
+from async_test_upgrade.cst import CodemodTransformer, FileContext, Visitor
 from async_test_upgrade.providers import ParentProvider
 from async_test_upgrade.registry import codemod
 
@@ -63,7 +63,7 @@ ITERATING = frozenset({"next", "list", "tuple", "iter", "set", "sorted", "sum", 
 GENERATOR_METHODS = frozenset({"send", "throw", "close", "__next__", "__iter__", "gi_frame"})
 
 
-class _OwnBody(cst.CSTVisitor):
+class _OwnBody(Visitor):
     """The yields of one function body, not of functions or lambdas nested in it."""
 
     def __init__(self) -> None:

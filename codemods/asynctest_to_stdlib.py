@@ -105,7 +105,14 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from async_test_upgrade.cst import CodemodTransformer, FileContext, callee, keyword, without_args
+from async_test_upgrade.cst import (
+    CodemodTransformer,
+    FileContext,
+    Visitor,
+    callee,
+    keyword,
+    without_args,
+)
 from async_test_upgrade.registry import codemod
 
 #: The asynctest modules a name can be imported from.
@@ -848,7 +855,7 @@ def _module_imports(module: cst.Module) -> set[str]:
     return found
 
 
-class _Planner(cst.CSTVisitor):
+class _Planner(Visitor):
     """Walks the original tree top-down and tells the codemod what each asynctest use
     becomes. Top-down, so ``asynctest.patch.object`` is claimed at ``asynctest.patch``."""
 
@@ -973,7 +980,7 @@ RUN_UNTIL_COMPLETE = m.Call(
 )
 
 
-class _LoopUses(cst.CSTVisitor):
+class _LoopUses(Visitor):
     """``self.loop`` in a TestCase body: rewritable in async methods; in a sync test
     method, ``self.loop.run_until_complete(X)`` can become ``await X`` (the method turns
     async); anywhere else it blocks the conversion."""

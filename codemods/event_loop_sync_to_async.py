@@ -83,7 +83,7 @@ from async_test_upgrade.codemods._event_loop import (
     without_param,
 )
 from async_test_upgrade.codemods._mode import target_mode
-from async_test_upgrade.cst import FileContext, callee, keyword, set_keyword, string_value
+from async_test_upgrade.cst import FileContext, Visitor, callee, keyword, set_keyword, string_value
 from async_test_upgrade.registry import codemod
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def _asyncio_mark() -> cst.Decorator:
     return cst.Decorator(decorator=mark)
 
 
-class _BodyFacts(cst.CSTVisitor):
+class _BodyFacts(Visitor):
     """What in a function's own frame (nested scopes excluded) stops or flags conversion."""
 
     def __init__(self) -> None:
@@ -322,7 +322,7 @@ class EventLoopSyncToAsync(EnclosingTracker):
         return converted.with_changes(asynchronous=cst.Asynchronous(), decorators=decorators)
 
 
-class _LoopDrivers(cst.CSTVisitor):
+class _LoopDrivers(Visitor):
     """Calls that drive a loop synchronously: ``asyncio.run(X)``, ``x.run_until_complete``."""
 
     def __init__(self, t: EnclosingTracker) -> None:

@@ -86,7 +86,7 @@ from async_test_upgrade.codemods._event_loop import (
     run_until_complete_call,
     single_positional,
 )
-from async_test_upgrade.cst import FileContext
+from async_test_upgrade.cst import FileContext, Visitor
 from async_test_upgrade.registry import codemod
 
 if TYPE_CHECKING:
@@ -396,7 +396,7 @@ class GetEventLoopInAsync(EnclosingTracker):
         return updated_node
 
 
-class _Names(cst.CSTVisitor):
+class _Names(Visitor):
     def __init__(self) -> None:
         super().__init__()
         self.seen: set[str] = set()
@@ -405,7 +405,7 @@ class _Names(cst.CSTVisitor):
         self.seen.add(node.value)
 
 
-class _LoopApiCounter(cst.CSTVisitor):
+class _LoopApiCounter(Visitor):
     """How many loop API names a function body mentions (nested code included)."""
 
     def __init__(self) -> None:

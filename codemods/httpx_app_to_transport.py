@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword, string_value
+from async_test_upgrade.cst import CodemodTransformer, FileContext, Visitor, keyword, string_value
 from async_test_upgrade.registry import codemod
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ class HttpxAppToTransport(CodemodTransformer):
         functions: list[cst.FunctionDef] = []
         calls: list[cst.Call] = []
 
-        class Collect(cst.CSTVisitor):
+        class Collect(Visitor):
             def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
                 functions.append(node)
 
@@ -133,7 +133,7 @@ class HttpxAppToTransport(CodemodTransformer):
                 continue
             calls.clear()
 
-            class CollectCalls(cst.CSTVisitor):
+            class CollectCalls(Visitor):
                 def visit_Call(self, node: cst.Call) -> None:
                     calls.append(node)
 

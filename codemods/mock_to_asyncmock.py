@@ -74,7 +74,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from async_test_upgrade.codemods import _mocks
-from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword, set_keyword
+from async_test_upgrade.cst import CodemodTransformer, FileContext, Visitor, keyword, set_keyword
 from async_test_upgrade.registry import codemod
 
 if TYPE_CHECKING:
@@ -383,7 +383,7 @@ def _awaited_params(function: cst.FunctionDef) -> set[int | str]:
     keyword_only = [p.name.value for p in function.params.kwonly_params]
     awaited: set[int | str] = set()
 
-    class Finder(cst.CSTVisitor):
+    class Finder(Visitor):
         def visit_Await(self, node: cst.Await) -> None:
             inner = node.expression
             if isinstance(inner, cst.Call):
@@ -400,7 +400,7 @@ def _awaited_params(function: cst.FunctionDef) -> set[int | str]:
 def _nested_async_defs(function: cst.FunctionDef) -> set[str]:
     found: set[str] = set()
 
-    class Finder(cst.CSTVisitor):
+    class Finder(Visitor):
         def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
             if node.asynchronous is not None:
                 found.add(node.name.value)

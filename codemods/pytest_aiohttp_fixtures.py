@@ -107,7 +107,7 @@ from libcst.metadata import (
 )
 
 from async_test_upgrade.codemods._mode import target_mode
-from async_test_upgrade.cst import CodemodTransformer, FileContext, callee, string_value
+from async_test_upgrade.cst import CodemodTransformer, FileContext, Visitor, callee, string_value
 from async_test_upgrade.providers import ParentProvider
 from async_test_upgrade.registry import codemod
 
@@ -676,7 +676,7 @@ class PytestAiohttpFixtures(CodemodTransformer):
 def _functions(module: cst.Module) -> list[cst.FunctionDef]:
     found: list[cst.FunctionDef] = []
 
-    class Collector(cst.CSTVisitor):
+    class Collector(Visitor):
         def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
             found.append(node)
 

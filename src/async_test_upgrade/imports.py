@@ -17,7 +17,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
-from async_test_upgrade.cst import ImportRequest
+from async_test_upgrade.cst import ImportRequest, Visitor
 
 
 def top_level_imports(module: cst.Module) -> set[tuple[str, str | None]]:
@@ -44,7 +44,7 @@ def top_level_imports(module: cst.Module) -> set[tuple[str, str | None]]:
     return found
 
 
-class _NamesInUse(cst.CSTVisitor):
+class _NamesInUse(Visitor):
     """Every name the code refers to outside import statements (words of the strings in
     annotations and in ``__all__`` included), and every import statement."""
 

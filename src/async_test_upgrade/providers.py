@@ -39,6 +39,12 @@ class _Parents(cst.CSTVisitor):
     def on_leave(self, original_node: cst.CSTNode) -> None:
         self.stack.pop()
 
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        pass  # no field hooks: skip LibCST's lookup of one per field
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        pass
+
 
 class ParentProvider(BaseMetadataProvider[cst.CSTNode]):
     """Every node's parent (the module has none)."""
