@@ -10,6 +10,7 @@ import pytest
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider, QualifiedNameSource
 
 from async_test_upgrade.names import NameResolver, dotted_name
+from async_test_upgrade.providers import SourceView
 from tests.sources import SOURCES, parsable_source, source_id
 
 
@@ -64,7 +65,7 @@ def code(node: cst.CSTNode) -> str:
 def _compare(source: str) -> tuple[int, int]:
     module = cst.parse_module(source)
     provider = _Provider(module)
-    resolver = NameResolver(module)
+    resolver = NameResolver(SourceView(module))
     finder = _Dotted()
     module.visit(finder)
     answered = 0
@@ -112,7 +113,7 @@ def test_answers_the_questions_about_imported_names() -> None:
     module = cst.parse_module(source)
     finder = _Dotted()
     module.visit(finder)
-    resolver = NameResolver(module)
+    resolver = NameResolver(SourceView(module))
     answers = {dotted_name(n): resolver.qualified_names(n) for n in finder.nodes}
     assert answers["pytest.mark.asyncio"] == {"pytest.mark.asyncio"}
     assert answers["mock.MagicMock"] == {"unittest.mock.MagicMock"}
@@ -140,7 +141,7 @@ def test_examples(source: str, expression: str, expected: set[str]) -> None:
     finder = _Dotted()
     module.visit(finder)
     node = next(n for n in finder.nodes if dotted_name(n) == expression)
-    assert NameResolver(module).qualified_names(node) == expected
+    assert NameResolver(SourceView(module)).qualified_names(node) == expected
     assert _Provider(module).names(node) == expected
 
 
@@ -160,5 +161,5 @@ def test_leaves_rebound_names_to_the_provider(source: str) -> None:
     module.visit(finder)
     nodes = [n for n in finder.nodes if dotted_name(n) in ("pytest", "pytest.mark")]
     assert nodes
-    resolver = NameResolver(module)
+    resolver = NameResolver(SourceView(module))
     assert all(resolver.qualified_names(n) is None for n in nodes)

@@ -8,7 +8,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
-from async_test_upgrade.providers import LineProvider, ParentProvider
+from async_test_upgrade.providers import LineProvider, ParentProvider, SourceView
 from tests.sources import SOURCES, parsable_source, source_id
 
 EXTRA = {
@@ -29,6 +29,9 @@ def _check(source: str) -> None:
     for node, where in positions.items():
         assert lines[node] == where.start.line, cst.Module([]).code_for_node(node)
     assert dict(mine) == dict(parents)
+    view = SourceView(module)
+    assert view.code == module.code == source
+    assert all(view.line(node) == where.start.line for node, where in positions.items())
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=source_id)

@@ -26,7 +26,7 @@ from libcst.metadata import (
 from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.model import Change, ConfigEdit, Note, Options
 from async_test_upgrade.names import NameResolver
-from async_test_upgrade.providers import LineProvider
+from async_test_upgrade.providers import SourceView
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class FileContext:
     wrapper: MetadataWrapper | None = None
     #: Qualified names of imported names, answered without the scope analysis.
     names: NameResolver | None = None
+    #: The tree's code and its nodes' lines.
+    view: SourceView | None = None
 
     @property
     def is_conftest(self) -> bool:
@@ -69,66 +71,70 @@ class FileContext:
 #
 # LibCST finds a visitor's ``visit_<Node>``/``leave_<Node>`` method by formatting its
 # name and calling getattr, for every node, and does the same for ``visit_<Node>_<field>``
-# hooks on every field of every node: about a third of the cost of a visit. These bases
-# look each method up once per visitor class and node type, and skip the field hooks
-# entirely for classes that define none.
+# hooks on every field of every node. These bases look each method up once per visitor
+# class and node type, and skip the field hooks entirely for classes that define none.
 
 _UNSET: object = object()
 _FIELD_HOOK = re.compile(r"(?:visit|leave)_[A-Z][A-Za-z]*_[A-Za-z_]+$")
 
 
-class _Dispatch:
-    def __init__(self, cls: type) -> None:
-        self.cls = cls
-        self.visit: dict[type, Any] = {}
-        self.leave: dict[type, Any] = {}
-        # LibCST's own base classes declare a stub for every hook: look at ours only.
-        self.field_hooks = any(
-            _FIELD_HOOK.match(name)
-            for klass in cls.__mro__
-            if not klass.__module__.startswith("libcst")
-            for name in vars(klass)
-        )
-
-    def method(self, table: dict[type, Any], prefix: str, node_type: type) -> Any:
-        found = table.get(node_type, _UNSET)
-        if found is _UNSET:
-            found = table[node_type] = getattr(self.cls, f"{prefix}{node_type.__name__}", None)
-        return found
+def _no_field_hook(self: object, node: cst.CSTNode, attribute: str) -> None:
+    pass
 
 
-def _dispatch(cls: type) -> _Dispatch:
-    table = cls.__dict__.get("_dispatch")
-    if table is None:
-        table = _Dispatch(cls)
-        type.__setattr__(cls, "_dispatch", table)
-    return table
+def _visit_field_hook(self: object, node: cst.CSTNode, attribute: str) -> None:
+    method = getattr(self, f"visit_{type(node).__name__}_{attribute}", None)
+    if method is not None:
+        method(node)
+
+
+def _leave_field_hook(self: object, node: cst.CSTNode, attribute: str) -> None:
+    method = getattr(self, f"leave_{type(node).__name__}_{attribute}", None)
+    if method is not None:
+        method(node)
 
 
 class _FastDispatch:
     """The lookups shared by :class:`Visitor` and :class:`Transformer` (put first in
     the bases, before LibCST's class)."""
 
+    _visit_table: ClassVar[dict[type, Any]]
+    _leave_table: ClassVar[dict[type, Any]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._visit_table = {}
+        cls._leave_table = {}
+        # LibCST's own base classes declare a stub for every hook: look at ours only.
+        hooks = any(
+            _FIELD_HOOK.match(name)
+            for klass in cls.__mro__
+            if not klass.__module__.startswith("libcst")
+            for name in vars(klass)
+        )
+        type.__setattr__(cls, "on_visit_attribute", _visit_field_hook if hooks else _no_field_hook)
+        type.__setattr__(cls, "on_leave_attribute", _leave_field_hook if hooks else _no_field_hook)
+
+    def _method(self, table: dict[type, Any], prefix: str, node_type: type) -> Any:
+        found = table.get(node_type, _UNSET)
+        if found is _UNSET:
+            found = table[node_type] = getattr(type(self), prefix + node_type.__name__, None)
+        return found
+
     def on_visit(self, node: cst.CSTNode) -> bool:
-        table = _dispatch(type(self))
-        method = table.method(table.visit, "visit_", type(node))
+        method = self._visit_table.get(type(node), _UNSET)
+        if method is _UNSET:
+            method = self._method(self._visit_table, "visit_", type(node))
         return True if method is None else method(self, node) is not False
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        if _dispatch(type(self)).field_hooks:
-            super().on_visit_attribute(node, attribute)  # type: ignore[misc]
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        if _dispatch(type(self)).field_hooks:
-            super().on_leave_attribute(original_node, attribute)  # type: ignore[misc]
 
 
 class Visitor(_FastDispatch, cst.CSTVisitor):
     """A CSTVisitor with cached method lookup (same behaviour)."""
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        table = _dispatch(type(self))
-        method = table.method(table.leave, "leave_", type(original_node))
+        method = self._leave_table.get(type(original_node), _UNSET)
+        if method is _UNSET:
+            method = self._method(self._leave_table, "leave_", type(original_node))
         if method is not None:
             method(self, original_node)
 
@@ -139,8 +145,9 @@ class Transformer(_FastDispatch, cst.CSTTransformer):
     def on_leave(  # type: ignore[override]
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> Any:
-        table = _dispatch(type(self))
-        method = table.method(table.leave, "leave_", type(original_node))
+        method = self._leave_table.get(type(original_node), _UNSET)
+        if method is _UNSET:
+            method = self._method(self._leave_table, "leave_", type(original_node))
         return updated_node if method is None else method(self, original_node, updated_node)
 
 
@@ -161,10 +168,8 @@ class CodemodTransformer(Transformer):
 
     def line(self, node: cst.CSTNode) -> int:
         """The line ``node`` starts on (as PositionProvider counts it), 0 if unknown."""
-        wrapper = self.ctx.wrapper
-        if wrapper is None:
-            return 0
-        return wrapper.resolve(LineProvider).get(node, 0)  # cached by the wrapper
+        view = self.ctx.view
+        return view.line(node) if view is not None else 0
 
     def changed(self, node: cst.CSTNode, description: str) -> None:
         """Record one rewrite; ``description`` says what and on which evidence."""

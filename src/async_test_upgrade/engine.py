@@ -39,6 +39,7 @@ from async_test_upgrade.model import (
     format_version,
 )
 from async_test_upgrade.names import NameResolver
+from async_test_upgrade.providers import SourceView
 from async_test_upgrade.registry import Codemod
 
 T = TypeVar("T")
@@ -213,6 +214,7 @@ def transform_source(
     original = module
     wrapper: MetadataWrapper | None = None
     names: NameResolver | None = None
+    view: SourceView | None = None
     module_name = facts.module_names.get(relpath) or facts_module.module_name(relpath)
     for record in codemods:
         transformer_class = record.transformer
@@ -221,9 +223,11 @@ def transform_source(
         ctx = FileContext(relpath, module_name, facts, options, codemod=record.name)
         if wrapper is None:
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-            names = NameResolver(module, relpath)
+            view = SourceView(module)
+            names = NameResolver(view, relpath)
         ctx.wrapper = wrapper
         ctx.names = names
+        ctx.view = view
         transformer = transformer_class(ctx)
         # Metadata is computed on the first question that needs it, not before the
         # visit: most codemods that may apply find nothing to do and never ask.

@@ -227,7 +227,9 @@ def fix_imports(
             AddImportsVisitor.add_needed_import(
                 context, request.module, request.obj, request.asname
             )
-        module = AddImportsVisitor(context).transform_module(module)
+        # It declares no metadata: visiting directly spares transform_module's deep copy
+        # of the tree into a MetadataWrapper.
+        module = module.visit(AddImportsVisitor(context))
     if not imports_to_drop:
         return module
     # A name still referred to keeps its import.

@@ -20,6 +20,8 @@ from collections.abc import Collection, Iterator, Sequence
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from async_test_upgrade.providers import SourceView
+
 _BUILTINS = frozenset(dir(builtins))
 
 
@@ -121,8 +123,9 @@ class NameResolver:
     returns None where only the scope analysis can answer.
     """
 
-    def __init__(self, module: cst.Module, path: str = "<file>") -> None:
-        self.module = module
+    def __init__(self, view: SourceView, path: str = "<file>") -> None:
+        self.module = view.module
+        self.view = view
         self.path = path
         self._ready = False
         self._usable = False
@@ -142,7 +145,7 @@ class NameResolver:
     def _prepare(self) -> None:
         self._ready = True
         try:
-            table = symtable.symtable(self.module.code, self.path, "exec")
+            table = symtable.symtable(self.view.code, self.path, "exec")
         except (SyntaxError, ValueError):
             return
         for symbol in table.get_symbols():

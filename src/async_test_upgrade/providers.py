@@ -90,12 +90,44 @@ class _LineCountingState(CodegenState):
             self.lines[node] = self.lines[start_node] if start_node is not None else start
 
 
+def code_and_lines(module: cst.Module) -> tuple[str, dict[cst.CSTNode, int]]:
+    """The module's code and the line each of its nodes starts on, in one pass."""
+    state = _LineCountingState(
+        default_indent=module.default_indent, default_newline=module.default_newline
+    )
+    module._codegen(state)
+    return "".join(state.tokens), state.lines
+
+
 class LineProvider(BaseMetadataProvider[int]):
     """The line each node starts on, as ``PositionProvider`` counts it."""
 
     def _gen_impl(self, module: cst.Module) -> None:
-        state = _LineCountingState(
-            default_indent=module.default_indent, default_newline=module.default_newline
-        )
-        module._codegen(state)
-        self._computed = state.lines  # type: ignore[assignment]
+        self._computed = code_and_lines(module)[1]  # type: ignore[assignment]
+
+
+class SourceView:
+    """One version of a module's tree as text: its code and its nodes' lines, computed
+    together on first use (codemods need lines as soon as they rewrite anything, and
+    the name resolver needs the code)."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self._code: str | None = None
+        self._lines: dict[cst.CSTNode, int] = {}
+
+    def _compute(self) -> None:
+        self._code, self._lines = code_and_lines(self.module)
+
+    @property
+    def code(self) -> str:
+        if self._code is None:
+            self._compute()
+        assert self._code is not None
+        return self._code
+
+    def line(self, node: cst.CSTNode) -> int:
+        """The line ``node`` starts on, 0 for a node of another version."""
+        if self._code is None:
+            self._compute()
+        return self._lines.get(node, 0)
