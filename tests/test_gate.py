@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from async_test_upgrade import engine, gate, registry
 from async_test_upgrade.facts import ProjectFacts, index_file
 from async_test_upgrade.model import Options
 from tests import golden
+from tests.sources import SOURCES, source_id
 
 CHANGING = [c for c in golden.collect() if c.after is not None and not c.is_project]
 SINGLE_FILES = [c for c in golden.collect() if not c.is_project]
@@ -25,6 +28,8 @@ def test_gate_lets_every_changing_golden_case_through(case: golden.Case) -> None
     facts = ProjectFacts()
     index_file(facts, golden.relpath_for(case), source)
     assert gate.lets_through(record, code, facts), f"the gate would hide {case.id}"
+    rough = gate.TextIndex(source, golden.relpath_for(case))
+    assert gate.lets_through(record, rough, facts), f"the text gate would hide {case.id}"
 
 
 @pytest.mark.parametrize("case", SINGLE_FILES, ids=[c.id for c in SINGLE_FILES])
@@ -41,6 +46,8 @@ def test_gate_lets_every_golden_file_with_a_change_or_note_through(case: golden.
     index_file(facts, relpath, source)
     record = registry.by_name()[case.codemod]
     assert gate.lets_through(record, code, facts), f"the gate would hide {case.id}"
+    rough = gate.TextIndex(source, relpath)
+    assert gate.lets_through(record, rough, facts), f"the text gate would hide {case.id}"
 
 
 @pytest.mark.parametrize("case", PROJECTS, ids=[c.id for c in PROJECTS])
@@ -64,8 +71,37 @@ def test_gate_lets_every_project_file_with_a_change_or_note_through(case: golden
         code = gate.parse_index(source, relpath)
         assert code is not None
         assert gate.lets_through(record, code, facts), f"the gate would hide {relpath}"
+        rough = gate.TextIndex(source, relpath)
+        assert gate.lets_through(record, rough, facts), f"the text gate would hide {relpath}"
     if not reported:
         pytest.skip("the codemod reports nothing on any file alone")
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=source_id)
+def test_the_text_gate_never_refuses_what_the_code_gate_allows(path: Path) -> None:
+    """Every codemod, every golden and corpus file (facts of that file alone and of an
+    empty project): the words of the text are a superset of the code's."""
+    source = path.read_bytes()
+    code = gate.parse_index(source, path.name)
+    if code is None:
+        pytest.skip("does not compile")
+    rough = gate.TextIndex(source, path.name)
+    # Compiling adds names of its own (``<module>``, ``__qualname__``, ``.0``, ...), and
+    # postponed annotations become their source re-quoted, and string constants written
+    # with escapes differ from their text (no gate asks for any of those).
+    written = {
+        w
+        for w in code.words
+        if not w.startswith(("<", "__", ".")) and "'" not in w and '"' not in w
+        if w.isprintable()
+    }
+    assert {w for w in written if not rough.has(w)} == set()
+    own = ProjectFacts()
+    index_file(own, path.name, source)
+    for facts in (ProjectFacts(), own):
+        for record in registry.catalogue():
+            if gate.own_gate_passes(record, code, facts):
+                assert gate.own_gate_passes(record, rough, facts), record.name
 
 
 def test_comments_and_docstrings_do_not_count() -> None:

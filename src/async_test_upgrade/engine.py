@@ -118,9 +118,11 @@ class Prefilter:
 # --- work done in the worker processes ------------------------------------------------
 #
 # One pool serves both stages. The scan stage reads every file once: the byte
-# prefilter, the file's contribution to the project facts and, for files that pass the
-# prefilter, the code gate on the compiled file. The transform stage gets only the
-# files that passed, with the merged facts, and sends back results (bytes and
+# prefilter and the file's contribution to the project facts. The transform stage gets
+# the files the prefilter let through, with the merged facts, and gates each again
+# before paying for LibCST: the codemods' own gates on the words of the raw text (a
+# superset of the code's words, a twentieth of the cost of compiling), then triggers
+# and gates on the words of the compiled code. It sends back results (bytes and
 # records), never trees.
 
 
@@ -131,8 +133,6 @@ class ScanResult:
     names: list[str]
     facts: ProjectFacts
     error: str | None = None
-    #: The code words, for the codemod gates that also need the project facts.
-    code: gate_module.CodeIndex | None = None
 
 
 @dataclass
@@ -145,7 +145,6 @@ class _WorkerState:
 
 
 _STATE: _WorkerState | None = None
-_NO_FACTS = ProjectFacts()
 
 
 def _init_worker(options: Options, codemods: Sequence[Codemod]) -> None:
@@ -161,13 +160,7 @@ def scan_file(path: str, relpath: str) -> ScanResult:
     except OSError as error:
         return ScanResult(path, relpath, [], partial, f"{relpath}: cannot read: {error}")
     facts_module.index_file(partial, relpath, source)
-    names = _STATE.prefilter.match(source)
-    code = None
-    if names:
-        code = gate_module.parse_index(source, relpath)
-        if code is not None:  # unparsable files go on, so that LibCST reports them
-            names = gate_module.triggered(names, _STATE.codemods, code)
-    return ScanResult(path, relpath, names, partial, code=code if names else None)
+    return ScanResult(path, relpath, _STATE.prefilter.match(source), partial)
 
 
 def _scan_chunk(chunk: list[tuple[str, str]]) -> list[ScanResult]:
@@ -188,9 +181,27 @@ def _transform_chunk(job: tuple[int, bytes, list[tuple[str, str, list[str]]]]) -
         except OSError as error:
             results.append(FileResult(relpath, error=f"{relpath}: cannot read: {error}"))
             continue
-        codemods = [_STATE.codemods[n] for n in names]
+        codemods = gated([_STATE.codemods[n] for n in names], source, relpath, _STATE.facts)
+        if not codemods:
+            results.append(FileResult(relpath))
+            continue
         results.append(transform_source(source, relpath, codemods, _STATE.facts, _STATE.options))
     return results
+
+
+def gated(
+    codemods: Sequence[Codemod], source: bytes, relpath: str, facts: ProjectFacts
+) -> list[Codemod]:
+    """The codemods (that the byte prefilter let through) that can apply to ``source``,
+    judged on its words before paying for a LibCST parse."""
+    rough = gate_module.TextIndex(source, relpath)
+    kept = [c for c in codemods if gate_module.own_gate_passes(c, rough, facts)]
+    if not kept:
+        return []
+    code = gate_module.parse_index(source, relpath)
+    if code is None:
+        return kept  # it does not compile: LibCST reports why
+    return [c for c in kept if gate_module.lets_through(c, code, facts)]
 
 
 def transform_source(
@@ -328,23 +339,12 @@ def migrate(
     tasks: list[tuple[str, str, list[str]]] = []
 
     with _Workers(jobs, options, runnable) as workers:
-        triggered: list[ScanResult] = []
         for scanned in workers.scan([(str(f.path), f.relpath) for f in files]):
             _merge_facts(facts, scanned.facts)
             if scanned.error:
                 result.errors.append(scanned.error)
             elif scanned.names:
-                scanned.facts = _NO_FACTS  # merged; the partial is not needed any more
-                triggered.append(scanned)
-        by_name = {c.name: c for c in runnable}
-        for scanned in triggered:
-            names = scanned.names
-            if names and scanned.code is not None:
-                code = scanned.code
-                # The triggers were checked against the code in the scan already.
-                names = [n for n in names if gate_module.own_gate_passes(by_name[n], code, facts)]
-            if names:
-                tasks.append((scanned.path, scanned.relpath, names))
+                tasks.append((scanned.path, scanned.relpath, scanned.names))
         clock = _lap(result, "scan", clock)
         file_results = workers.transform(tasks, facts, progress)
         clock = _lap(result, "transform", clock)

@@ -75,6 +75,31 @@ class CodeIndex:
         return all(self.mentions(run) for run in runs)
 
 
+class TextIndex(CodeIndex):
+    """A cheap superset of :class:`CodeIndex`, read off the raw text (comments and
+    docstrings included): every identifier, and any substring for words that are not
+    identifiers (string constants, phrases). A gate that says "no" to it says "no" to
+    the code's own words too (gates only ever ask whether words are there), so it can
+    turn files away before they are compiled."""
+
+    __slots__ = ()
+
+    def __init__(self, source: bytes, path: str = "") -> None:
+        text = source.decode("utf-8", "replace")
+        words = set(_IDENTIFIER.findall(text))
+        if "async" in words or "await" in words:
+            words.update(_ASYNC_PHRASES)
+        if "yield" in words or "for" in words:  # a generator expression is a generator
+            words.update(_YIELD_PHRASES)
+        if "->" in text:  # a return annotation compiles to a "return" key
+            words.add("return")
+        super().__init__(frozenset(words), path)
+        self._text = text
+
+    def has(self, word: str) -> bool:
+        return word in self.words or word in self.text
+
+
 _CO_OPTIMIZED = 0x1
 _CO_GENERATOR = 0x20
 _CO_ASYNC = 0x80 | 0x100 | 0x200  # coroutine, iterable coroutine, async generator
