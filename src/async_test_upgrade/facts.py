@@ -1039,12 +1039,23 @@ def _is_plain_loop_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     )
 
 
-def index_file(facts: ProjectFacts, relpath: str, source: bytes) -> None:
-    """Add what ``source`` (the file at ``relpath``) contributes to ``facts``."""
+def index_path(facts: ProjectFacts, relpath: str) -> str:
+    """What a file contributes by its path alone (its module name, conftest or not)."""
     module = module_name(relpath)
     facts.module_names[relpath] = module
     if PurePosixPath(relpath).name == "conftest.py":
         facts.conftests.add(relpath)
+    return module
+
+
+def has_content_facts(source: bytes) -> bool:
+    """Whether :func:`index_file` learns anything from ``source`` beyond its path."""
+    return bool(FACT_TRIGGERS.search(source) or REEXPORT_TRIGGER.search(source))
+
+
+def index_file(facts: ProjectFacts, relpath: str, source: bytes) -> None:
+    """Add what ``source`` (the file at ``relpath``) contributes to ``facts``."""
+    module = index_path(facts, relpath)
     if not FACT_TRIGGERS.search(source):
         # A module that only re-exports (``from pkg.repo import fetch``) is where tests
         # patch ("pkg.service.fetch"); its imports are needed to resolve the target.
