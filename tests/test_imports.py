@@ -6,10 +6,15 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import RemoveImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from async_test_upgrade.cst import ImportRequest
-from async_test_upgrade.imports import _drop_top_level, _NamesInUse, fix_imports
+from async_test_upgrade.imports import (
+    _drop_top_level,
+    _merge_into_leading_from_imports,
+    _NamesInUse,
+    fix_imports,
+)
 
 MAGIC = ImportRequest("unittest.mock", "MagicMock")
 PYTEST = ImportRequest("pytest")
@@ -115,3 +120,41 @@ def test_a_name_in_an_ordinary_string_is_not_a_use() -> None:
     source = 'from unittest.mock import MagicMock\n\n"""MagicMock is gone."""\n'
     fixed = fix_imports(cst.parse_module(source), [], [MAGIC]).code
     assert fixed == '"""MagicMock is gone."""\n'
+
+
+def _libcst_add(source: str, requests: list[ImportRequest]) -> str:
+    context = CodemodContext()
+    for r in requests:
+        AddImportsVisitor.add_needed_import(context, r.module, r.obj, r.asname)
+    return cst.parse_module(source).visit(AddImportsVisitor(context)).code
+
+
+ASYNC_MOCK = ImportRequest("unittest.mock", "AsyncMock")
+
+
+@pytest.mark.parametrize(
+    ("source", "requests"),
+    [
+        ("from unittest.mock import MagicMock, patch\n\nx = 1\n", [ASYNC_MOCK]),
+        ('"""Doc."""\nimport os\nfrom unittest.mock import patch\n\nx = 1\n', [ASYNC_MOCK]),
+        (
+            "from unittest.mock import (\n    MagicMock,\n    patch,\n)\n",
+            [ASYNC_MOCK, ImportRequest("unittest.mock", "ANY")],
+        ),
+        # the from-import is not in the opening block: a new statement is needed
+        ("import os\nx = 1\nfrom unittest.mock import patch\n", [ASYNC_MOCK]),
+        # a new module altogether
+        ("import os\n\nx = 1\n", [ImportRequest("pytest_asyncio")]),
+        ("from unittest.mock import patch\n", [ASYNC_MOCK, ImportRequest("pytest_asyncio")]),
+        ("from .mock import patch\n", [ImportRequest(".mock", "AsyncMock")]),
+        ("from unittest.mock import patch; import os\n", [ASYNC_MOCK]),
+    ],
+)
+def test_adds_like_libcst(source: str, requests: list[ImportRequest]) -> None:
+    assert fix_imports(cst.parse_module(source), requests, []).code == _libcst_add(source, requests)
+
+
+def test_extending_an_import_takes_the_fast_path() -> None:
+    module = cst.parse_module("from unittest.mock import patch\n")
+    assert _merge_into_leading_from_imports(module, [ASYNC_MOCK]) is not None
+    assert _merge_into_leading_from_imports(module, [ImportRequest("pytest_asyncio")]) is None

@@ -214,6 +214,72 @@ def _drop_top_level(
     return module.with_changes(body=[s for s in body if s is not None]), body[0] is None
 
 
+def _leading_imports(module: cst.Module) -> list[cst.Import | cst.ImportFrom]:
+    """The one-import lines that open the module (after a docstring or ``__strict__``):
+    where AddImportsVisitor looks for an import to extend."""
+    body = list(module.body)
+    if body and isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1:
+        first = body[0].body[0]
+        docstring = isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString)
+        strict = (
+            isinstance(first, cst.Assign)
+            and len(first.targets) == 1
+            and isinstance(first.targets[0].target, cst.Name)
+            and first.targets[0].target.value == "__strict__"
+        )
+        if docstring or strict:
+            body = body[1:]
+    found: list[cst.Import | cst.ImportFrom] = []
+    for statement in body:
+        if not (
+            isinstance(statement, cst.SimpleStatementLine)
+            and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Import | cst.ImportFrom)
+        ):
+            break
+        found.append(statement.body[0])
+    return found
+
+
+def _merge_into_leading_from_imports(
+    module: cst.Module, requests: Sequence[ImportRequest]
+) -> cst.Module | None:
+    """What AddImportsVisitor makes of ``from m import x`` requests when the module opens
+    with a ``from m import ...`` to extend (the new names go first, sorted); None when
+    any request needs a new statement (that placement is left to the visitor)."""
+    wanted: dict[str, set[str]] = {}
+    for request in requests:
+        if request.obj is None or request.asname is not None:
+            return None
+        wanted.setdefault(request.module, set()).add(request.obj)
+    targets: dict[str, cst.ImportFrom] = {}
+    for statement in _leading_imports(module):
+        if (
+            isinstance(statement, cst.ImportFrom)
+            and not statement.relative
+            and statement.module is not None
+            and not isinstance(statement.names, cst.ImportStar)
+        ):
+            name = cst.Module([]).code_for_node(statement.module)
+            if name in wanted and name not in targets:
+                targets[name] = statement
+    if set(targets) != set(wanted):
+        return None
+    replacements: dict[cst.CSTNode, cst.ImportFrom] = {}
+    for name, statement in targets.items():
+        assert not isinstance(statement.names, cst.ImportStar)
+        new = [cst.ImportAlias(name=cst.Name(obj)) for obj in sorted(wanted[name])]
+        replacements[statement] = statement.with_changes(names=[*new, *statement.names])
+    body = []
+    for line in module.body:
+        small = line.body[0] if isinstance(line, cst.SimpleStatementLine) and line.body else None
+        if small is not None and small in replacements:
+            assert isinstance(line, cst.SimpleStatementLine)
+            line = line.with_changes(body=[replacements[small]])
+        body.append(line)
+    return module.with_changes(body=body)
+
+
 def fix_imports(
     module: cst.Module,
     imports_to_add: Sequence[ImportRequest],
@@ -221,6 +287,9 @@ def fix_imports(
 ) -> cst.Module:
     present = top_level_imports(module) if imports_to_add else set()
     to_add = [r for r in imports_to_add if r.asname is not None or (r.module, r.obj) not in present]
+    merged = _merge_into_leading_from_imports(module, to_add) if to_add else None
+    if merged is not None:
+        module, to_add = merged, []
     if to_add:
         context = CodemodContext()
         for request in to_add:
