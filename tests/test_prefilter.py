@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from async_test_upgrade import registry
-from async_test_upgrade.engine import Prefilter, trie_pattern
+from async_test_upgrade.engine import Prefilter
+from async_test_upgrade.textsearch import trie_pattern
 from tests.sources import SOURCES, source_id
 
 

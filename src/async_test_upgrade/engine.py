@@ -13,8 +13,9 @@ import os
 import pickle
 import re
 import sys
+import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ from async_test_upgrade.model import (
 from async_test_upgrade.names import NameResolver
 from async_test_upgrade.providers import SourceView
 from async_test_upgrade.registry import Codemod
+from async_test_upgrade.textsearch import trie_pattern
 
 T = TypeVar("T")
 
@@ -90,31 +92,6 @@ def project_root(paths: Sequence[Path]) -> Path:
 
 
 # --- prefilter --------------------------------------------------------------------------
-
-
-def trie_pattern(words: Iterable[bytes]) -> bytes:
-    """A regular expression matching any of ``words`` (the longest where several start
-    at one place), shaped as a trie: ``a(?:sync def|wait)`` rather than ``async
-    def|await``. Python's regex engine tries each alternative at every position of the
-    text; sharing prefixes makes the search over many triggers twice as fast."""
-    trie: dict[int | None, dict] = {}  # type: ignore[type-arg]
-    for word in words:
-        node = trie
-        for byte in word:
-            node = node.setdefault(byte, {})
-        node[None] = {}
-
-    def render(node: dict) -> bytes:  # type: ignore[type-arg]
-        branches = [
-            re.escape(bytes([byte])) + render(child)
-            for byte, child in sorted((k, v) for k, v in node.items() if k is not None)
-        ]
-        if not branches:
-            return b""
-        body = branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
-        return b"(?:" + body + b")?" if None in node else body
-
-    return render(trie)
 
 
 class Prefilter:
@@ -196,11 +173,11 @@ def _scan_chunk(chunk: list[tuple[str, str]]) -> list[ScanResult]:
     return [scan_file(path, relpath) for path, relpath in chunk]
 
 
-def _transform_chunk(job: tuple[int, bytes, list[tuple[str, str, list[str]]]]) -> list[FileResult]:
+def _transform_chunk(job: tuple[int, str, list[tuple[str, str, list[str]]]]) -> list[FileResult]:
     assert _STATE is not None
-    token, facts_blob, tasks = job
-    if _STATE.facts_token != token:  # unpickle the facts once per worker, not per chunk
-        _STATE.facts = pickle.loads(facts_blob)
+    token, facts_path, tasks = job
+    if _STATE.facts_token != token:  # load the facts once per worker, not per chunk
+        _STATE.facts = pickle.loads(Path(facts_path).read_bytes())
         _STATE.facts_token = token
     assert _STATE.facts is not None
     results = []
@@ -513,20 +490,22 @@ class _Workers:
         if self.pool is None or len(tasks) < 2:
             # In-process: the facts are already here, nothing to pickle.
             _STATE.facts, _STATE.facts_token = facts, token  # type: ignore[union-attr]
-            chunk_results: Iterable[list[FileResult]] = (
-                _transform_chunk((token, b"", [task])) for task in tasks
-            )
-        else:
-            blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+            for task in tasks:
+                results.extend(_transform_chunk((token, "", [task])))
+                if progress:
+                    progress(len(results), len(tasks))
+            return results
+        # The facts travel once to each worker, through a file, not with every chunk.
+        with tempfile.TemporaryDirectory(prefix="async-test-upgrade-") as scratch:
+            facts_path = Path(scratch) / "facts.pickle"
+            facts_path.write_bytes(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
             # Parsing is the heavy part and file costs vary: small chunks keep cores busy.
             size = max(1, min(16, len(tasks) // (self.jobs * 8)))
-            chunk_results = self.pool.map(
-                _transform_chunk, [(token, blob, c) for c in _chunks(tasks, size)]
-            )
-        for chunk in chunk_results:
-            results.extend(chunk)
-            if progress:
-                progress(len(results), len(tasks))
+            jobs = [(token, str(facts_path), chunk) for chunk in _chunks(tasks, size)]
+            for chunk_result in self.pool.map(_transform_chunk, jobs):
+                results.extend(chunk_result)
+                if progress:
+                    progress(len(results), len(tasks))
         return results
 
 

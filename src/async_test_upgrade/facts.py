@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from async_test_upgrade.textsearch import trie_pattern
+
 #: A file that contains none of these cannot contribute a fact.
 FACT_TRIGGERS = re.compile(
     rb"async def|event_loop|anyio|trio|pytest_plugins|AsyncMock|CoroMock|lifespan|on_event"
@@ -213,7 +215,13 @@ class ProjectFacts:
 
 def module_name(relpath: str) -> str:
     """Dotted module name of a file, the way an import would spell it."""
-    parts = list(PurePosixPath(relpath).with_suffix("").parts)
+    # String operations, not PurePosixPath: this runs for every file of the repository.
+    parts = [p for p in relpath.split("/") if p and p != "."]
+    if parts:
+        last = parts[-1]
+        dot = last.rfind(".")
+        if dot > 0:
+            parts[-1] = last[:dot]
     if parts and parts[0] == "src" and len(parts) > 1:
         parts = parts[1:]
     if parts and parts[-1] == "__init__":
@@ -1043,20 +1051,67 @@ def index_path(facts: ProjectFacts, relpath: str) -> str:
     """What a file contributes by its path alone (its module name, conftest or not)."""
     module = module_name(relpath)
     facts.module_names[relpath] = module
-    if PurePosixPath(relpath).name == "conftest.py":
+    if relpath.rpartition("/")[2] == "conftest.py":
         facts.conftests.add(relpath)
     return module
 
 
+#: :data:`FACT_TRIGGERS` as plain words (a superset: no word boundaries), searched as a
+#: trie-shaped pattern, a third faster than the original on files without any.
+_FACT_WORDS = re.compile(
+    trie_pattern(
+        [
+            b"async def",
+            b"event_loop",
+            b"anyio",
+            b"trio",
+            b"pytest_plugins",
+            b"AsyncMock",
+            b"CoroMock",
+            b"lifespan",
+            b"on_event",
+            b"on_startup",
+            b"asyncio_default_test_loop_scope",
+            b"pytest_collection_modifyitems",
+            b"add_marker",
+            b"def loop",
+            b"def proactor_loop",
+            b"def test_client",
+            b"def test_server",
+            b"def raw_test_server",
+            b"def unused_port",
+            b"def aiohttp_unused_port",
+            b"(loop",
+            b"on_shutdown",
+            b"add_event_handler",
+            b"TestClient",
+            b"set_result(",
+            b"set_exception(",
+            b"asynctest",
+        ]
+    )
+)
+
+
 def has_content_facts(source: bytes) -> bool:
-    """Whether :func:`index_file` learns anything from ``source`` beyond its path."""
-    return bool(FACT_TRIGGERS.search(source) or REEXPORT_TRIGGER.search(source))
+    """Whether :func:`index_file` may learn anything from ``source`` beyond its path."""
+    return bool(_FACT_WORDS.search(source) or REEXPORT_TRIGGER.search(source))
+
+
+#: :data:`FACT_TRIGGERS` read as code words (identifiers, string constants, ``async
+#: def``): a match of the former in code is a match of this in the code's words.
+CODE_FACT_TRIGGERS = re.compile(
+    r"async def|event_loop|anyio|trio|pytest_plugins|AsyncMock|CoroMock|lifespan|on_event"
+    r"|on_startup|asyncio_default_test_loop_scope|pytest_collection_modifyitems|add_marker"
+    r"|loop|test_client|test_server|unused_port|on_shutdown|add_event_handler|TestClient"
+    r"|set_result|set_exception|asynctest"
+)
 
 
 def index_file(facts: ProjectFacts, relpath: str, source: bytes) -> None:
     """Add what ``source`` (the file at ``relpath``) contributes to ``facts``."""
     module = index_path(facts, relpath)
-    if not FACT_TRIGGERS.search(source):
+    if not FACT_TRIGGERS.search(source) or not _triggers_in_code(source, relpath):
         # A module that only re-exports (``from pkg.repo import fetch``) is where tests
         # patch ("pkg.service.fetch"); its imports are needed to resolve the target.
         if REEXPORT_TRIGGER.search(source):
@@ -1067,6 +1122,15 @@ def index_file(facts: ProjectFacts, relpath: str, source: bytes) -> None:
     except (SyntaxError, ValueError):
         return  # reported by the transform stage
     _FileIndexer(facts, relpath, module).visit(tree)
+
+
+def _triggers_in_code(source: bytes, relpath: str) -> bool:
+    """Whether a fact trigger the text shows is in the code, not only in comments or
+    docstrings (compiling costs a fifth of indexing the syntax tree)."""
+    from async_test_upgrade.gate import parse_index
+
+    code = parse_index(source, relpath)
+    return code is None or CODE_FACT_TRIGGERS.search(code.text) is not None
 
 
 #: A module-level ``from x import y``.

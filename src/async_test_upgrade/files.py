@@ -88,6 +88,9 @@ def discover(paths: Sequence[Path], root: Path) -> list[SourceFile]:
 
 def display_path(path: Path, root: Path) -> str:
     """``path`` relative to the project root (posix), or as it is when outside it."""
+    text, prefix = str(path), str(root).rstrip(os.sep) + os.sep
+    if text.startswith(prefix) and os.sep == "/":  # the common case, without pathlib
+        return text[len(prefix) :]
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
