@@ -12,7 +12,7 @@ A transformer using them must declare :data:`LOOP_METADATA` as its metadata depe
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -21,6 +21,7 @@ import libcst as cst
 from libcst.metadata import (
     Access,
     Assignment,
+    MetadataWrapper,
     ProviderT,
     QualifiedNameProvider,
     Scope,
@@ -321,13 +322,26 @@ class LoopUses:
     problem: str | None = None
 
 
-def loop_uses(t: CodemodTransformer, param: cst.Param) -> LoopUses:
-    """Scope analysis of ``param`` (a node of the original tree)."""
+def function_scopes(
+    t: CodemodTransformer, func: cst.FunctionDef
+) -> Mapping[cst.CSTNode, Scope | None]:
+    """Scope analysis of ``func`` alone, on the tree's own nodes. What its parameters and
+    locals refer to never depends on the rest of the module, and analysing one function
+    costs its size, not the file's (nor again after each codemod that changed the file)."""
+    cache: dict[int, Mapping[cst.CSTNode, Scope | None]] = t.__dict__.setdefault(
+        "_function_scopes", {}
+    )
+    found = cache.get(id(func))
+    if found is None:
+        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
+        found = cache[id(func)] = wrapper.resolve(ScopeProvider)
+    return found
+
+
+def loop_uses(t: CodemodTransformer, func: cst.FunctionDef, param: cst.Param) -> LoopUses:
+    """Scope analysis of ``param`` of ``func`` (nodes of the original tree)."""
     uses = LoopUses()
-    try:
-        scope: Scope | None = t.get_metadata(ScopeProvider, param.name)
-    except KeyError:
-        scope = None
+    scope = function_scopes(t, func).get(param.name)
     if scope is None:
         uses.problem = "cannot analyse the scope"
         return uses
@@ -626,11 +640,8 @@ def is_running_loop(
         return True
     if not isinstance(node, cst.Name):
         return False
-    try:
-        scope = t.get_metadata(ScopeProvider, node)
-        func_scope = t.get_metadata(ScopeProvider, func.body)
-    except KeyError:
-        return False
+    scopes = function_scopes(t, func)
+    scope, func_scope = scopes.get(node), scopes.get(func.body)
     if scope is None or scope is not func_scope:
         return False
     assignments = list(scope.assignments[node.value])

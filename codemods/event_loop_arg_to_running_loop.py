@@ -115,7 +115,7 @@ class EventLoopArgToRunningLoop(EnclosingTracker):
                 "defines an event_loop fixture that is not an event loop; left alone",
             )
             return
-        uses = loop_uses(self, param)
+        uses = loop_uses(self, node, param)
         if uses.problem is not None:
             self.review(node, f"event_loop parameter not removed: {uses.problem}")
             return

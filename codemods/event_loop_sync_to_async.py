@@ -191,7 +191,7 @@ class EventLoopSyncToAsync(EnclosingTracker):
         decorators = self._decorators(node, role)
         if decorators is None:
             return
-        uses = without_doomed_loop_kwargs(self, loop_uses(self, param))
+        uses = without_doomed_loop_kwargs(self, loop_uses(self, node, param))
         calls = [run_until_complete_call(self, n) for n in uses.accesses]
         for call in calls:
             assert call is not None
@@ -200,7 +200,7 @@ class EventLoopSyncToAsync(EnclosingTracker):
         self._note_other_loop_calls(node, name)
 
     def _refusal(self, node: cst.FunctionDef, param: cst.Param) -> str | None:
-        uses = without_doomed_loop_kwargs(self, loop_uses(self, param))
+        uses = without_doomed_loop_kwargs(self, loop_uses(self, node, param))
         if uses.problem is not None:
             return uses.problem
         if not uses.accesses:
