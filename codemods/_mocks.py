@@ -28,6 +28,7 @@ A path is the dotted spelling of an expression, with a call spelled ``.return_va
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -337,7 +338,10 @@ def module_mock_alias(module: cst.Module) -> str | None:
 def foreign_asyncmock(module: cst.Module, names: NameResolver | None) -> cst.CSTNode | None:
     """Where the file binds ``AsyncMock`` to something else than the stdlib class (a
     home-made class, asynctest's), or None: adding the stdlib import would clash."""
-    if names is not None and not names.may_bind("AsyncMock"):
+    if names is not None and (
+        not names.may_bind("AsyncMock")
+        or names.imported_only_from("AsyncMock", ("unittest.mock", "mock"))
+    ):
         return None
     for node in walk(module):
         if isinstance(node, cst.ClassDef | cst.FunctionDef) and node.name.value == "AsyncMock":
@@ -373,12 +377,18 @@ class _Preorder(Visitor):
         pass
 
 
-def walk(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """``node`` and everything under it, in source order. One visit: asking each node
-    for its ``children`` rebuilds it, twice the cost."""
+@functools.lru_cache(maxsize=64)
+def _walk(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
     collector = _Preorder()
     node.visit(collector)
-    return collector.nodes
+    return tuple(collector.nodes)
+
+
+def walk(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
+    """``node`` and everything under it, in source order. One visit (asking each node
+    for its ``children`` rebuilds it, twice the cost), remembered for the next walk of
+    the same subtree (nodes compare and hash by identity; trees never change)."""
+    return _walk(node)
 
 
 # --- the evidence inside one function -----------------------------------------------------------

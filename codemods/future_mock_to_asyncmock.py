@@ -66,6 +66,7 @@ import libcst as cst
 
 from async_test_upgrade.codemods import _mocks
 from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword, set_keyword
+from async_test_upgrade.providers import parent_map
 from async_test_upgrade.registry import codemod
 
 if TYPE_CHECKING:
@@ -719,11 +720,7 @@ def _resolution(
 
 
 def _parents(root: cst.CSTNode) -> dict[int, cst.CSTNode]:
-    found: dict[int, cst.CSTNode] = {}
-    for node in _mocks.walk(root):
-        for child in node.children:
-            found[id(child)] = node
-    return found
+    return {id(child): parent for child, parent in parent_map(root).items()}
 
 
 def _top_statements(body: list[cst.BaseStatement]) -> dict[int, int]:

@@ -144,13 +144,15 @@ class MockToAsyncMock(CodemodTransformer):
 
     def _plan(self, function: cst.FunctionDef) -> None:
         scan = _mocks.scan_function(self, function)
-        # ``async def`` side effects may be defined inside the test itself.
-        self.local_async_defs = self.module_async_defs | _nested_async_defs(function)
         constructors: dict[str, list[cst.Call]] = {}
         for binding in scan.bindings:
             value = binding.value
             if isinstance(value, cst.Call) and self._plain_sync_mock(value):
                 constructors.setdefault(binding.path, []).append(value)
+        if not constructors and not scan.patch_calls:
+            return  # no mock made or patched here
+        # ``async def`` side effects may be defined inside the test itself.
+        self.local_async_defs = self.module_async_defs | _nested_async_defs(function)
         for path, calls in constructors.items():
             if len(scan.bound(path)) != 1:
                 continue  # rebound: which mock a later await reaches is not clear

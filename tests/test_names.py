@@ -163,3 +163,20 @@ def test_leaves_rebound_names_to_the_provider(source: str) -> None:
     assert nodes
     resolver = NameResolver(SourceView(module))
     assert all(resolver.qualified_names(n) is None for n in nodes)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from unittest.mock import AsyncMock, patch\n", True),
+        ("from unittest import mock\nfrom mock import AsyncMock\n", True),
+        ("from asynctest import CoroutineMock as AsyncMock\n", False),
+        ("from unittest.mock import MagicMock as AsyncMock\n", False),
+        ("from unittest.mock import AsyncMock\nclass AsyncMock: ...\n", False),
+        ("from unittest.mock import AsyncMock\ndef f():\n    AsyncMock = 1\n", False),
+        ("import unittest.mock\n", False),
+    ],
+)
+def test_imported_only_from(source: str, expected: bool) -> None:
+    resolver = NameResolver(SourceView(cst.parse_module(source)))
+    assert resolver.imported_only_from("AsyncMock", ("unittest.mock", "mock")) is expected

@@ -217,6 +217,25 @@ class NameResolver:
             return True
         return name in self._imported or name in self._other or name in self._nested
 
+    def imported_only_from(self, name: str, modules: Collection[str]) -> bool:
+        """True when ``name`` is bound nowhere but by module-level ``from m import name``
+        statements, every ``m`` among ``modules``."""
+        if not self._ready:
+            self._prepare()
+        statements = self._imported.get(name)
+        if not self._usable or not statements or name in self._other or name in self._nested:
+            return False
+        for statement in statements:
+            if not isinstance(statement, cst.ImportFrom) or statement.relative:
+                return False
+            if statement.module is None or dotted_name(statement.module) not in modules:
+                return False
+            assert not isinstance(statement.names, cst.ImportStar)
+            for alias in statement.names:
+                if _bound_name(alias) == name and dotted_name(alias.name) != name:
+                    return False  # ``from m import other as name``
+        return True
+
     def is_local(self, node: cst.CSTNode) -> bool:
         """True when ``node``'s first name is bound by no import and not at module level:
         whatever the provider gives for it is a function's or class's local (or a

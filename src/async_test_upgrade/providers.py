@@ -25,7 +25,7 @@ _NEWLINE = re.compile(r"\r\n?|\n")
 
 
 class _Parents(cst.CSTVisitor):
-    def __init__(self, computed: dict[cst.CSTNode, object]) -> None:
+    def __init__(self, computed: dict[cst.CSTNode, cst.CSTNode]) -> None:
         super().__init__()
         self.computed = computed
         self.stack: list[cst.CSTNode] = []
@@ -46,13 +46,18 @@ class _Parents(cst.CSTVisitor):
         pass
 
 
+def parent_map(root: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
+    """Every node under ``root`` mapped to its parent (``root`` itself has none)."""
+    computed: dict[cst.CSTNode, cst.CSTNode] = {}
+    root.visit(_Parents(computed))
+    return computed
+
+
 class ParentProvider(BaseMetadataProvider[cst.CSTNode]):
     """Every node's parent (the module has none)."""
 
     def _gen_impl(self, module: cst.Module) -> None:
-        computed: dict[cst.CSTNode, object] = {}
-        module.visit(_Parents(computed))
-        self._computed = computed  # type: ignore[assignment]
+        self._computed = parent_map(module)  # type: ignore[assignment]
 
 
 @dataclass
