@@ -42,8 +42,17 @@ def is_under(relpath: str, directory: str) -> bool:
 
 
 def is_test_module(relpath: str) -> bool:
-    name = PurePosixPath(relpath).name
+    name = relpath.rpartition("/")[2]  # a string operation: asked of every file
     return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+
+
+def test_modules(facts: ProjectFacts) -> list[str]:
+    """The project's test modules (computed once per facts object)."""
+    cached: list[str] | None = vars(facts).get("_test_modules")
+    if cached is None:
+        cached = [p for p in facts.module_names if is_test_module(p)]
+        vars(facts)["_test_modules"] = cached
+    return cached
 
 
 def config_directory(facts: ProjectFacts) -> str:
@@ -78,7 +87,7 @@ def _is_root_conftest(facts: ProjectFacts, conftest: str) -> bool:
         return True
     if any(c != conftest and is_under(conftest, directory_of(c)) for c in facts.conftests):
         return False
-    tests = [p for p in facts.module_names if is_test_module(p)]
+    tests = test_modules(facts)
     return bool(tests) and all(is_under(t, directory) for t in tests)
 
 
