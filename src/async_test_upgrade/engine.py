@@ -15,7 +15,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,26 +95,33 @@ def project_root(paths: Sequence[Path]) -> Path:
 
 
 class Prefilter:
-    """One compiled byte pattern for every selected codemod's triggers."""
+    """One compiled byte pattern for every selected codemod's triggers (and, in the same
+    pass, any ``also`` words the caller wants to know about)."""
 
-    def __init__(self, codemods: Sequence[Codemod]) -> None:
+    def __init__(self, codemods: Sequence[Codemod], also: Iterable[bytes] = ()) -> None:
         self.codemods = [c for c in codemods if c.transformer is not None]
-        triggers = {t for c in self.codemods for t in c.triggers}
+        words = {t for c in self.codemods for t in c.triggers} | set(also)
         self.untriggered = [c for c in self.codemods if not c.triggers]
-        self.pattern = re.compile(trie_pattern(triggers)) if triggers else None
+        self.pattern = re.compile(trie_pattern(words)) if words else None
 
-    def match(self, source: bytes) -> list[str]:
-        """Names of the codemods that may apply to ``source``, in pipeline order."""
+    def scan(self, source: bytes) -> tuple[list[str], bool]:
+        """Names of the codemods that may apply to ``source``, in pipeline order, and
+        whether any word of the pattern occurs at all (if not, none of ``also`` does)."""
         found: set[bytes] = set()
         if self.pattern is not None:
             found = set(self.pattern.findall(source))
         if not found and not self.untriggered:
-            return []
-        return [
+            return [], False
+        names = [
             c.name
             for c in self.codemods
             if not c.triggers or any(t in found or t in source for t in c.triggers)
         ]
+        return names, bool(found)
+
+    def match(self, source: bytes) -> list[str]:
+        """Names of the codemods that may apply to ``source``, in pipeline order."""
+        return self.scan(source)[0]
 
 
 # --- work done in the worker processes ------------------------------------------------
@@ -152,7 +159,9 @@ _STATE: _WorkerState | None = None
 
 def _init_worker(options: Options, codemods: Sequence[Codemod]) -> None:
     global _STATE
-    _STATE = _WorkerState(options, {c.name: c for c in codemods}, Prefilter(codemods))
+    _STATE = _WorkerState(
+        options, {c.name: c for c in codemods}, Prefilter(codemods, also=facts_module.FACT_WORDS)
+    )
 
 
 def scan_file(path: str, relpath: str) -> ScanResult:
@@ -162,15 +171,18 @@ def scan_file(path: str, relpath: str) -> ScanResult:
         source = Path(path).read_bytes()
     except OSError as error:
         return ScanResult(path, relpath, [], partial, f"{relpath}: cannot read: {error}")
-    names = _STATE.prefilter.match(source)
-    if not facts_module.has_content_facts(source):
+    names, any_word = _STATE.prefilter.scan(source)
+    if not facts_module.has_content_facts(source, fact_words_possible=any_word):
         return ScanResult(path, relpath, names, None)  # the parent indexes the path
     facts_module.index_file(partial, relpath, source)
     return ScanResult(path, relpath, names, partial)
 
 
 def _scan_chunk(chunk: list[tuple[str, str]]) -> list[ScanResult]:
-    return [scan_file(path, relpath) for path, relpath in chunk]
+    # Most files have nothing to report beyond their path, which the parent indexes
+    # itself: only the others travel back.
+    results = (scan_file(path, relpath) for path, relpath in chunk)
+    return [r for r in results if r.names or r.facts is not None or r.error]
 
 
 def _transform_chunk(job: tuple[int, str, list[tuple[str, str, list[str]]]]) -> list[FileResult]:
@@ -344,11 +356,11 @@ def migrate(
     facts_module.index_requirements(facts, root)
     tasks: list[tuple[str, str, list[str]]] = []
 
+    for source_file in files:
+        facts_module.index_path(facts, source_file.relpath)
     with _Workers(jobs, options, runnable) as workers:
         for scanned in workers.scan([(str(f.path), f.relpath) for f in files]):
-            if scanned.facts is None:
-                facts_module.index_path(facts, scanned.relpath)
-            else:
+            if scanned.facts is not None:
                 _merge_facts(facts, scanned.facts)
             if scanned.error:
                 result.errors.append(scanned.error)
@@ -471,7 +483,8 @@ class _Workers:
             self.pool.shutdown(cancel_futures=True)
 
     def scan(self, files: list[tuple[str, str]]) -> Iterator[ScanResult]:
-        """Scan results in file order, streamed: the caller keeps only what it needs."""
+        """Scan results in file order, streamed: the caller keeps only what it needs.
+        Files with no trigger, no facts beyond their path and no error may be left out."""
         if self.pool is None or len(files) < 64:
             yield from (scan_file(path, relpath) for path, relpath in files)
             return

@@ -77,27 +77,47 @@ class CodeIndex:
 
 class TextIndex(CodeIndex):
     """A cheap superset of :class:`CodeIndex`, read off the raw text (comments and
-    docstrings included): every identifier, and any substring for words that are not
-    identifiers (string constants, phrases). A gate that says "no" to it says "no" to
-    the code's own words too (gates only ever ask whether words are there), so it can
-    turn files away before they are compiled."""
+    docstrings included): a word is there when it occurs anywhere in the text. A gate
+    that says "no" to it says "no" to the code's own words too (gates only ever ask
+    whether words are there), so it can turn files away before they are compiled. Its
+    set of words is only built if a gate asks for it."""
 
-    __slots__ = ()
+    __slots__ = ("_all_words", "_phrases")
 
     def __init__(self, source: bytes, path: str = "") -> None:
-        text = source.decode("utf-8", "replace")
-        words = set(_IDENTIFIER.findall(text))
-        if "async" in words or "await" in words:
-            words.update(_ASYNC_PHRASES)
-        if "yield" in words or "for" in words:  # a generator expression is a generator
-            words.update(_YIELD_PHRASES)
-        if "->" in text:  # a return annotation compiles to a "return" key
-            words.add("return")
-        super().__init__(frozenset(words), path)
-        self._text = text
+        self.path = path
+        self._text = source.decode("utf-8", "replace")
+        self._all_words: frozenset[str] | None = None
+        self._phrases: frozenset[str] | None = None
+
+    @property
+    def words(self) -> frozenset[str]:  # type: ignore[override]
+        if self._all_words is None:
+            self._all_words = frozenset(_IDENTIFIER.findall(self.text)) | self.phrases
+        return self._all_words
+
+    @property
+    def phrases(self) -> frozenset[str]:
+        """The async and yield phrases the code may hold (as :func:`index` adds them)."""
+        if self._phrases is None:
+            found: set[str] = set()
+            if ("async" in self.text or "await" in self.text) and _ASYNC_WORD.search(self.text):
+                found.update(_ASYNC_PHRASES)
+            if _YIELD_WORD.search(self.text):  # a generator expression is a generator
+                found.update(_YIELD_PHRASES)
+            if "->" in self.text:  # a return annotation compiles to a "return" key
+                found.add("return")
+            self._phrases = frozenset(found)
+        return self._phrases
 
     def has(self, word: str) -> bool:
-        return word in self.words or word in self.text
+        if word in _ASYNC_PHRASES or word in _YIELD_PHRASES:
+            return word in self.phrases
+        return word in self.text or word in self.phrases
+
+
+_ASYNC_WORD = re.compile(r"\b(?:async|await)\b")
+_YIELD_WORD = re.compile(r"\b(?:yield|for)\b")
 
 
 _CO_OPTIMIZED = 0x1
