@@ -378,17 +378,13 @@ class _Preorder(Visitor):
 
 
 @functools.lru_cache(maxsize=64)
-def _walk(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
-    collector = _Preorder()
-    node.visit(collector)
-    return tuple(collector.nodes)
-
-
 def walk(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
     """``node`` and everything under it, in source order. One visit (asking each node
     for its ``children`` rebuilds it, twice the cost), remembered for the next walk of
     the same subtree (nodes compare and hash by identity; trees never change)."""
-    return _walk(node)
+    collector = _Preorder()
+    node.visit(collector)
+    return tuple(collector.nodes)
 
 
 # --- the evidence inside one function -----------------------------------------------------------

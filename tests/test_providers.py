@@ -8,7 +8,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
-from async_test_upgrade.providers import LineProvider, ParentProvider, SourceView
+from async_test_upgrade.providers import ParentProvider, SourceView, code_and_lines
 from tests.sources import SOURCES, parsable_source, source_id
 
 EXTRA = {
@@ -23,8 +23,9 @@ def _check(source: str) -> None:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
     parents = wrapper.resolve(ParentNodeProvider)
-    lines = wrapper.resolve(LineProvider)
+    code, lines = code_and_lines(module)
     mine = wrapper.resolve(ParentProvider)
+    assert code == source
     assert len(lines) == len(positions)
     for node, where in positions.items():
         assert lines[node] == where.start.line, cst.Module([]).code_for_node(node)

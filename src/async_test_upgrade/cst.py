@@ -50,7 +50,7 @@ class FileContext:
     config_edits: list[ConfigEdit] = field(default_factory=list)
     imports_to_add: list[ImportRequest] = field(default_factory=list)
     imports_to_drop: list[ImportRequest] = field(default_factory=list)
-    #: The metadata wrapper of the tree being transformed (for lazily resolved positions).
+    #: The metadata wrapper of the tree being transformed (metadata resolved on demand).
     wrapper: MetadataWrapper | None = None
     #: Qualified names of imported names, answered without the scope analysis.
     names: NameResolver | None = None
@@ -154,8 +154,8 @@ class Transformer(_FastDispatch, cst.CSTTransformer):
 class CodemodTransformer(Transformer):
     """Base class of every source-rewriting codemod."""
 
-    #: Positions are not listed: they are resolved lazily, on the first change or note,
-    #: so that a codemod with nothing to do never pays for them.
+    #: Declared metadata is resolved on the first question that needs it. Line numbers
+    #: of changes and notes come from ``ctx.view``, not from PositionProvider.
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (QualifiedNameProvider,)
     #: Set by the ``@codemod`` decorator.
     codemod_name: ClassVar[str] = ""

@@ -119,10 +119,6 @@ class Prefilter:
         ]
         return names, bool(found)
 
-    def match(self, source: bytes) -> list[str]:
-        """Names of the codemods that may apply to ``source``, in pipeline order."""
-        return self.scan(source)[0]
-
 
 # --- work done in the worker processes ------------------------------------------------
 #

@@ -21,7 +21,6 @@ from __future__ import annotations
 import keyword
 import re
 import types
-from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -180,22 +179,16 @@ def parse_index(source: bytes, path: str = "") -> CodeIndex | None:
     return code
 
 
-def triggered(names: Sequence[str], codemods: Mapping[str, Codemod], code: CodeIndex) -> list[str]:
-    """The codemods among ``names`` with a trigger in the code itself."""
-    return [
-        name
-        for name in names
-        if not codemods[name].triggers or any(code.allows(t) for t in codemods[name].triggers)
-    ]
+def triggers_in_code(record: Codemod, code: CodeIndex) -> bool:
+    """Whether one of ``record``'s triggers is in the code itself (or it has none)."""
+    return not record.triggers or any(code.allows(t) for t in record.triggers)
 
 
 def lets_through(record: Codemod, code: CodeIndex, facts: ProjectFacts) -> bool:
     """Whether ``record`` can apply to a file with this code, given the project facts."""
-    if record.triggers and not any(code.allows(t) for t in record.triggers):
-        return False
-    return own_gate_passes(record, code, facts)
+    return triggers_in_code(record, code) and own_gate_passes(record, code, facts)
 
 
 def own_gate_passes(record: Codemod, code: CodeIndex, facts: ProjectFacts) -> bool:
-    """The codemod's own gate alone (for files whose triggers :func:`triggered` passed)."""
+    """The codemod's own gate alone (its triggers aside)."""
     return record.gate is None or record.gate(code, facts)

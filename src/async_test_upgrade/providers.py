@@ -3,9 +3,9 @@
 * :class:`ParentProvider` maps every node to its parent, like ``ParentNodeProvider``,
   in one plain visit. LibCST's asks every node for its ``children``, and each such call
   rebuilds the node: three times the cost.
-* :class:`LineProvider` gives the line ``PositionProvider`` gives as ``start.line``,
-  from one code generation that only counts newlines; the full provider builds two
-  position objects for every node of the file.
+* :func:`code_and_lines` gives the line ``PositionProvider`` gives as ``start.line``,
+  from one code generation that only counts newlines (the full provider builds two
+  position objects for every node of the file); :class:`SourceView` keeps it per tree.
 
 A codemod that needs columns or end positions still declares ``PositionProvider``.
 """
@@ -102,13 +102,6 @@ def code_and_lines(module: cst.Module) -> tuple[str, dict[cst.CSTNode, int]]:
     )
     module._codegen(state)
     return "".join(state.tokens), state.lines
-
-
-class LineProvider(BaseMetadataProvider[int]):
-    """The line each node starts on, as ``PositionProvider`` counts it."""
-
-    def _gen_impl(self, module: cst.Module) -> None:
-        self._computed = code_and_lines(module)[1]  # type: ignore[assignment]
 
 
 class SourceView:
