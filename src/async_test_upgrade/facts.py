@@ -15,18 +15,51 @@ from pathlib import Path, PurePosixPath
 
 from async_test_upgrade.textsearch import trie_pattern
 
+#: The words a file must contain to contribute a fact (one vocabulary, three forms below).
+_FACT_PLAIN = (
+    "async def",
+    "event_loop",
+    "anyio",
+    "trio",
+    "pytest_plugins",
+    "AsyncMock",
+    "CoroMock",
+    "lifespan",
+    "on_event",
+    "on_startup",
+    "asyncio_default_test_loop_scope",
+    "pytest_collection_modifyitems",
+    "add_marker",
+    "on_shutdown",
+    "add_event_handler",
+    "TestClient",
+    # asynctest base classes: their subclasses elsewhere must learn the chain.
+    "asynctest",
+)
+#: A project's own fixture named like a pytest-aiohttp legacy one (``def loop``); aiohttp
+#: app factories taking the loop (``def create_app(loop)``) are found by ``(loop``.
+_FACT_FIXTURES = (
+    "loop",
+    "proactor_loop",
+    "test_client",
+    "test_server",
+    "raw_test_server",
+    "unused_port",
+    "aiohttp_unused_port",
+)
+#: Helpers building a resolved Future for a mock's return_value.
+_FACT_CALLS = ("set_result", "set_exception")
+
 #: A file that contains none of these cannot contribute a fact.
 FACT_TRIGGERS = re.compile(
-    rb"async def|event_loop|anyio|trio|pytest_plugins|AsyncMock|CoroMock|lifespan|on_event"
-    rb"|on_startup|asyncio_default_test_loop_scope|pytest_collection_modifyitems|add_marker"
-    # A project's own fixture named like a pytest-aiohttp legacy one, and aiohttp app
-    # factories taking the loop (``def create_app(loop)``).
-    rb"|def (?:loop|proactor_loop|test_client|test_server|raw_test_server|unused_port"
-    rb"|aiohttp_unused_port)\b|\(loop\b|on_shutdown|add_event_handler|TestClient"
-    # Helpers building a resolved Future for a mock's return_value.
-    rb"|set_result\(|set_exception\("
-    # asynctest base classes: their subclasses elsewhere must learn the chain.
-    rb"|asynctest"
+    "|".join(
+        [
+            *(re.escape(w) for w in _FACT_PLAIN),
+            rf"def (?:{'|'.join(_FACT_FIXTURES)})\b",
+            r"\(loop\b",
+            *(rf"{c}\(" for c in _FACT_CALLS),
+        ]
+    ).encode()
 )
 
 #: The classes whose ``lifespan=`` / ``on_startup=`` / ``on_shutdown=`` give an ASGI app
@@ -1058,34 +1091,14 @@ def index_path(facts: ProjectFacts, relpath: str) -> str:
 
 #: :data:`FACT_TRIGGERS` as plain words (a superset: no word boundaries). The scan looks
 #: for them in the same pass as the codemods' triggers.
-FACT_WORDS: tuple[bytes, ...] = (
-    b"async def",
-    b"event_loop",
-    b"anyio",
-    b"trio",
-    b"pytest_plugins",
-    b"AsyncMock",
-    b"CoroMock",
-    b"lifespan",
-    b"on_event",
-    b"on_startup",
-    b"asyncio_default_test_loop_scope",
-    b"pytest_collection_modifyitems",
-    b"add_marker",
-    b"def loop",
-    b"def proactor_loop",
-    b"def test_client",
-    b"def test_server",
-    b"def raw_test_server",
-    b"def unused_port",
-    b"def aiohttp_unused_port",
-    b"(loop",
-    b"on_shutdown",
-    b"add_event_handler",
-    b"TestClient",
-    b"set_result(",
-    b"set_exception(",
-    b"asynctest",
+FACT_WORDS: tuple[bytes, ...] = tuple(
+    w.encode()
+    for w in (
+        *_FACT_PLAIN,
+        *(f"def {f}" for f in _FACT_FIXTURES),
+        "(loop",
+        *(f"{c}(" for c in _FACT_CALLS),
+    )
 )
 _FACT_WORDS = re.compile(trie_pattern(FACT_WORDS))
 
@@ -1100,12 +1113,7 @@ def has_content_facts(source: bytes, fact_words_possible: bool = True) -> bool:
 
 #: :data:`FACT_TRIGGERS` read as code words (identifiers, string constants, ``async
 #: def``): a match of the former in code is a match of this in the code's words.
-CODE_FACT_TRIGGERS = re.compile(
-    r"async def|event_loop|anyio|trio|pytest_plugins|AsyncMock|CoroMock|lifespan|on_event"
-    r"|on_startup|asyncio_default_test_loop_scope|pytest_collection_modifyitems|add_marker"
-    r"|loop|test_client|test_server|unused_port|on_shutdown|add_event_handler|TestClient"
-    r"|set_result|set_exception|asynctest"
-)
+CODE_FACT_TRIGGERS = re.compile("|".join([*_FACT_PLAIN, *_FACT_FIXTURES, *_FACT_CALLS]))
 
 
 def index_file(facts: ProjectFacts, relpath: str, source: bytes) -> None:
