@@ -12,15 +12,12 @@ pytest-asyncio 0.21 is checked by ``verify`` on every corpus project.)
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from async_test_upgrade import engine, registry
 from async_test_upgrade.model import Options
+from tests.suite_runs import outcomes
 
 PROJECT = Path(__file__).parent.parent / "corpus" / "session-loop-pool"
 
@@ -48,23 +45,6 @@ def _migrated_copy(tmp_path: Path, skip: list[str]) -> Path:
     return root
 
 
-def _run(root: Path) -> tuple[set[str], set[str], str]:
-    """Passed and failed/errored node ids of the suite under the installed pytest-asyncio."""
-    env = {**os.environ, "PYTHONPATH": str(root / "src")}
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", "-q"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    outcomes = re.findall(r"^(PASSED|FAILED|ERROR) (\S+)", run.stdout, re.MULTILINE)
-    passed = {node for outcome, node in outcomes if outcome == "PASSED"}
-    failed = {node for outcome, node in outcomes if outcome != "PASSED"}
-    return passed, failed, run.stdout + run.stderr
-
-
 def test_full_pipeline_keeps_the_session_loop_shared(tmp_path: Path) -> None:
     root = _migrated_copy(tmp_path, skip=[])
     replica = (root / "tests" / "replica" / "test_replica.py").read_text()
@@ -73,7 +53,7 @@ def test_full_pipeline_keeps_the_session_loop_shared(tmp_path: Path) -> None:
     assert 'asyncio_default_test_loop_scope = "session"' in config
     assert 'asyncio_default_fixture_loop_scope = "session"' in config
     assert "def event_loop" not in (root / "tests" / "conftest.py").read_text()
-    passed, failed, output = _run(root)
+    passed, failed, output = outcomes(root)
     assert not failed, output
     assert passed >= LOOP_SHARING
     assert len(passed) == 13, output
@@ -83,6 +63,6 @@ def test_without_remove_event_loop_override_the_tests_lose_the_loop(tmp_path: Pa
     root = _migrated_copy(tmp_path, skip=["remove-event-loop-override"])
     # The override is still there: pytest-asyncio 1.x silently ignores it.
     assert "def event_loop" in (root / "tests" / "conftest.py").read_text()
-    passed, failed, output = _run(root)
+    passed, failed, output = outcomes(root)
     assert failed >= LOOP_SHARING, output
     assert "tests/test_pool.py::test_pool_refuses_another_loop" in passed

@@ -9,14 +9,12 @@ migrated, it passes with those warnings turned into errors, still on a
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from async_test_upgrade import engine, registry
 from async_test_upgrade.model import Options
+from tests.suite_runs import STRICT_DEPRECATIONS, run_pytest
 
 PROJECT = Path(__file__).parent.parent / "corpus" / "tracing-loop-broker"
 
@@ -27,28 +25,8 @@ def _copy(tmp_path: Path) -> Path:
     return root
 
 
-def _run_strict_warnings(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-W",
-            "error::pytest.PytestDeprecationWarning",
-        ],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root / "src")},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-
-
 def test_legacy_suite_relies_on_deprecated_api(tmp_path: Path) -> None:
-    run = _run_strict_warnings(_copy(tmp_path))
+    run = run_pytest(_copy(tmp_path), *STRICT_DEPRECATIONS)
     assert run.returncode != 0
     assert "PytestDeprecationWarning" in run.stdout + run.stderr
 
@@ -64,6 +42,6 @@ def test_migrated_suite_runs_clean_on_the_custom_shared_loop(tmp_path: Path) -> 
     assert "pytest_collection_modifyitems" not in conftest
     config = (root / "pyproject.toml").read_text()
     assert 'asyncio_default_test_loop_scope = "session"' in config
-    run = _run_strict_warnings(root)
+    run = run_pytest(root, *STRICT_DEPRECATIONS)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "5 passed" in run.stdout

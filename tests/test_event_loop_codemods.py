@@ -8,16 +8,13 @@ get_event_loop, 800 ``loop=``), on real source and through real pytest subproces
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from async_test_upgrade import engine, registry
 from async_test_upgrade.facts import ProjectFacts, index_file
 from async_test_upgrade.model import FileResult, Options
+from tests.suite_runs import outcomes
 
 EVENT_LOOP_CODEMODS = [
     "event-loop-arg-to-running-loop",
@@ -235,25 +232,8 @@ def _migrate(root: Path, names: list[str] | None = None, skip: list[str] | None 
     engine.write_result(result)
 
 
-def _run(root: Path) -> tuple[set[str], set[str], str]:
-    """Passed and failed/errored node ids under the installed (modern) stack."""
-    env = {**os.environ, "PYTHONPATH": str(root / "src")}
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", "-q"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    outcomes = re.findall(r"^(PASSED|FAILED|ERROR) (\S+)", run.stdout, re.MULTILINE)
-    passed = {node for outcome, node in outcomes if outcome == "PASSED"}
-    failed = {node for outcome, node in outcomes if outcome != "PASSED"}
-    return passed, failed, run.stdout + run.stderr
-
-
 def test_stockroom_unmigrated_fails_on_the_modern_stack(tmp_path: Path) -> None:
-    _passed, failed, output = _run(_copy(tmp_path))
+    _passed, failed, output = outcomes(_copy(tmp_path))
     assert len(failed) >= 8, output
     assert "fixture 'event_loop' not found" in output
 
@@ -263,7 +243,7 @@ def test_stockroom_migrated_by_the_event_loop_codemods_passes(tmp_path: Path) ->
     _migrate(root, EVENT_LOOP_CODEMODS)
     source = (root / "tests" / "test_store.py").read_text()
     assert "event_loop" not in source and "loop=" not in source
-    passed, failed, output = _run(root)
+    passed, failed, output = outcomes(root)
     assert not failed, output
     assert len(passed) == 11, output
     assert "never awaited" not in output
@@ -272,7 +252,7 @@ def test_stockroom_migrated_by_the_event_loop_codemods_passes(tmp_path: Path) ->
 def test_stockroom_needs_remove_loop_kwarg(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     _migrate(root, [n for n in EVENT_LOOP_CODEMODS if n != "remove-loop-kwarg"])
-    passed, failed, output = _run(root)
+    passed, failed, output = outcomes(root)
     assert "unexpected keyword argument 'loop'" in output
     assert "tests/test_store.py::test_concurrent_reservations" in failed
     # The library's Store.open() passes loop= to Lock and Queue: every test opens a Store.
@@ -282,6 +262,6 @@ def test_stockroom_needs_remove_loop_kwarg(tmp_path: Path) -> None:
 def test_stockroom_migrated_by_the_full_pipeline_passes(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     _migrate(root)
-    passed, failed, output = _run(root)
+    passed, failed, output = outcomes(root)
     assert not failed, output
     assert len(passed) == 11, output

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from async_test_upgrade import engine, registry
 from async_test_upgrade.model import Options
+from tests.suite_runs import STRICT_DEPRECATIONS, run_pytest
 
 LOOP_SCOPE_CODEMODS = [
     "remove-event-loop-override",
@@ -37,22 +38,8 @@ def _migrate(root: Path, names: list[str]) -> engine.MigrationResult:
 
 
 def _pytest(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-W",
-            "error::pytest.PytestDeprecationWarning",
-        ],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """The generated project's suite, deprecations as errors."""
+    return run_pytest(root, *STRICT_DEPRECATIONS, src_on_path=False, timeout=120)
 
 
 SESSION_PROJECT = {
