@@ -1,7 +1,7 @@
 """Records every test's outcome as JSON lines; loaded into the suite under test by ``-p``.
 
 This file is copied into a temporary directory on PYTHONPATH and imported by the pytest
-of the environment under test, which may be pytest 7.4 to 9.x on any supported Python,
+of the environment under test, which may be pytest 3.6 to 9.x on Python 3.6 or later,
 without this tool installed. So it imports nothing but the standard library and pytest,
 and uses only hooks that exist across those versions.
 
@@ -11,8 +11,6 @@ what it finished, and the test it was in. When ``ASYNC_TEST_UPGRADE_SELECT`` nam
 node ids, only those tests are kept (the harness re-runs failing tests this way without
 putting thousands of ids on a command line, and without changing the rootdir).
 """
-
-from __future__ import annotations
 
 import inspect
 import json
@@ -25,6 +23,9 @@ OUTPUT_ENV = "ASYNC_TEST_UPGRADE_OUTCOMES"
 SELECT_ENV = "ASYNC_TEST_UPGRADE_SELECT"
 ASYNC_MARKERS = ("asyncio", "anyio", "trio")
 _LONGREPR_LIMIT = 4000
+_PYTEST_VERSION = tuple(
+    int(part) if part.isdigit() else 0 for part in pytest.__version__.split(".")[:2]
+)
 
 
 class _Recorder:
@@ -36,7 +37,7 @@ class _Recorder:
         self.handle.flush()
 
 
-_RECORDER: _Recorder | None = None
+_RECORDER: "_Recorder | None" = None  # a string: never evaluated, so Python 3.6+ loads it
 
 
 def _emit(**event: Any) -> None:
@@ -61,7 +62,7 @@ def pytest_configure(config: Any) -> None:
         _emit(event="session", pytest=pytest.__version__)
 
 
-def pytest_collection_modifyitems(session: Any, config: Any, items: list[Any]) -> None:
+def pytest_collection_modifyitems(session: Any, config: Any, items: Any) -> None:
     select_file = os.environ.get(SELECT_ENV)
     if not select_file:
         return
@@ -85,7 +86,8 @@ def _is_coroutine_test(item: Any) -> bool:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: Any) -> None:
     # By setup every plugin has added its marks (auto mode marks items during collection).
-    markers = [name for name in ASYNC_MARKERS if item.get_closest_marker(name) is not None]
+    closest = getattr(item, "get_closest_marker", None) or item.get_marker  # pytest < 3.6
+    markers = [name for name in ASYNC_MARKERS if closest(name) is not None]
     _emit(event="item", nodeid=item.nodeid, coroutine=_is_coroutine_test(item), markers=markers)
 
 
@@ -110,7 +112,7 @@ def pytest_collectreport(report: Any) -> None:
         _emit(event="collect_error", nodeid=report.nodeid, longrepr=_text(report.longrepr))
 
 
-def pytest_warning_recorded(warning_message: Any, when: str, nodeid: str, location: Any) -> None:
+def _warning(warning_message: Any, when: str, nodeid: str) -> None:
     _emit(
         event="warning",
         nodeid=nodeid,
@@ -118,6 +120,23 @@ def pytest_warning_recorded(warning_message: Any, when: str, nodeid: str, locati
         category=getattr(warning_message.category, "__name__", str(warning_message.category)),
         message=str(warning_message.message)[:_LONGREPR_LIMIT],
     )
+
+
+# pytest 6 renamed the warning hook; implementing the old name there is deprecated (an
+# error under ``filterwarnings = error``), so each pytest gets the one it knows.
+if _PYTEST_VERSION >= (6, 0):
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_warning_recorded(
+        warning_message: Any, when: str, nodeid: str, location: Any
+    ) -> None:
+        _warning(warning_message, when, nodeid)
+
+else:
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_warning_captured(warning_message: Any, when: str, item: Any) -> None:
+        _warning(warning_message, when, getattr(item, "nodeid", "") if item else "")
 
 
 def pytest_sessionfinish(session: Any, exitstatus: Any) -> None:
