@@ -474,7 +474,7 @@ def running_loop_call() -> cst.Call:
     )
 
 
-def _is_docstring(statement: cst.BaseStatement) -> bool:
+def is_docstring(statement: cst.BaseStatement) -> bool:
     return (
         isinstance(statement, cst.SimpleStatementLine)
         and len(statement.body) == 1
@@ -496,7 +496,7 @@ def bind_first(func: cst.FunctionDef, statement: cst.SimpleStatementLine) -> cst
         return func
     statements: list[cst.BaseStatement] = list(body.body)
     # After the docstring; comments above the first statement stay with that statement.
-    at = 1 if statements and _is_docstring(statements[0]) else 0
+    at = 1 if statements and is_docstring(statements[0]) else 0
     statements.insert(at, statement)
     return func.with_changes(body=body.with_changes(body=statements))
 
@@ -696,15 +696,62 @@ def _checks_outcome(t: CodemodTransformer, with_node: cst.With) -> bool:
     return False
 
 
-def in_expectation_block(t: CodemodTransformer, node: cst.CSTNode) -> bool:
+def in_expectation_block(
+    t: CodemodTransformer, node: cst.CSTNode, catches_api_misuse: bool = False
+) -> bool:
     """``node`` runs inside ``with pytest.raises/warns(...)`` or ``self.assertRaises/Warns``:
-    the code may be there to show that an API fails or warns."""
+    the code may be there to show that an API fails or warns.
+
+    ``catches_api_misuse``: only count expectations that a wrong argument could meet
+    (``TypeError``, a deprecation or any warning, a catch-all ``Exception``, anything not
+    spelled as one plain name, or a ``match=``); ``pytest.raises(asyncio.TimeoutError)``
+    checks the code's own behaviour, not how it is called."""
     inner: cst.CSTNode | None = node
     outer = parent(t, node)
     while outer is not None and inner is not None:
-        if isinstance(outer, cst.With) and inner is outer.body and _checks_outcome(t, outer):
+        if (
+            isinstance(outer, cst.With)
+            and inner is outer.body
+            and _checks_outcome(t, outer)
+            and (not catches_api_misuse or _may_expect_api_misuse(t, outer))
+        ):
             return True
         inner, outer = outer, parent(t, outer)
+    return False
+
+
+#: What a call with a removed or deprecated argument raises or warns (or a base of it).
+API_MISUSE = frozenset(
+    {
+        "builtins.TypeError",
+        "builtins.Exception",
+        "builtins.BaseException",
+        "builtins.Warning",
+        "builtins.DeprecationWarning",
+        "builtins.PendingDeprecationWarning",
+        "builtins.FutureWarning",
+    }
+)
+
+
+def _may_expect_api_misuse(t: CodemodTransformer, with_node: cst.With) -> bool:
+    for item in with_node.items:
+        call = item.item
+        if not isinstance(call, cst.Call):
+            return True
+        function = call.func
+        if t.is_name(function, "pytest.deprecated_call"):
+            return True
+        if not (t.is_name(function, *EXPECTATIONS) or isinstance(function, cst.Attribute)):
+            continue
+        positional = [a for a in call.args if a.keyword is None]
+        if any(a.keyword is not None and a.keyword.value == "match" for a in call.args):
+            return True
+        if len(positional) < 1 or not isinstance(positional[0].value, cst.Name | cst.Attribute):
+            return True
+        names = t.qualified_names(positional[0].value)
+        if not names or names & API_MISUSE:
+            return True
     return False
 
 

@@ -245,6 +245,28 @@ def configured_test_loop_scope(facts: ProjectFacts, options: Options) -> str | N
     return None
 
 
+def tests_loop_scope(facts: ProjectFacts, options: Options, relpath: str) -> str:
+    """The loop scope the tests of the test module ``relpath`` run in after migration
+    (marks carried over from an override, else the configured default)."""
+    marked = marks_scope(facts, options, relpath)
+    if marked is not None:
+        return marked[0]
+    return configured_test_loop_scope(facts, options) or "function"
+
+
+def users_loop_scopes(facts: ProjectFacts, options: Options, relpath: str) -> set[str]:
+    """The loop scopes of the tests a fixture defined in ``relpath`` can serve: every test
+    module under a conftest's directory, or the defining test module itself."""
+    if relpath.rpartition("/")[2] != "conftest.py":
+        return {tests_loop_scope(facts, options, relpath)}
+    directory = directory_of(relpath)
+    return {
+        tests_loop_scope(facts, options, test)
+        for test in test_modules(facts)
+        if is_under(test, directory)
+    } or {configured_test_loop_scope(facts, options) or "function"}
+
+
 # --- rewriting ---------------------------------------------------------------------------
 
 

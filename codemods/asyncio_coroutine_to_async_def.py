@@ -93,6 +93,7 @@ class _OwnBody(Visitor):
     order=810,
     safety="review",
     triggers=("coroutine",),
+    library_note="Python 3.11 removed @asyncio.coroutine",
 )
 class AsyncioCoroutineToAsyncDef(CodemodTransformer):
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (

@@ -75,12 +75,19 @@ from async_test_upgrade.codemods._event_loop import (
     fixture_decorator,
     in_own_body,
     is_asyncio_marked,
+    is_docstring,
     loop_uses,
     parametrized_names,
     run_until_complete_call,
+    running_loop_call,
     used_as_primary,
     without_doomed_loop_kwargs,
     without_param,
+)
+from async_test_upgrade.codemods._loop_scopes import (
+    scope_rank,
+    users_loop_scopes,
+    with_fixture_loop_scope,
 )
 from async_test_upgrade.codemods._mode import target_mode
 from async_test_upgrade.cst import FileContext, Visitor, callee, keyword, set_keyword, string_value
@@ -161,6 +168,9 @@ class EventLoopSyncToAsync(EnclosingTracker):
         self.convert: dict[int, list[cst.Decorator]] = {}
         #: ids of original ``event_loop.run_until_complete(X)`` calls -> parenthesize?
         self.awaits: dict[int, bool] = {}
+        #: id of an original fixture that only hands ``event_loop`` on -> its decorators
+        #: and the loop scope it gets.
+        self.aliases: dict[int, tuple[list[cst.Decorator], str]] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
         self.module = node
@@ -183,6 +193,11 @@ class EventLoopSyncToAsync(EnclosingTracker):
                 f"{name} requests event_loop, but {override.path}:{override.line} defines an "
                 "event_loop fixture that is not an event loop; left alone",
             )
+            return
+        if role == "fixture" and _hand_on_statement(node) is not None:
+            alias = self._alias_decorators(node)
+            if alias is not None:
+                self.aliases[id(node)] = alias
             return
         reason = self._refusal(node, param)
         if reason is not None:
@@ -283,6 +298,54 @@ class EventLoopSyncToAsync(EnclosingTracker):
         decorators[index] = decorator.with_changes(decorator=new_expression)
         return decorators
 
+    def _alias_decorators(self, node: cst.FunctionDef) -> tuple[list[cst.Decorator], str] | None:
+        """Decorators for a fixture that only hands ``event_loop`` on under its own name:
+        it must run in the loop of the tests that request it."""
+        name = node.name.value
+        decorator = fixture_decorator(self, node)
+        assert decorator is not None
+        expression = decorator.decorator
+        scope_arg = keyword(expression, "scope") if isinstance(expression, cst.Call) else None
+        scope = "function" if scope_arg is None else string_value(scope_arg.value)
+        if scope is None:
+            self.review(
+                node,
+                f"fixture {name} not made async: its scope is not a literal, so its "
+                "loop_scope cannot be chosen",
+            )
+            return None
+        users = users_loop_scopes(self.ctx.facts, self.ctx.options, self.ctx.path)
+        if len(users) > 1:
+            self.review(
+                node,
+                f"fixture {name} hands event_loop on, but the tests it serves run in loops "
+                f"of different scopes ({', '.join(sorted(users, key=scope_rank))}); left alone",
+            )
+            return None
+        loop_scope = users.pop()
+        if scope_rank(scope) > scope_rank(loop_scope):
+            self.review(
+                node,
+                f"fixture {name} is {scope}-scoped, but the tests it serves run in "
+                f"{loop_scope}-scoped loops: one value cannot be their running loop; left alone",
+            )
+            return None
+        if loop_scope == "function":
+            decorators = self._decorators(node, "fixture")
+            return None if decorators is None else (decorators, loop_scope)
+        if self.ctx.options.target_version < (0, 24):
+            self.review(
+                node,
+                f"fixture {name} not made async: its tests run in {loop_scope}-scoped loops, "
+                "and loop_scope= needs pytest-asyncio 0.24",
+            )
+            return None
+        decorators = list(node.decorators)
+        decorators[decorators.index(decorator)] = with_fixture_loop_scope(
+            self, decorator, loop_scope
+        )
+        return decorators, loop_scope
+
     def _note_other_loop_calls(self, node: cst.FunctionDef, name: str) -> None:
         if "asyncio-run-in-async-to-await" in self.ctx.options.selected:
             return
@@ -307,6 +370,9 @@ class EventLoopSyncToAsync(EnclosingTracker):
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         super().leave_FunctionDef(original_node, updated_node)
+        alias = self.aliases.get(id(original_node))
+        if alias is not None:
+            return self._running_loop_fixture(original_node, updated_node, *alias)
         decorators = self.convert.get(id(original_node))
         if decorators is None:
             return updated_node
@@ -320,6 +386,65 @@ class EventLoopSyncToAsync(EnclosingTracker):
         # original node are complete.
         converted = without_param(updated_node, LOOP)
         return converted.with_changes(asynchronous=cst.Asynchronous(), decorators=decorators)
+
+    def _running_loop_fixture(
+        self,
+        original_node: cst.FunctionDef,
+        updated_node: cst.FunctionDef,
+        decorators: list[cst.Decorator],
+        loop_scope: str,
+    ) -> cst.FunctionDef:
+        statement = _hand_on_statement(updated_node)
+        assert statement is not None
+        self.add_import("asyncio")
+        self.changed(
+            original_node,
+            f"fixture {original_node.name.value} only handed event_loop on: async fixture "
+            f"returning asyncio.get_running_loop(), in the {loop_scope}-scoped loop of its tests",
+        )
+        returned = statement.with_changes(body=[cst.Return(value=running_loop_call())])
+        body = updated_node.body
+        if isinstance(body, cst.SimpleStatementSuite):
+            new_body: cst.BaseSuite = body.with_changes(body=returned.body)
+        else:
+            assert isinstance(body, cst.IndentedBlock)
+            new_body = body.with_changes(
+                body=[returned if s is statement else s for s in body.body]
+            )
+        converted = without_param(updated_node, LOOP)
+        return converted.with_changes(
+            asynchronous=cst.Asynchronous(), decorators=decorators, body=new_body
+        )
+
+
+def _hand_on_statement(
+    node: cst.FunctionDef,
+) -> cst.SimpleStatementLine | cst.SimpleStatementSuite | None:
+    """The only statement of a body that hands ``event_loop`` on (``return event_loop`` or
+    ``yield event_loop``, after an optional docstring), else None."""
+    body = node.body
+    if isinstance(body, cst.SimpleStatementSuite):
+        statements: list[cst.BaseStatement | cst.SimpleStatementSuite] = [body]
+        small = list(body.body)
+    else:
+        assert isinstance(body, cst.IndentedBlock)
+        statements = [s for s in body.body if not is_docstring(s)]
+        if len(statements) != 1 or not isinstance(statements[0], cst.SimpleStatementLine):
+            return None
+        small = list(statements[0].body)
+    if len(statements) != 1 or len(small) != 1:
+        return None
+    value: cst.BaseExpression | None = None
+    if isinstance(small[0], cst.Return):
+        value = small[0].value
+    elif isinstance(small[0], cst.Expr) and isinstance(small[0].value, cst.Yield):
+        yielded = small[0].value.value
+        value = yielded if isinstance(yielded, cst.BaseExpression) else None
+    if not (isinstance(value, cst.Name) and value.value == LOOP):
+        return None
+    statement = statements[0]
+    assert isinstance(statement, cst.SimpleStatementLine | cst.SimpleStatementSuite)
+    return statement
 
 
 class _LoopDrivers(Visitor):

@@ -115,6 +115,10 @@ PLAIN_FIXTURES = frozenset(
     order=330,
     safety="review",
     triggers=("get_event_loop",),
+    library_note=(
+        "get_running_loop() is the spelling since Python 3.7; get_event_loop() is "
+        "deprecated where no loop runs (3.12)"
+    ),
 )
 class GetEventLoopInAsync(EnclosingTracker):
     @staticmethod

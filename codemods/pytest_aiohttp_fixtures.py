@@ -188,6 +188,9 @@ class PytestAiohttpFixtures(CodemodTransformer):
         self.factory_calls: set[cst.Call] = set()
         #: Factory definitions whose unused ``loop`` parameter is dropped.
         self.factories_to_trim: set[cst.FunctionDef] = set()
+        #: Client calls of those factories defined in library code (left alone): the
+        #: factory is called with ``None`` for its unused ``loop``.
+        self.library_factory_calls: set[cst.Call] = set()
         self.uses_aiohttp = False
         #: ``pytest_plugins`` lines that only named aiohttp's plugin (removed in leave_Module,
         #: where their comments can move to the next statement).
@@ -203,9 +206,10 @@ class PytestAiohttpFixtures(CodemodTransformer):
         # Factories of this module that other files hand to aiohttp_client (which calls
         # them there from now on) lose their unused loop parameter here.
         for statement in node.body:
-            if isinstance(statement, cst.FunctionDef) and self._trimmable(
-                f"{self.ctx.module_name}.{statement.name.value}"
-            ):
+            if not isinstance(statement, cst.FunctionDef):
+                continue
+            qualname = f"{self.ctx.module_name}.{statement.name.value}"
+            if self._trimmable(qualname) and not self.ctx.facts.is_library(qualname):
                 self.factories_to_trim.add(statement)
 
     def _is_test(self, function: cst.FunctionDef) -> bool:
@@ -384,8 +388,11 @@ class PytestAiohttpFixtures(CodemodTransformer):
             return  # not a known factory: an app object
         kind = facts.loop_factories[targets[0]]
         if kind == "optional" or (kind == "unused" and self._trimmable(targets[0])):
-            # An unused loop parameter is dropped where the factory is defined.
+            # An unused loop parameter is dropped where the factory is defined, unless that
+            # is library code: then it gets None here.
             self.factory_calls.add(call)
+            if kind == "unused" and facts.is_library(targets[0]):
+                self.library_factory_calls.add(call)
             return
         why = (
             "other code calls it with arguments"
@@ -486,11 +493,15 @@ class PytestAiohttpFixtures(CodemodTransformer):
             factory, *rest = updated_node.args
             moved = [a for a in rest if a.keyword is None and not a.star]
             kept = [a for a in rest if a not in moved]
+            unused_loop = original_node in self.library_factory_calls
+            if unused_loop:
+                moved = [cst.Arg(cst.Name("None")), *moved]
             made = cst.Call(func=factory.value, args=_tidy(moved))
             self.changed(
                 original_node,
                 "the app factory is called here: pytest-aiohttp 1.1's aiohttp_client takes an "
-                "app, not a factory",
+                "app, not a factory"
+                + ("; None for its unused loop (library code, left alone)" if unused_loop else ""),
             )
             return updated_node.with_changes(
                 args=_tidy([factory.with_changes(value=made), *kept], keep_last=updated_node.args)

@@ -32,9 +32,12 @@ After::
 **When it refuses**
 
 A call inside ``with pytest.raises(...)`` / ``pytest.warns(...)`` (or unittest's
-``assertRaises`` / ``assertWarns``) may be there to check the deprecation or the
-removal itself: left alone and reported. The APIs that still take a loop are never
-touched: ``ensure_future``,
+``assertRaises`` / ``assertWarns``) that a wrong argument could satisfy (``TypeError``,
+a deprecation or any warning, ``Exception``, a ``match=``, an expression that is not one
+plain name) may be there to check the deprecation or the removal itself: left alone and
+reported. Inside ``pytest.raises(asyncio.TimeoutError)`` and the like, the test checks
+the call's own behaviour, so ``loop=`` goes as anywhere else. The APIs that still take a
+loop are never touched: ``ensure_future``,
 ``run_coroutine_threadsafe``, ``wrap_future``, ``Future``, ``Task``, ``StreamReader``, the
 loop's own methods, and same-named functions of other modules. Applied but noted: a
 primitive (``Lock``, ``Queue``, ...) made outside a coroutine, which since 3.10 binds to
@@ -68,6 +71,7 @@ if TYPE_CHECKING:
     order=800,
     safety="safe",
     triggers=("loop=", "loop ="),
+    library_note="Python 3.10 removed these loop= arguments",
 )
 class RemoveLoopKwarg(EnclosingTracker):
     @staticmethod
@@ -96,7 +100,7 @@ class RemoveLoopKwarg(EnclosingTracker):
         )
         if api is None:
             return updated_node
-        if in_expectation_block(self, original_node):
+        if in_expectation_block(self, original_node, catches_api_misuse=True):
             self.review(
                 original_node,
                 f"asyncio.{api}(loop=...) inside pytest.raises/warns (or assertRaises/Warns): "

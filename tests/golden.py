@@ -7,8 +7,11 @@ Three shapes of case, for every codemod:
 * ``NAME.before/`` / ``NAME.after/``: a small project (several files, config files too),
   migrated through the whole engine with only that codemod selected.
 
+A ``NAME.notes`` file beside a case lists the notes the codemod must write for it, one
+``path:line: codemod: message`` per line in that order; no file, no notes.
+
 A ``NAME.options`` file beside a case holds ``key = value`` lines (``target-version``,
-``asyncio-mode``) for it.
+``asyncio-mode``, ``include-source = true``) for it.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import libcst as cst
 
 from async_test_upgrade import engine, registry
 from async_test_upgrade.facts import ProjectFacts, index_file
-from async_test_upgrade.model import FileResult, Options, parse_version
+from async_test_upgrade.model import FileResult, Note, Options, parse_version
 
 CASES = Path(__file__).parent / "cases"
 
@@ -55,7 +58,16 @@ class Case:
             target_version=target,
             asyncio_mode=mode,  # type: ignore[arg-type]
             selected=frozenset({self.codemod}),
+            include_source=settings.get("include-source", "false") == "true",
         )
+
+    @property
+    def notes_path(self) -> Path:
+        return self.before.parent / f"{self.name}.notes"
+
+    def expected_notes(self) -> list[str]:
+        path = self.notes_path
+        return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
 
 def collect() -> list[Case]:
@@ -82,10 +94,20 @@ def run_file(codemod: str, source: bytes, relpath: str, options: Options) -> Fil
 
 
 def file_output(case: Case, source: bytes) -> bytes:
+    return file_result(case, source)[0]
+
+
+def file_result(case: Case, source: bytes) -> tuple[bytes, list[str]]:
+    """The codemod's output for a one-file case, and its notes rendered."""
     relpath = relpath_for(case)
     result = run_file(case.codemod, source, relpath, case.options())
     assert result.error is None, result.error
-    return source if result.new_source is None else result.new_source
+    output = source if result.new_source is None else result.new_source
+    return output, rendered_notes(result.notes)
+
+
+def rendered_notes(notes: list[Note]) -> list[str]:
+    return [n.render() for n in sorted(notes, key=lambda n: (n.path, n.line, n.message))]
 
 
 def relpath_for(case: Case) -> str:
@@ -97,8 +119,8 @@ def relpath_for(case: Case) -> str:
     return f"{stem}.py" if stem.startswith("test_") else f"test_{stem}.py"
 
 
-def project_output(case: Case, workdir: Path) -> Path:
-    """Copy the ``before`` project to ``workdir``, migrate it, return its root."""
+def project_output(case: Case, workdir: Path) -> tuple[Path, list[str]]:
+    """Copy the ``before`` project to ``workdir``, migrate it; its root and notes."""
     root = workdir / "project"
     shutil.copytree(case.before, root)
     options = case.options()
@@ -106,7 +128,7 @@ def project_output(case: Case, workdir: Path) -> Path:
     result = engine.migrate([root], codemods, options, jobs=1)
     assert not result.errors, result.errors
     engine.write_result(result)
-    return root
+    return root, rendered_notes(result.notes)
 
 
 def tree(root: Path) -> dict[str, bytes]:

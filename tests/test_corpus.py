@@ -23,6 +23,9 @@ A project may carry a ``corpus.json`` for special needs; its keys (all optional)
     The number of tests the migrated suite must pass at least.
 ``timeout``
     Seconds one pytest run may take (default 600).
+``include_source``
+    Migrate library code too (``--include-source``), for projects whose library itself
+    breaks on the modern Python.
 
 The virtualenvs built from ``legacy-requirements.txt`` and ``requirements.txt`` are
 cached (see ``harness.envs``), so only the first run on a machine pays for them.
@@ -54,6 +57,7 @@ class CorpusConfig:
     after_python: str | None = None
     pytest_args: list[str] = field(default_factory=list)
     min_after_passed: int = 0
+    include_source: bool = False
     timeout: float = 600.0
 
     @classmethod
@@ -105,7 +109,7 @@ def test_corpus_project(project: Path) -> None:
     request = VerifyRequest(
         path=project,
         codemods=registry.catalogue(),
-        options=Options(),
+        options=Options(include_source=config.include_source),
         before=before,
         after=Side(config.after_python, modern),
         pytest_args=config.pytest_args,

@@ -226,10 +226,25 @@ def _copy(tmp_path: Path) -> Path:
 
 
 def _migrate(root: Path, names: list[str] | None = None, skip: list[str] | None = None) -> None:
+    # The library itself passes loop= to asyncio: only --include-source makes it run.
     codemods = registry.select(names or [], skip or [])
-    result = engine.migrate([root], codemods, Options(), jobs=1)
+    result = engine.migrate([root], codemods, Options(include_source=True), jobs=1)
     assert not result.errors, result.errors
     engine.write_result(result)
+
+
+def test_stockroom_library_is_noted_not_rewritten_by_default(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    result = engine.migrate([root], registry.select(), Options(), jobs=1)
+    assert result.out_of_scope == 3  # src/stockroom/{__init__,store,server}.py
+    assert not any(o.relpath.startswith("src/") for o in result.changed_files)
+    library = [n.render() for n in result.notes if n.path.startswith("src/")]
+    assert (
+        "src/stockroom/store.py:22: remove-loop-kwarg: library code, left alone (Python 3.10 "
+        "removed these loop= arguments): would have asyncio.Lock(loop=...) -> loop= dropped "
+        "(Python 3.10) (--include-source rewrites it)" in library
+    )
+    assert all("library code, left alone" in note for note in library), library
 
 
 def test_stockroom_unmigrated_fails_on_the_modern_stack(tmp_path: Path) -> None:

@@ -27,7 +27,9 @@ def _diff(expected: bytes, actual: bytes) -> str:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_golden_case(case: golden.Case, tmp_path: Path) -> None:
     if case.is_project:
-        root = golden.project_output(case, tmp_path)
+        root, notes = golden.project_output(case, tmp_path)
+        if case.notes_path.exists():
+            assert notes == case.expected_notes(), "notes differ from " + case.notes_path.name
         assert case.after is not None
         expected, actual = golden.tree(case.after), golden.tree(root)
         for name in sorted(set(expected) | set(actual)):
@@ -42,8 +44,10 @@ def test_golden_case(case: golden.Case, tmp_path: Path) -> None:
         return
 
     source = case.before.read_bytes()
-    output = golden.file_output(case, source)
+    output, notes = golden.file_result(case, source)
     assert golden.reparses(output)
+    if case.notes_path.exists():
+        assert notes == case.expected_notes(), "notes differ from " + case.notes_path.name
     if case.after is None:
         assert output == source, "look-alike was changed:\n" + _diff(source, output)
         return

@@ -48,6 +48,12 @@ def selection_options(function: click.decorators.FC) -> click.decorators.FC:
             help="Mode the migrated suite runs in (default: auto, unless anyio or trio "
             "tests are found).",
         ),
+        click.option(
+            "--include-source",
+            is_flag=True,
+            help="Rewrite library/application code too, not only the test suite (by "
+            "default it is read for facts, and what breaks in it is listed as notes).",
+        ),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
@@ -55,7 +61,11 @@ def selection_options(function: click.decorators.FC) -> click.decorators.FC:
 
 
 def build_selection(
-    select: str | None, skip: str | None, target_version: str, asyncio_mode: str | None
+    select: str | None,
+    skip: str | None,
+    target_version: str,
+    asyncio_mode: str | None,
+    include_source: bool = False,
 ) -> tuple[tuple[registry.Codemod, ...], Options]:
     try:
         codemods = registry.select(_names(select), _names(skip))
@@ -70,7 +80,12 @@ def build_selection(
             f"--target-version {target_version}: the newest pytest-asyncio this tool knows "
             f"is {format_version(NEWEST_TARGET)}"
         )
-    return codemods, Options(target_version=target, asyncio_mode=asyncio_mode)  # type: ignore[arg-type]
+    options = Options(
+        target_version=target,
+        asyncio_mode=asyncio_mode,  # type: ignore[arg-type]
+        include_source=include_source,
+    )
+    return codemods, options
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -113,6 +128,7 @@ def migrate(
     skip: str | None,
     target_version: str,
     asyncio_mode: str | None,
+    include_source: bool,
     jobs: int | None,
     report_path: Path | None,
     verbose: bool,
@@ -120,7 +136,7 @@ def migrate(
 ) -> None:
     """Apply the selected codemods to the Python files under PATHS (default: .) and write
     the pytest settings they need."""
-    codemods, options = build_selection(select, skip, target_version, asyncio_mode)
+    codemods, options = build_selection(select, skip, target_version, asyncio_mode, include_source)
     targets = list(paths) or [Path(".")]
     for target in targets:
         if not target.exists():
@@ -231,6 +247,12 @@ def explain(name: str) -> None:
     "--no-attribution", is_flag=True, help="Do not re-run regressions to find their cause."
 )
 @click.option(
+    "--unmigrated-run",
+    is_flag=True,
+    help="Also run the unmigrated suite on the after side, to show what the new stack "
+    "alone breaks and what the migration fixed.",
+)
+@click.option(
     "--report",
     "report_path",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -243,6 +265,7 @@ def verify(
     skip: str | None,
     target_version: str,
     asyncio_mode: str | None,
+    include_source: bool,
     timeout: float,
     before_python: str | None,
     after_python: str | None,
@@ -252,6 +275,7 @@ def verify(
     pytest_args: str,
     rollback: bool,
     no_attribution: bool,
+    unmigrated_run: bool,
     report_path: Path | None,
     verbose: bool,
 ) -> None:
@@ -263,7 +287,7 @@ def verify(
     from async_test_upgrade.harness.verify import Side, VerifyRequest
     from async_test_upgrade.harness.verify import verify as run_verify
 
-    codemods, options = build_selection(select, skip, target_version, asyncio_mode)
+    codemods, options = build_selection(select, skip, target_version, asyncio_mode, include_source)
     if not path.exists():
         _fail(f"path does not exist: {path}")
     request = VerifyRequest(
@@ -277,6 +301,7 @@ def verify(
         timeout=timeout,
         attribute=not no_attribution,
         rollback=rollback,
+        unmigrated_after=unmigrated_run,
     )
     try:
         result = run_verify(request, log=lambda line: click.echo(line, err=True))

@@ -28,6 +28,7 @@ from async_test_upgrade import config as config_module
 from async_test_upgrade import facts as facts_module
 from async_test_upgrade import gate as gate_module
 from async_test_upgrade import imports as imports_module
+from async_test_upgrade import scope as scope_module
 from async_test_upgrade.cst import FileContext
 from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.files import SourceFile, discover, display_path
@@ -68,6 +69,8 @@ class MigrationResult:
     config_old: bytes | None = None
     config_new: bytes | None = None
     skipped_for_target: list[str] = field(default_factory=list)
+    #: Python files outside the test suite (library code): read for facts, not rewritten.
+    out_of_scope: int = 0
     #: Wall-clock seconds per stage (discover, scan, transform, config), for --report.
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -181,7 +184,12 @@ def _scan_chunk(chunk: list[tuple[str, str]]) -> list[ScanResult]:
     return [r for r in results if r.names or r.facts is not None or r.error]
 
 
-def _transform_chunk(job: tuple[int, str, list[tuple[str, str, list[str]]]]) -> list[FileResult]:
+#: One file for the transform stage: path, relpath, the codemods the prefilter let
+#: through, and whether the file is out of scope (library code: findings become notes).
+Task = tuple[str, str, list[str], bool]
+
+
+def _transform_chunk(job: tuple[int, str, list[Task]]) -> list[FileResult]:
     assert _STATE is not None
     token, facts_path, tasks = job
     if _STATE.facts_token != token:  # load the facts once per worker, not per chunk
@@ -189,7 +197,7 @@ def _transform_chunk(job: tuple[int, str, list[tuple[str, str, list[str]]]]) -> 
         _STATE.facts_token = token
     assert _STATE.facts is not None
     results = []
-    for path, relpath, names in tasks:
+    for path, relpath, names, library in tasks:
         try:
             source = Path(path).read_bytes()
         except OSError as error:
@@ -199,7 +207,9 @@ def _transform_chunk(job: tuple[int, str, list[tuple[str, str, list[str]]]]) -> 
         if not codemods:
             results.append(FileResult(relpath))
             continue
-        results.append(transform_source(source, relpath, codemods, _STATE.facts, _STATE.options))
+        results.append(
+            transform_source(source, relpath, codemods, _STATE.facts, _STATE.options, library)
+        )
     return results
 
 
@@ -224,8 +234,13 @@ def transform_source(
     codemods: Sequence[Codemod],
     facts: ProjectFacts,
     options: Options,
+    library: bool = False,
 ) -> FileResult:
-    """Run ``codemods`` in order on one parsed module. Pure: bytes in, result out."""
+    """Run ``codemods`` in order on one parsed module. Pure: bytes in, result out.
+
+    ``library``: the file is library code, out of the migration's scope. Each codemod
+    then sees the file as it is, and what it would rewrite becomes a note with the
+    codemod's ``library_note``; nothing is rewritten."""
     result = FileResult(relpath)
     try:
         module = cst.parse_module(source)
@@ -259,6 +274,9 @@ def transform_source(
         transformer.metadata = _LazyMetadata(wrapper)
         new_module = module.visit(transformer)
         transformer.metadata = {}
+        if library:
+            result.notes.extend(_library_notes(ctx.changes, record))
+            continue
         result.notes.extend(ctx.notes)
         result.config_edits.extend(ctx.config_edits)
         if not ctx.changes and not ctx.imports_to_add:
@@ -275,6 +293,19 @@ def transform_source(
                 return result
             result.new_source = new_source
     return result
+
+
+def _library_notes(changes: Sequence[Change], record: Codemod) -> list[Note]:
+    return [
+        Note(
+            change.path,
+            change.line,
+            change.codemod,
+            f"library code, left alone ({record.library_note}): would have "
+            f"{change.description} (--include-source rewrites it)",
+        )
+        for change in changes
+    ]
 
 
 def reparse_error(source: bytes) -> str | None:
@@ -350,7 +381,11 @@ def migrate(
     facts.default_fixture_loop_scope = config.get("asyncio_default_fixture_loop_scope")
     facts.default_test_loop_scope = config.get("asyncio_default_test_loop_scope")
     facts_module.index_requirements(facts, root)
-    tasks: list[tuple[str, str, list[str]]] = []
+    tasks: list[Task] = []
+    in_scope = _scope_test(config, files, options)
+    library_files = [f.relpath for f in files if not in_scope(f.relpath)]
+    result.out_of_scope = len(library_files)
+    by_name = {c.name: c for c in runnable}
 
     for source_file in files:
         facts_module.index_path(facts, source_file.relpath)
@@ -360,8 +395,13 @@ def migrate(
                 _merge_facts(facts, scanned.facts)
             if scanned.error:
                 result.errors.append(scanned.error)
+            elif scanned.names and in_scope(scanned.relpath):
+                tasks.append((scanned.path, scanned.relpath, scanned.names, False))
             elif scanned.names:
-                tasks.append((scanned.path, scanned.relpath, scanned.names))
+                noted = [n for n in scanned.names if by_name[n].library_note]
+                if noted:
+                    tasks.append((scanned.path, scanned.relpath, noted, True))
+        facts.library_modules = {facts.module_names[r] for r in library_files}
         clock = _lap(result, "scan", clock)
         file_results = workers.transform(tasks, facts, progress)
         clock = _lap(result, "transform", clock)
@@ -407,6 +447,18 @@ def migrate(
     result.changes = [c for c in result.changes if c.description]
     _lap(result, "config", clock)
     return result
+
+
+def _scope_test(
+    config: config_module.PytestConfig, files: Sequence[SourceFile], options: Options
+) -> Callable[[str], bool]:
+    """Whether a file (by relpath) is in the migration's scope."""
+    if options.include_source:
+        return lambda relpath: True
+    scope = scope_module.build(
+        config.raw("python_files"), config.raw("testpaths"), (f.relpath for f in files)
+    )
+    return scope.in_scope
 
 
 def _lap(result: MigrationResult, stage: str, since: float) -> float:
@@ -490,7 +542,7 @@ class _Workers:
 
     def transform(
         self,
-        tasks: list[tuple[str, str, list[str]]],
+        tasks: list[Task],
         facts: ProjectFacts,
         progress: ProgressCallback | None,
     ) -> list[FileResult]:

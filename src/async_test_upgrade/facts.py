@@ -185,6 +185,9 @@ class ProjectFacts:
     lifespan_apps: dict[str, str] = field(default_factory=dict)
     #: Fixtures whose body builds a Starlette/FastAPI ``TestClient``: name -> "path:line".
     testclient_fixtures: dict[str, str] = field(default_factory=dict)
+    #: Dotted names of the modules out of the migration's scope (library code, see
+    #: ``scope.py``): read for facts, never rewritten. Empty with ``--include-source``.
+    library_modules: set[str] = field(default_factory=set)
 
     # --- queries ------------------------------------------------------------------------
 
@@ -218,6 +221,13 @@ class ProjectFacts:
             if self._inherited_async(base, attribute, depth + 1):
                 return True
         return False
+
+    def is_library(self, qualname: str) -> bool:
+        """Whether ``qualname`` (a module or something in one) is library code."""
+        if not self.library_modules:
+            return False
+        parts = qualname.split(".")
+        return any(".".join(parts[:n]) in self.library_modules for n in range(len(parts), 0, -1))
 
     @property
     def uses_anyio_or_trio(self) -> bool:

@@ -34,6 +34,8 @@ class Options:
     asyncio_mode: AsyncioMode | None = None
     #: Names of the codemods selected for this run (some codemods defer to others).
     selected: frozenset[str] = frozenset()
+    #: Rewrite library/application code too, not only the test suite (see ``scope.py``).
+    include_source: bool = False
 
 
 @dataclass(frozen=True)

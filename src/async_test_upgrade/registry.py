@@ -50,6 +50,10 @@ class Codemod:
     #: A cheaper "no" before the LibCST parse, for triggers too common to decide
     #: anything: a predicate on the file's code words (see ``gate.py``).
     gate: Callable[[CodeIndex, ProjectFacts], bool] | None = None
+    #: For codemods that fix what a newer Python breaks or deprecates: why it matters, in
+    #: a few words. In library code, out of a test migration's scope (``scope.py``), their
+    #: findings become notes with this reason instead of rewrites.
+    library_note: str = ""
 
 
 _REGISTERED: dict[str, Codemod] = {}
@@ -65,6 +69,7 @@ def codemod(
     safety: Safety,
     triggers: Sequence[str] = (),
     min_target: Version = (0, 17),
+    library_note: str = "",
 ) -> Callable[[T], T]:
     """Register the decorated transformer class or configure function as a codemod.
 
@@ -94,6 +99,7 @@ def codemod(
             configure=getattr(target, "configure", None) if is_class else target,  # type: ignore[arg-type]
             min_target=min_target,
             gate=getattr(target, "gate", None) if is_class else None,
+            library_note=library_note,
         )
         if is_class:
             target.codemod_name = name  # type: ignore[attr-defined]

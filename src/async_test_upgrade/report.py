@@ -39,6 +39,11 @@ def summary_lines(result: MigrationResult, applied: bool) -> list[str]:
         f"{result.files_scanned} files scanned, {result.files_parsed} parsed, "
         f"{files_changed} {verb}"
     ]
+    if result.out_of_scope:
+        lines.append(
+            f"  {result.out_of_scope} file(s) out of scope: library code, read for facts, "
+            "not rewritten (--include-source rewrites it)"
+        )
     per_codemod = Counter(c.codemod for c in result.changes)
     for name, count in sorted(per_codemod.items()):
         lines.append(f"  {name}: {count} change{'s' if count != 1 else ''}")
@@ -71,6 +76,7 @@ def to_json(result: MigrationResult, applied: bool) -> str:
         "applied": applied,
         "files_scanned": result.files_scanned,
         "files_parsed": result.files_parsed,
+        "files_out_of_scope": result.out_of_scope,
         "files_changed": [o.relpath for o in result.changed_files]
         + (
             [display_path(result.config_path, result.root)]

@@ -148,6 +148,10 @@ class PytestConfig:
         value = self.backend.get(key)
         return None if value is None else str(value)
 
+    def raw(self, key: str) -> Any:
+        """The option as the file holds it (a TOML list stays a list), or None."""
+        return self.backend.get(key)
+
     def addopts(self) -> list[str]:
         value = self.backend.get("addopts")
         if value is None:

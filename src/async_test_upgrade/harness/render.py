@@ -35,6 +35,10 @@ def report_lines(report: VerifyReport, verbose: bool = False) -> list[str]:
         lines.append(run_line("before", report.before, report.environments["before"]))
     else:
         lines.append("before: not run")
+    if report.unmigrated is not None:
+        lines.append(
+            run_line("unmigrated, after side", report.unmigrated, report.environments["after"])
+        )
     lines.append(run_line("after ", report.after, report.environments["after"]))
     lines.append("")
     rows = report.comparison.rows

@@ -65,6 +65,9 @@ class VerifyRequest:
     attribute: bool = True
     rollback: bool = False
     cache_dir: Path | None = None
+    #: Also run the unmigrated suite on the "after" side: what the new stack alone does to
+    #: it, and so what the migration fixed.
+    unmigrated_after: bool = False
 
 
 @dataclass
@@ -100,6 +103,10 @@ class VerifyReport:
     #: Files the migration could not handle (left unchanged), and its review notes.
     migration_errors: list[str] = field(default_factory=list)
     review_notes: int = 0
+    #: The unmigrated suite on the "after" side (``VerifyRequest.unmigrated_after``).
+    unmigrated: RunResult | None = None
+    #: The migration itself (its notes, out-of-scope files), for callers that report it.
+    migration: engine.MigrationResult | None = None
 
     @property
     def exit_code(self) -> int:
@@ -118,6 +125,7 @@ class VerifyReport:
             "counts": self.comparison.counts,
             "comparison": self.comparison.to_json()["tests"],
             "before": self.before.to_json() if self.before else None,
+            "unmigrated_after": self.unmigrated.to_json() if self.unmigrated else None,
             "after": self.after.to_json(),
             "attribution": [a.to_json() for a in self.attributions],
             "attribution_runs": self.probes,
@@ -182,6 +190,14 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
     engine.write_result(migration)
     after, after_env = run_side("after", request.after, after_tree)
     environments["after"] = after_env.label
+    unmigrated: RunResult | None = None
+    if request.unmigrated_after:
+        unmigrated_tree = work / "unmigrated"
+        copy_tree(pristine, unmigrated_tree)
+        log(f"running the unmigrated suite on the after side ({after_env.label}) ...")
+        unmigrated = run_pytest(
+            unmigrated_tree, after_env, plugin_dir, request.pytest_args, request.timeout
+        )
     if after.collected_nothing:
         if after.exit_code == NO_TESTS_COLLECTED and not after.timed_out:
             raise InputError("no tests collected after migration")
@@ -200,6 +216,8 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
         sorted(contents_of(migration, after_tree)),
         migration_errors=list(migration.errors),
         review_notes=len(migration.notes),
+        unmigrated=unmigrated,
+        migration=migration,
     )
     regressed = [row.nodeid for row in comparison.regressions if row.nodeid != "<session>"]
     if before is None or not (request.attribute or request.rollback):

@@ -1,0 +1,2 @@
+async def test_loop_is_running(loop):
+    assert loop.is_running()

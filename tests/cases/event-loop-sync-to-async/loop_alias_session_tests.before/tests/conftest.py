@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture
+def loop(event_loop):
+    return event_loop
