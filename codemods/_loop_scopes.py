@@ -128,6 +128,7 @@ def handled_by_factories(
     """A custom-loop ``event_loop`` that ``event-loop-policy-to-loop-factories`` replaces."""
     return (
         override.name == "event_loop"
+        and not override.debug
         and override.loop_factory is not None
         and is_loop_maker(facts, override.loop_factory)
         and override.is_conftest
@@ -149,7 +150,23 @@ def carried_over(facts: ProjectFacts, override: EventLoopOverride, options: Opti
         return False
     if not (override.is_conftest or is_test_module(override.path)):
         return False  # a plugin module's override: where it applies is not visible here
+    if override.debug and not debug_carried_over(facts, override, options):
+        return False
     return override.plain_loop or handled_by_factories(facts, override, options)
+
+
+#: The pytest-asyncio release that added the ``asyncio_debug`` setting.
+ASYNCIO_DEBUG_SINCE = (1, 2)
+
+
+def debug_carried_over(facts: ProjectFacts, override: EventLoopOverride, options: Options) -> bool:
+    """Whether an override's debug mode can become ``asyncio_debug = true``: the setting
+    exists in the target release, and the override covered the whole suite."""
+    return (
+        options.target_version >= ASYNCIO_DEBUG_SINCE
+        and override.is_conftest
+        and is_root_conftest(facts, override.path)
+    )
 
 
 def module_overrides(facts: ProjectFacts) -> list[EventLoopOverride]:

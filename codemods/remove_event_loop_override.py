@@ -66,6 +66,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from async_test_upgrade.codemods._loop_scopes import (
+    ASYNCIO_DEBUG_SINCE,
     ASYNCIO_MARK,
     BODY_CODEMODS,
     carried_over,
@@ -94,6 +95,7 @@ from async_test_upgrade.cst import (
 )
 from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
 from async_test_upgrade.gate import CodeIndex
+from async_test_upgrade.model import Options
 from async_test_upgrade.registry import codemod
 
 SETTINGS = ("asyncio_default_fixture_loop_scope", "asyncio_default_test_loop_scope")
@@ -200,11 +202,18 @@ class RemoveEventLoopOverride(CodemodTransformer):
             # 1.x has no event_loop of its own to clash with, so it keeps working.
             return updated
         if override is None or not carried_over(self.ctx.facts, override, self.ctx.options):
-            self.review(original, _refusal(override))
+            self.review(original, _refusal(override, self.ctx.options))
             return updated
         scope = override.scope or "function"
         if self.ctx.is_conftest and is_root_conftest(self.ctx.facts, self.ctx.path):
             self._request_settings(original, scope)
+        if override.debug:
+            self.request_setting(
+                "asyncio_debug",
+                "true",
+                "the root conftest's event_loop override ran every test's loop in debug mode",
+                original,
+            )
         missing = [n for n in BODY_CODEMODS if n not in self.ctx.options.selected]
         if missing:
             self.review(
@@ -225,10 +234,17 @@ class RemoveEventLoopOverride(CodemodTransformer):
             if self.ctx.is_conftest and is_root_conftest(self.ctx.facts, self.ctx.path)
             else self.ctx.path
         )
+        what = "creates, yields and closes a loop"
+        if override.debug:
+            what = (
+                "switches debug mode on in pytest-asyncio's loop (now asyncio_debug = true)"
+                if override.loop_factory is None and "event_loop" in _params(original)
+                else "creates a loop in debug mode (now asyncio_debug = true), yields and closes it"
+            )
         self.changed(
             original,
             f"removed the {scope}-scoped event_loop override (ignored since pytest-asyncio 1.0): "
-            f"its body only creates, yields and closes a loop; scope carried over from {where}",
+            f"its body only {what}; scope carried over from {where}",
         )
         return cst.RemovalSentinel.REMOVE
 
@@ -446,10 +462,24 @@ def _after_imports(body: Sequence[cst.BaseStatement]) -> int:
     return index
 
 
-def _refusal(override: EventLoopOverride | None) -> str:
+def _params(node: cst.FunctionDef) -> list[str]:
+    return [p.name.value for p in node.params.params]
+
+
+def _refusal(override: EventLoopOverride | None, options: Options) -> str:
     base = "event_loop override left in place (pytest-asyncio 1.0+ ignores it silently): "
     if override is None:
         return base + "not understood; configure loop_scope by hand"
+    if override.debug and override.plain_loop:
+        if options.target_version < ASYNCIO_DEBUG_SINCE:
+            return base + (
+                "it switches debug mode on, and asyncio_debug needs pytest-asyncio 1.2; "
+                "set loop_scope by hand, or target 1.2"
+            )
+        return base + (
+            "it switches debug mode on for the tests under its directory only, and "
+            "asyncio_debug applies to the whole suite; set loop_scope and debug mode by hand"
+        )
     if override.in_class:
         return base + 'class-level override: mark the class pytest.mark.asyncio(loop_scope="class")'
     if not override.scope_is_literal:
@@ -463,6 +493,6 @@ def _refusal(override: EventLoopOverride | None) -> str:
             "event-loop-policy-to-loop-factories (pytest-asyncio >= 1.4) can replace it"
         )
     return (
-        base + "its body does more than create, yield and close a loop (policy, debug, "
-        "patches?); move that to a pytest_asyncio_loop_factories hook and set loop_scope by hand"
+        base + "its body does more than create, yield and close a loop (a policy, a patch?); "
+        "move that to a pytest_asyncio_loop_factories hook and set loop_scope by hand"
     )

@@ -103,6 +103,9 @@ class EventLoopOverride:
     loop_factory: str | None = None
     #: Keyword arguments of the fixture decorator (``scope``, ``params``, ``autouse``...).
     fixture_arguments: tuple[str, ...] = ()
+    #: The body also switches debug mode on (``loop.set_debug(True)``), or only wraps
+    #: pytest-asyncio's own ``event_loop`` to do so.
+    debug: bool = False
 
     @property
     def directory(self) -> str:
@@ -473,6 +476,7 @@ class _FileIndexer(ast.NodeVisitor):
         if isinstance(name_node, ast.Constant) and isinstance(name_node.value, str):
             name = name_node.value
         if name in ("event_loop", "event_loop_policy"):
+            body = _loop_body(node) if name == "event_loop" else None
             self.facts.event_loop_overrides.append(
                 EventLoopOverride(
                     path=self.relpath,
@@ -482,7 +486,8 @@ class _FileIndexer(ast.NodeVisitor):
                     scope_is_literal=literal,
                     is_conftest=self.is_conftest,
                     plain_loop=name == "event_loop" and _is_plain_loop_body(node),
-                    makes_loop=_makes_loop(node),
+                    makes_loop=_makes_loop(node) or body is not None,
+                    debug=body is not None and body.debug,
                     in_class=bool(self.scope_stack),
                     loop_factory=self._custom_loop_factory(node) if name == "event_loop" else None,
                     fixture_arguments=tuple(k.arg for k in keywords if k.arg),
@@ -747,46 +752,66 @@ def _makes_loop(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
-def _loop_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Call | None:
-    """The ``maker()`` call of an ``event_loop`` fixture that only makes, hands out and
-    closes a loop, else None. Accepted, after a docstring::
+@dataclass(frozen=True)
+class _LoopBody:
+    #: The call that makes the loop; None for a wrapper of pytest-asyncio's own fixture.
+    maker: ast.Call | None
+    #: The body switches the loop's debug mode on (``loop.set_debug(True)``).
+    debug: bool
 
-        loop = maker()                      # no arguments
-        asyncio.set_event_loop(loop)        # optional
+
+def _loop_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> _LoopBody | None:
+    """The shape of an ``event_loop`` fixture that only makes, hands out and closes a loop
+    (perhaps in debug mode), else None. Accepted, after a docstring::
+
+        loop = maker()                      # no arguments; or "get or make":
+                                            #   try: loop = asyncio.get_running_loop()
+                                            #   except RuntimeError: loop = maker()
+        asyncio.set_event_loop(loop)        # optional, as is
+        loop.set_debug(True)                # debug mode
         yield loop                          # or ``return loop``
-        loop.close()                        # optional, as are
-        asyncio.set_event_loop(None)        # these two teardown lines
+        loop.run_until_complete(loop.shutdown_asyncgens())  # optional, as are
+        loop.close()                        # these teardown lines
+        asyncio.set_event_loop(None)
 
-    and the same with ``try: yield loop`` / ``finally:`` teardown. An unused ``request``
-    parameter is allowed: old pytest-asyncio's own fixture had one, so copies have it.
+    the same with ``try: yield loop`` / ``finally:`` teardown, and the wrapper that only
+    switches debug mode on in pytest-asyncio's own loop::
+
+        def event_loop(event_loop):
+            event_loop.set_debug(True)
+            yield event_loop
+
+    An unused ``request`` parameter is allowed: old pytest-asyncio's own fixture had one,
+    so copies have it.
     """
     if isinstance(node, ast.AsyncFunctionDef) or node.args.kwonlyargs:
         return None
     if node.args.vararg or node.args.kwarg or node.args.posonlyargs:
         return None
     params = [a.arg for a in node.args.args]
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if params == ["event_loop"]:
+        wraps = (
+            len(body) == 2
+            and _is_set_debug(body[0], "event_loop")
+            and _hands_out(body[1], "event_loop")
+        )
+        return _LoopBody(None, True) if wraps else None
     if params not in ([], ["request"]):
         return None
     if params and any(isinstance(n, ast.Name) and n.id == "request" for n in ast.walk(node)):
         return None
-    body = list(node.body)
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body = body[1:]
     if not body:
         return None
-    first = body.pop(0)
-    if not (
-        isinstance(first, ast.Assign)
-        and len(first.targets) == 1
-        and isinstance(first.targets[0], ast.Name)
-        and isinstance(first.value, ast.Call)
-        and not first.value.args
-        and not first.value.keywords
-    ):
+    made = _made_loop(body.pop(0))
+    if made is None:
         return None
-    name = first.targets[0].id
-    if body and _is_set_event_loop(body[0], name):
-        body.pop(0)
+    maker, name = made
+    debug = False
+    while body and (_is_set_event_loop(body[0], name) or _is_set_debug(body[0], name)):
+        debug = debug or _is_set_debug(body.pop(0), name)
     if len(body) == 1 and isinstance(body[0], ast.Try):
         attempt = body[0]
         if attempt.handlers or attempt.orelse or len(attempt.body) != 1:
@@ -796,7 +821,64 @@ def _loop_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Call | None:
         return None
     if not all(_is_teardown(statement, name) for statement in body[1:]):
         return None
-    return first.value
+    return _LoopBody(maker, debug)
+
+
+def _loop_assignment(statement: ast.stmt, name: str | None = None) -> ast.Call | None:
+    """The call of ``name = call()`` (no arguments; any single name when ``name`` is None)."""
+    if (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+        and (name is None or statement.targets[0].id == name)
+        and isinstance(statement.value, ast.Call)
+        and not statement.value.args
+        and not statement.value.keywords
+    ):
+        return statement.value
+    return None
+
+
+#: What the "get" half of a get-or-make ``try`` may call.
+_RUNNING_LOOP_GETTERS = ("asyncio.get_running_loop", "asyncio.get_event_loop")
+
+
+def _made_loop(statement: ast.stmt) -> tuple[ast.Call, str] | None:
+    """The maker call and the loop's name of ``loop = maker()``, or of the get-or-make
+    ``try: loop = asyncio.get_running_loop() / except RuntimeError: loop = maker()``."""
+    call = _loop_assignment(statement)
+    if call is not None:
+        assert isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name)
+        return call, statement.targets[0].id
+    if not isinstance(statement, ast.Try) or statement.orelse or statement.finalbody:
+        return None
+    if len(statement.body) != 1 or len(statement.handlers) != 1:
+        return None
+    getter = _loop_assignment(statement.body[0])
+    if getter is None or _dotted(getter.func) not in _RUNNING_LOOP_GETTERS:
+        return None
+    assert isinstance(statement.body[0], ast.Assign)
+    name = statement.body[0].targets[0].id  # type: ignore[attr-defined]
+    handler = statement.handlers[0]
+    if handler.type is not None and _dotted(handler.type) != "RuntimeError":
+        return None
+    if len(handler.body) != 1:
+        return None
+    maker = _loop_assignment(handler.body[0], name)
+    return None if maker is None else (maker, name)
+
+
+def _is_set_debug(statement: ast.stmt, name: str) -> bool:
+    """``name.set_debug(True)``."""
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Call)
+        and _dotted(statement.value.func) == f"{name}.set_debug"
+        and len(statement.value.args) == 1
+        and isinstance(statement.value.args[0], ast.Constant)
+        and statement.value.args[0].value is True
+        and not statement.value.keywords
+    )
 
 
 def _is_set_event_loop(statement: ast.stmt, name: str | None) -> bool:
@@ -829,20 +911,30 @@ def _hands_out(statement: ast.stmt, name: str) -> bool:
 
 
 def _is_teardown(statement: ast.stmt, name: str) -> bool:
+    """``loop.close()``, ``asyncio.set_event_loop(None)``, or ``loop.run_until_complete(
+    loop.shutdown_asyncgens())`` (or ``shutdown_default_executor()``)."""
     if _is_set_event_loop(statement, None):
         return True
+    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
+        return False
+    call = statement.value
+    if _dotted(call.func) == f"{name}.close" and not call.args and not call.keywords:
+        return True
+    if _dotted(call.func) != f"{name}.run_until_complete" or len(call.args) != 1:
+        return False
+    inner = call.args[0]
     return (
-        isinstance(statement, ast.Expr)
-        and isinstance(statement.value, ast.Call)
-        and _dotted(statement.value.func) == f"{name}.close"
-        and not statement.value.args
+        isinstance(inner, ast.Call)
+        and not inner.args
+        and _dotted(inner.func)
+        in (f"{name}.shutdown_asyncgens", f"{name}.shutdown_default_executor")
     )
 
 
 def _loop_body_maker(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | None:
     """The ``maker`` of a make/hand out/close body (see :func:`_loop_body`)."""
-    call = _loop_body(node)
-    return None if call is None else call.func
+    body = _loop_body(node)
+    return None if body is None or body.maker is None else body.maker.func
 
 
 def _future_helper_outcome(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
@@ -1071,9 +1163,12 @@ def _is_plain_loop_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A make/hand out/close body (see :func:`_loop_body`) whose loop is asyncio's own:
     ``asyncio.new_event_loop()``, ``asyncio.get_event_loop_policy().new_event_loop()`` or
     ``asyncio.get_event_loop()``."""
-    call = _loop_body(node)
-    if call is None:
+    body = _loop_body(node)
+    if body is None:
         return False
+    if body.maker is None:
+        return True  # pytest-asyncio's own loop, wrapped
+    call = body.maker
     maker = _dotted(call.func) or ""
     if maker in ("asyncio.new_event_loop", "new_event_loop", "asyncio.get_event_loop"):
         return True

@@ -32,6 +32,9 @@ class ConfigError(InputError):
 
 #: Options that can also be given on the command line, and their flag.
 ADDOPTS_FLAGS = {"asyncio_mode": "--asyncio-mode"}
+#: Boolean options: pytest's native TOML config (``[tool.pytest]``, ``pytest.toml``) wants
+#: a TOML boolean for them and rejects the string "true".
+BOOLEAN_SETTINGS = frozenset({"asyncio_debug"})
 
 
 class _Backend(Protocol):
@@ -67,6 +70,8 @@ class _TomlBackend:
 
     def set(self, key: str, value: Any) -> None:
         table = self._table(create=True)
+        if self.native and key in BOOLEAN_SETTINGS and value in ("true", "false"):
+            value = value == "true"
         table[key] = value
 
     def unset(self, key: str) -> None:
