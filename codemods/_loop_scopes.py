@@ -14,7 +14,15 @@ from pathlib import PurePosixPath
 import libcst as cst
 import libcst.matchers as m
 
-from async_test_upgrade.cst import CodemodTransformer, callee, keyword, set_keyword, string_literal
+from async_test_upgrade.codemods._mode import target_mode
+from async_test_upgrade.cst import (
+    CodemodTransformer,
+    callee,
+    keyword,
+    set_keyword,
+    string_literal,
+    string_value,
+)
 from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
 from async_test_upgrade.model import Options
 
@@ -341,3 +349,68 @@ def with_fixture_loop_scope(
 def loop_scope_mark(scope: str) -> cst.Call:
     mark = cst.parse_expression("pytest.mark.asyncio")
     return set_keyword(cst.Call(func=mark), "loop_scope", string_literal(scope))
+
+
+def in_tests_loop(
+    transformer: CodemodTransformer, node: cst.FunctionDef
+) -> tuple[list[cst.Decorator], str] | None:
+    """The decorators that make the sync fixture ``node`` an async fixture running in the
+    loop of the tests it serves, and that loop's scope; None (with a note) when no single
+    loop serves them all, or the fixture outlives it.
+
+    Such a fixture drove, or handed on, the loop its tests ran in: as an async fixture it
+    must run in that same loop, so its ``loop_scope`` is the tests' (given explicitly
+    unless it is ``function``), and its own scope cannot be wider. In strict mode (or with
+    ``loop_scope``) ``@pytest.fixture`` becomes ``@pytest_asyncio.fixture``.
+    """
+    name = node.name.value
+    decorator = fixture_decorator(transformer, node)
+    assert decorator is not None
+    expression = decorator.decorator
+    scope_arg = keyword(expression, "scope") if isinstance(expression, cst.Call) else None
+    scope = "function" if scope_arg is None else string_value(scope_arg.value)
+    if scope is None:
+        transformer.review(
+            node,
+            f"fixture {name} not made async: its scope is not a literal, so its loop_scope "
+            "cannot be chosen",
+        )
+        return None
+    ctx = transformer.ctx
+    users = users_loop_scopes(ctx.facts, ctx.options, ctx.path)
+    if len(users) > 1:
+        transformer.review(
+            node,
+            f"fixture {name} not made async: the tests it serves run in loops of different "
+            f"scopes ({', '.join(sorted(users, key=scope_rank))})",
+        )
+        return None
+    loop_scope = users.pop()
+    if scope_rank(scope) > scope_rank(loop_scope):
+        transformer.review(
+            node,
+            f"fixture {name} not made async: it is {scope}-scoped, but the tests it serves "
+            f"run in {loop_scope}-scoped loops, which it would outlive",
+        )
+        return None
+    decorators = list(node.decorators)
+    index = decorators.index(decorator)
+    if loop_scope != "function":
+        if ctx.options.target_version < (0, 24):
+            transformer.review(
+                node,
+                f"fixture {name} not made async: its tests run in {loop_scope}-scoped loops, "
+                "and loop_scope= needs pytest-asyncio 0.24",
+            )
+            return None
+        decorators[index] = with_fixture_loop_scope(transformer, decorator, loop_scope)
+    elif target_mode(ctx.facts, ctx.options) == "strict" and not transformer.is_name(
+        callee(expression), ASYNCIO_FIXTURE
+    ):
+        function = cst.Attribute(value=cst.Name("pytest_asyncio"), attr=cst.Name("fixture"))
+        transformer.add_import("pytest_asyncio")
+        new: cst.BaseExpression = function
+        if isinstance(expression, cst.Call):
+            new = expression.with_changes(func=function)
+        decorators[index] = decorator.with_changes(decorator=new)
+    return decorators, loop_scope

@@ -84,11 +84,7 @@ from async_test_upgrade.codemods._event_loop import (
     without_doomed_loop_kwargs,
     without_param,
 )
-from async_test_upgrade.codemods._loop_scopes import (
-    scope_rank,
-    users_loop_scopes,
-    with_fixture_loop_scope,
-)
+from async_test_upgrade.codemods._loop_scopes import in_tests_loop
 from async_test_upgrade.codemods._mode import target_mode
 from async_test_upgrade.cst import FileContext, Visitor, callee, keyword, set_keyword, string_value
 from async_test_upgrade.registry import codemod
@@ -195,7 +191,7 @@ class EventLoopSyncToAsync(EnclosingTracker):
             )
             return
         if role == "fixture" and _hand_on_statement(node) is not None:
-            alias = self._alias_decorators(node)
+            alias = in_tests_loop(self, node)
             if alias is not None:
                 self.aliases[id(node)] = alias
             return
@@ -297,54 +293,6 @@ class EventLoopSyncToAsync(EnclosingTracker):
         index = decorators.index(decorator)
         decorators[index] = decorator.with_changes(decorator=new_expression)
         return decorators
-
-    def _alias_decorators(self, node: cst.FunctionDef) -> tuple[list[cst.Decorator], str] | None:
-        """Decorators for a fixture that only hands ``event_loop`` on under its own name:
-        it must run in the loop of the tests that request it."""
-        name = node.name.value
-        decorator = fixture_decorator(self, node)
-        assert decorator is not None
-        expression = decorator.decorator
-        scope_arg = keyword(expression, "scope") if isinstance(expression, cst.Call) else None
-        scope = "function" if scope_arg is None else string_value(scope_arg.value)
-        if scope is None:
-            self.review(
-                node,
-                f"fixture {name} not made async: its scope is not a literal, so its "
-                "loop_scope cannot be chosen",
-            )
-            return None
-        users = users_loop_scopes(self.ctx.facts, self.ctx.options, self.ctx.path)
-        if len(users) > 1:
-            self.review(
-                node,
-                f"fixture {name} hands event_loop on, but the tests it serves run in loops "
-                f"of different scopes ({', '.join(sorted(users, key=scope_rank))}); left alone",
-            )
-            return None
-        loop_scope = users.pop()
-        if scope_rank(scope) > scope_rank(loop_scope):
-            self.review(
-                node,
-                f"fixture {name} is {scope}-scoped, but the tests it serves run in "
-                f"{loop_scope}-scoped loops: one value cannot be their running loop; left alone",
-            )
-            return None
-        if loop_scope == "function":
-            decorators = self._decorators(node, "fixture")
-            return None if decorators is None else (decorators, loop_scope)
-        if self.ctx.options.target_version < (0, 24):
-            self.review(
-                node,
-                f"fixture {name} not made async: its tests run in {loop_scope}-scoped loops, "
-                "and loop_scope= needs pytest-asyncio 0.24",
-            )
-            return None
-        decorators = list(node.decorators)
-        decorators[decorators.index(decorator)] = with_fixture_loop_scope(
-            self, decorator, loop_scope
-        )
-        return decorators, loop_scope
 
     def _note_other_loop_calls(self, node: cst.FunctionDef, name: str) -> None:
         if "asyncio-run-in-async-to-await" in self.ctx.options.selected:

@@ -10,8 +10,14 @@ and ``loop = asyncio.get_event_loop()`` followed by the single use
 line (directly in the test's body) is followed by several ``loop.run_until_complete(X)``
 and no other use of the loop, the statements after it move into
 ``with asyncio.Runner() as runner:`` (Python 3.11+) and each call becomes
-``runner.run(X)``: one loop for all of them, as before. Names are resolved through
-imports (``from asyncio import get_event_loop``, ``import asyncio as aio``).
+``runner.run(X)``: one loop for all of them, as before. A sync fixture that drives the
+current loop only that way, in its setup or its teardown
+(``asyncio.get_event_loop().run_until_complete(srv.stop())`` after its ``yield``, or a
+``loop = asyncio.get_event_loop()`` line used only for ``loop.run_until_complete(X)``),
+becomes an async fixture that writes ``await X``, running in the loop of the tests it
+serves: the objects it makes are then bound to the loop their tests run in. Names are
+resolved through imports (``from asyncio import get_event_loop``, ``import asyncio as
+aio``).
 
 **Why**
 
@@ -38,6 +44,13 @@ Before::
         session = loop.run_until_complete(login())
         assert loop.run_until_complete(session.fetch()) == 1
 
+    @pytest.fixture
+    def server():
+        srv = Server()
+        asyncio.get_event_loop().run_until_complete(srv.start())
+        yield srv
+        asyncio.get_event_loop().run_until_complete(srv.stop())
+
 After::
 
     async def test_a():
@@ -52,6 +65,13 @@ After::
             session = runner.run(login())
             assert runner.run(session.fetch()) == 1
 
+    @pytest.fixture          # @pytest_asyncio.fixture in strict mode
+    async def server():
+        srv = Server()
+        await srv.start()
+        yield srv
+        await srv.stop()
+
 **When it refuses**
 
 The sync rewrite needs the test to use that loop only for ``run_until_complete(X)`` in
@@ -59,8 +79,10 @@ its own body and to touch no other loop API. Reported and left alone: a loop use
 anything else (``call_soon``, ``time()``, passed on), or also managed with
 ``new_event_loop`` / ``set_event_loop``; a bound loop reused but not assigned directly in
 the test's body (inside an ``if`` or ``with``: the ``Runner`` block could not enclose its
-uses); the pattern in a fixture or helper (the values it makes may be bound to the loop
-that ``asyncio.run`` closes); ``get_event_loop()`` run at import time of test code; a
+uses); the pattern in a helper, or in a fixture that uses the loop for anything else, uses
+``yield from``, has a scope wider than its tests' loops, or serves tests running in loops
+of different scopes (the values it makes would be bound to the wrong loop);
+``get_event_loop()`` run at import time of test code; a
 single-use ``loop = ...`` line with comments on it. A rewritten test that takes fixtures
 is noted for review: an object a fixture made on the old current loop cannot be used
 from the new loop.
@@ -78,6 +100,7 @@ from async_test_upgrade.codemods._event_loop import (
     GET_EVENT_LOOP,
     EnclosingTracker,
     ancestors,
+    await_of_call,
     find_param,
     in_own_body,
     parametrized_names,
@@ -85,7 +108,9 @@ from async_test_upgrade.codemods._event_loop import (
     role,
     run_until_complete_call,
     single_positional,
+    used_as_primary,
 )
+from async_test_upgrade.codemods._loop_scopes import in_tests_loop
 from async_test_upgrade.cst import FileContext, Visitor
 from async_test_upgrade.registry import codemod
 
@@ -139,7 +164,84 @@ class GetEventLoopInAsync(EnclosingTracker):
         self.runner_blocks: dict[int, tuple[int, str, cst.BaseExpression]] = {}
         #: ids of original ``loop.run_until_complete`` calls -> the runner's name.
         self.runner_calls: dict[int, str] = {}
+        #: id of a sync fixture made async -> its new decorators and loop scope.
+        self.fixtures: dict[int, tuple[list[cst.Decorator], str]] = {}
+        #: ids of sync fixtures already decided (made async, or refused with a note).
+        self.fixtures_decided: set[int] = set()
+        #: ids of original ``run_until_complete(X)`` calls in those fixtures -> parenthesize.
+        self.awaits: dict[int, bool] = {}
         self.test_code = _is_test_code(ctx)
+
+    # --- sync fixtures driving the current loop -----------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        super().visit_FunctionDef(node)
+        if not self.test_code or node.asynchronous is not None:
+            return
+        outer = self.outer()
+        if any(isinstance(n, cst.FunctionDef) for n in outer):
+            return
+        if role(self, node, outer) != "fixture" or find_param(node, "event_loop") is not None:
+            return
+        plan = self._fixture_plan(node)
+        if plan is None:
+            return  # each getter gets the usual note
+        self.fixtures_decided.add(id(node))
+        made = in_tests_loop(self, node)
+        if made is None:
+            return
+        runs, lines, _getters = plan
+        self.fixtures[id(node)] = made
+        for call in runs:
+            self.awaits[id(call)] = used_as_primary(self, call)
+        self.delete.update(id(line) for line in lines)
+        for getter in plan[2]:
+            if isinstance(getter.func, cst.Name):
+                local = getter.func.value
+                self.drop_import_if_unused(
+                    "asyncio", "get_event_loop", None if local == "get_event_loop" else local
+                )
+            else:
+                self.drop_import_if_unused("asyncio")
+
+    def _fixture_plan(
+        self, func: cst.FunctionDef
+    ) -> tuple[list[cst.Call], list[cst.SimpleStatementLine], list[cst.Call]] | None:
+        """The ``run_until_complete(X)`` calls of a sync fixture that touches the current
+        loop only through ``get_event_loop().run_until_complete(X)`` or a ``loop =
+        get_event_loop()`` line used only that way, in its own body (setup or teardown),
+        and the ``loop = ...`` lines; None when it does anything else with a loop."""
+        finder = _GetterFinder(self)
+        func.body.visit(finder)
+        if not finder.getters or not _fits_async_def(func):
+            return None
+        runs: list[cst.Call] = []
+        lines: list[cst.SimpleStatementLine] = []
+        for getter in finder.getters:
+            above = parent(self, getter)
+            if isinstance(above, cst.Attribute) and above.value is getter:
+                call = parent(self, above)
+                if not (
+                    above.attr.value == "run_until_complete"
+                    and isinstance(call, cst.Call)
+                    and call.func is above
+                    and single_positional(call) is not None
+                ):
+                    return None
+                found = [call]
+            else:
+                found, line = self._bound_once(getter, func, None)
+                if not found or line is None or _has_comments(line):
+                    return None
+                lines.append(line)
+            if not all(in_own_body(self, call, func) for call in found):
+                return None
+            runs.extend(found)
+        counter = _LoopApiCounter()
+        func.body.visit(counter)
+        if counter.count != len(finder.getters) + len(runs):
+            return None  # some other loop API in there
+        return runs, lines, finder.getters
 
     # --- in coroutines ------------------------------------------------------------------
 
@@ -176,6 +278,8 @@ class GetEventLoopInAsync(EnclosingTracker):
     # --- in sync tests ------------------------------------------------------------------
 
     def _sync(self, getter: cst.Call, func: cst.FunctionDef) -> None:
+        if id(func) in self.fixtures_decided:
+            return
         name = func.name.value
         outer = self.enclosing[: self.enclosing.index(func)]
         if any(isinstance(n, cst.FunctionDef) for n in outer):
@@ -260,10 +364,12 @@ class GetEventLoopInAsync(EnclosingTracker):
             )
 
     def _bound_once(
-        self, getter: cst.Call, func: cst.FunctionDef, api_count: int
+        self, getter: cst.Call, func: cst.FunctionDef, api_count: int | None
     ) -> tuple[list[cst.Call], cst.SimpleStatementLine | None]:
         """``loop = get_event_loop()`` as a whole line, then only
-        ``loop.run_until_complete(X)`` in the function's own body: those calls and the line."""
+        ``loop.run_until_complete(X)`` in the function's own body: those calls and the line.
+        ``api_count``: how many loop API names the function mentions, when these must be
+        all of them (None: the caller checks)."""
         assign = parent(self, getter)
         line = parent(self, assign) if assign is not None else None
         if not (
@@ -292,7 +398,7 @@ class GetEventLoopInAsync(EnclosingTracker):
                 return [], None
             calls.append(call)
         # Nothing else in the function may touch a loop: the getter plus these calls.
-        if api_count != 1 + len(calls):
+        if api_count is not None and api_count != 1 + len(calls):
             return [], None
         return calls, line
 
@@ -337,6 +443,9 @@ class GetEventLoopInAsync(EnclosingTracker):
     # --- rewriting ----------------------------------------------------------------------
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        parenthesize = self.awaits.get(id(original_node))
+        if parenthesize is not None:
+            return await_of_call(updated_node, parenthesize)
         if id(original_node) in self.running:
             func = updated_node.func
             if isinstance(func, cst.Attribute):
@@ -365,6 +474,16 @@ class GetEventLoopInAsync(EnclosingTracker):
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         super().leave_FunctionDef(original_node, updated_node)
+        fixture = self.fixtures.get(id(original_node))
+        if fixture is not None:
+            decorators, loop_scope = fixture
+            self.changed(
+                original_node,
+                f"sync fixture {original_node.name.value} drove the current loop with "
+                "run_until_complete(X): async fixture awaiting X, in the "
+                f"{loop_scope}-scoped loop of its tests",
+            )
+            return updated_node.with_changes(asynchronous=cst.Asynchronous(), decorators=decorators)
         block = self.runner_blocks.get(id(original_node))
         if block is None:
             return updated_node
@@ -398,6 +517,53 @@ class GetEventLoopInAsync(EnclosingTracker):
         if id(original_node) in self.delete:
             return cst.RemoveFromParent()
         return updated_node
+
+
+class _GetterFinder(Visitor):
+    """Every ``get_event_loop()`` call in a body, nested functions included."""
+
+    def __init__(self, t: EnclosingTracker) -> None:
+        super().__init__()
+        self.t = t
+        self.getters: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not node.args and self.t.is_name(node.func, *GET_EVENT_LOOP):
+            self.getters.append(node)
+
+
+class _YieldsAndReturns(Visitor):
+    """The function's own yields and value returns (nested scopes excluded)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.yield_from = False
+        self.yields = False
+        self.returns_value = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self.yields = True
+        self.yield_from = self.yield_from or isinstance(node.value, cst.From)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.returns_value = self.returns_value or node.value is not None
+
+
+def _fits_async_def(func: cst.FunctionDef) -> bool:
+    """The body stays valid as ``async def``: no ``yield from``, no generator returning a
+    value."""
+    found = _YieldsAndReturns()
+    func.body.visit(found)
+    return not found.yield_from and not (found.yields and found.returns_value)
 
 
 class _Names(Visitor):

@@ -66,7 +66,9 @@ class Entry:
     pytest_args: tuple[str, ...] = ()
     #: node id -> why it is left out on both sides (needs a network, a server...).
     deselect: dict[str, str] = field(default_factory=dict)
-    #: node id pattern -> why the modern stack cannot pass it (judged against the legacy run).
+    #: node id pattern -> why the modern stack cannot pass it (judged against the legacy run);
+    #: or ``library:PATH`` -> why, for every test whose failure verify traced to library
+    #: code at PATH (a file, or ``file:line``).
     excused: dict[str, str] = field(default_factory=dict)
     #: A negative control: why no test migration can make its suite pass (library code
     #: broken on the modern Python). The tool must say so in its notes.
@@ -89,11 +91,15 @@ class Entry:
         deselected = [arg for nodeid in self.deselect for arg in ("--deselect", nodeid)]
         return [*self.pytest_args, *deselected]
 
-    def excuse(self, nodeid: str) -> str | None:
+    def excuse(self, nodeid: str, library_failure: str | None = None) -> str | None:
         if self.control:
             return self.control
         for pattern, reason in self.excused.items():
-            if nodeid == pattern or fnmatch.fnmatchcase(nodeid, pattern):
+            if pattern.startswith("library:"):
+                place = pattern.removeprefix("library:")
+                if library_failure is not None and library_failure.startswith(place + ":"):
+                    return reason
+            elif nodeid == pattern or fnmatch.fnmatchcase(nodeid, pattern):
                 return reason
         return None
 
@@ -324,7 +330,7 @@ def verdict(entry: Entry, report: VerifyReport) -> tuple[list[str], dict[str, st
     problems: list[str] = []
     excused: dict[str, str] = {}
     for row in report.comparison.regressions:
-        reason = entry.excuse(row.nodeid)
+        reason = entry.excuse(row.nodeid, report.library_failures.get(row.nodeid))
         if reason is None:
             problems.append(f"regression: {row.nodeid} ({row.detail})")
         else:
@@ -341,10 +347,12 @@ def verdict(entry: Entry, report: VerifyReport) -> tuple[list[str], dict[str, st
                 f"({len(excused)} excused)"
             )
     if entry.control:
-        notes = report.migration.notes if report.migration else []
+        # What the tool said: its notes, and the failures verify traced into library code.
+        said = [note.render() for note in report.migration.notes] if report.migration else []
+        said.extend(report.library_failures.values())
         pattern = re.compile(entry.control_note)
-        if not any(pattern.search(note.render()) for note in notes):
-            problems.append(f"control: no note matches {entry.control_note!r}")
+        if not any(pattern.search(line) for line in said):
+            problems.append(f"control: nothing the tool said matches {entry.control_note!r}")
     return problems, excused
 
 
@@ -376,14 +384,22 @@ def row(run: ProjectRun) -> list[str]:
         if run.excused and not entry.control:
             verdict_text += f" ({len(run.excused)} excused)"
     else:
-        verdict_text = "FAIL: " + "; ".join(run.problems[:3])
-    regressions = len(report.comparison.regressions) - len(run.excused)
+        first = run.problems[0]
+        more = f" (+{len(run.problems) - 1} more)" if len(run.problems) > 1 else ""
+        verdict_text = "FAIL: " + (first if len(first) <= 100 else first[:97] + "...") + more
+    regressions = str(len(report.comparison.regressions) - len(run.excused))
+    in_library = sum(
+        row.nodeid in report.library_failures and row.nodeid not in run.excused
+        for row in report.comparison.regressions
+    )
+    if in_library:
+        regressions += f" ({in_library} in library code)"
     return [
         entry.sdist,
         _count(report.before, report.environments.get("before", "")),
         _count(report.unmigrated, report.environments.get("after", "")),
         _count(report.after, report.environments.get("after", "")),
-        str(regressions),
+        regressions,
         str(counts["newly running"]),
         str(counts["fixed"]),
         str(notes),

@@ -13,6 +13,7 @@ import os
 import platform
 import sys
 
+from async_test_upgrade.harness import render
 from realworld import EntryError, entries, markdown_table, run_project, text_table
 
 
@@ -23,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     parser.add_argument("--list", action="store_true", help="list the projects and exit")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="print each project's verify report"
+    )
     args = parser.parse_args(argv)
     try:
         chosen = entries()
@@ -52,6 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     for entry in chosen:
         run = run_project(entry, log)
         runs.append(run)
+        if args.verbose and run.report is not None:
+            print(f"== {entry.sdist}")
+            print("\n".join(render.report_lines(run.report)))
+            for note in run.report.migration.notes if run.report.migration else []:
+                print(f"  note: {note.render()}")
+            print()
         for problem in [run.error, *run.problems]:
             if problem:
                 log(f"{entry.name}: {problem}")

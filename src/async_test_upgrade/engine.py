@@ -70,9 +70,13 @@ class MigrationResult:
     config_new: bytes | None = None
     skipped_for_target: list[str] = field(default_factory=list)
     #: Python files outside the test suite (library code): read for facts, not rewritten.
-    out_of_scope: int = 0
+    library_files: list[str] = field(default_factory=list)
     #: Wall-clock seconds per stage (discover, scan, transform, config), for --report.
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def out_of_scope(self) -> int:
+        return len(self.library_files)
 
     @property
     def config_changed(self) -> bool:
@@ -384,7 +388,7 @@ def migrate(
     tasks: list[Task] = []
     in_scope = _scope_test(config, files, options)
     library_files = [f.relpath for f in files if not in_scope(f.relpath)]
-    result.out_of_scope = len(library_files)
+    result.library_files = library_files
     by_name = {c.name: c for c in runnable}
 
     for source_file in files:

@@ -142,6 +142,11 @@ def classify(nodeid: str, before: TestOutcome | None, after: TestOutcome | None)
 def _why(after: TestOutcome | None) -> str:
     if after is None:
         return "not collected after migration"
+    return failure_line(after)
+
+
+def failure_line(after: TestOutcome) -> str:
+    """The line of a failure's message that names the error."""
     lines = [line for line in after.message.strip().splitlines() if line.strip()]
     # The first line of pytest's last "E   ..." block names the error (the lines after
     # it explain an assertion's operands).
@@ -151,6 +156,26 @@ def _why(after: TestOutcome | None) -> str:
             start = index
     text = lines[start][1:] if start is not None else (lines[-1] if lines else after.outcome)
     return text.strip()[:200]
+
+
+#: A traceback entry as pytest prints it: ``path/to/file.py:12: in function`` (or
+#: ``...:12: ErrorType``), the path relative to the rootdir or absolute.
+_FRAME = re.compile(r"^(?P<path>[^\s:>][^:\n]*?\.py):(?P<line>\d+): ", re.MULTILINE)
+
+
+def frames(message: str, root: str) -> list[tuple[str, int]]:
+    """The traceback entries of a failure that are inside the project at ``root``, outermost
+    first, as (relative posix path, line)."""
+    prefix = root.rstrip("/") + "/"
+    found = []
+    for match in _FRAME.finditer(message):
+        path = match.group("path")
+        if path.startswith("/"):
+            if not path.startswith(prefix):
+                continue  # the standard library, site-packages
+            path = path[len(prefix) :]
+        found.append((path, int(match.group("line"))))
+    return found
 
 
 def passing(run: RunResult) -> set[str]:

@@ -58,6 +58,17 @@ def report_lines(report: VerifyReport, verbose: bool = False) -> list[str]:
     lines.append(
         "summary: " + ", ".join(f"{counts[c]} {_LABELS.get(c, c).lower()}" for c in CATEGORIES)
     )
+    if report.library_failures:
+        lines.append("")
+        lines.append(
+            f"failing in library code, which the migration leaves alone "
+            f"({len(report.library_failures)} test(s)):"
+        )
+        by_place: dict[str, int] = {}
+        for where in report.library_failures.values():
+            by_place[where] = by_place.get(where, 0) + 1
+        for where, count in sorted(by_place.items()):
+            lines.append(f"  {where} ({count} test{'s' if count != 1 else ''})")
     if report.attributions:
         lines.append("")
         lines.append("attribution:")

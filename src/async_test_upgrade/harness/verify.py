@@ -28,7 +28,13 @@ from async_test_upgrade.harness.attribution import (
     copy_tree,
     rolled_back,
 )
-from async_test_upgrade.harness.compare import Comparison, compare, still_failing
+from async_test_upgrade.harness.compare import (
+    Comparison,
+    compare,
+    failure_line,
+    frames,
+    still_failing,
+)
 from async_test_upgrade.harness.runner import (
     NO_TESTS_COLLECTED,
     RunResult,
@@ -107,6 +113,9 @@ class VerifyReport:
     unmigrated: RunResult | None = None
     #: The migration itself (its notes, out-of-scope files), for callers that report it.
     migration: engine.MigrationResult | None = None
+    #: Tests failing after migration whose error is raised in library code, which the
+    #: migration left alone: node id -> "path:line: error".
+    library_failures: dict[str, str] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -127,6 +136,7 @@ class VerifyReport:
             "before": self.before.to_json() if self.before else None,
             "unmigrated_after": self.unmigrated.to_json() if self.unmigrated else None,
             "after": self.after.to_json(),
+            "library_failures": self.library_failures,
             "attribution": [a.to_json() for a in self.attributions],
             "attribution_runs": self.probes,
             "rollback": self.rollback.to_json() if self.rollback else None,
@@ -218,6 +228,7 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
         review_notes=len(migration.notes),
         unmigrated=unmigrated,
         migration=migration,
+        library_failures=library_failures(after, after_tree, migration.library_files),
     )
     regressed = [row.nodeid for row in comparison.regressions if row.nodeid != "<session>"]
     if before is None or not (request.attribute or request.rollback):
@@ -253,6 +264,21 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
         report.rollback = Rollback(left_out, written, conflicts, remaining)
     report.probes = attributor.probes
     return report
+
+
+def library_failures(run: RunResult, tree: Path, library: Sequence[str]) -> dict[str, str]:
+    """The failing tests of ``run`` whose innermost traceback entry inside the project is
+    in one of the ``library`` files: node id -> "path:line: error"."""
+    out_of_scope = set(library)
+    found = {}
+    for nodeid, test in run.tests.items():
+        if test.outcome not in ("failed", "error"):
+            continue
+        inside = frames(test.message, str(tree))
+        if inside and inside[-1][0] in out_of_scope:
+            path, line = inside[-1]
+            found[nodeid] = f"{path}:{line}: {failure_line(test)}"
+    return found
 
 
 def _locate(requirements: Path | None, project: Path) -> Path | None:

@@ -32,11 +32,6 @@ def test_commented_binding():
     assert loop.run_until_complete(fetch()) == 1
 
 
-@pytest.fixture
-def session():
-    return asyncio.get_event_loop().run_until_complete(login())
-
-
 def run(coro):
     return asyncio.get_event_loop().run_until_complete(coro)
 
