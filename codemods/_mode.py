@@ -55,3 +55,40 @@ def guard_reason(facts: ProjectFacts) -> str:
         return ""
     more = len(facts.anyio_trio_signals) - 1
     return facts.anyio_trio_signals[0] + (f" and {more} more" if more else "")
+
+
+def legacy_ran_bare_async_fixtures(facts: ProjectFacts) -> str | None:
+    """Why the legacy suite ran ``async def`` fixtures under a plain ``@pytest.fixture``
+    itself, if it did; None when it ran them in strict mode or that is unknown.
+
+    It did in legacy or auto mode, under pytest-asyncio before 0.19 with no mode set
+    (legacy was the default), and wherever aiohttp's own pytest plugin was loaded (it
+    ran every async fixture on its ``loop``)."""
+    from async_test_upgrade.facts import allows_only_below
+
+    configured = (facts.asyncio_mode or "").strip().lower()
+    if configured in ("legacy", "auto"):
+        return f"asyncio_mode = {configured}"
+    if facts.aiohttp_plugin_loaded:
+        return f"aiohttp's pytest plugin, loaded at {facts.aiohttp_plugin_loaded[0]}"
+    pytest_aiohttp = facts.declared_plugins.get("pytest-aiohttp")
+    if pytest_aiohttp and allows_only_below(pytest_aiohttp, (1, 0)):
+        return f"pytest-aiohttp{pytest_aiohttp}, which loads aiohttp's pytest plugin"
+    pytest_asyncio = facts.declared_plugins.get("pytest-asyncio")
+    if not configured and pytest_asyncio and allows_only_below(pytest_asyncio, (0, 19)):
+        return f"pytest-asyncio{pytest_asyncio}, whose default mode was legacy"
+    return None
+
+
+def bare_fixture_history(facts: ProjectFacts) -> str:
+    """What an async fixture under a plain ``@pytest.fixture`` did in the legacy suite, as
+    a clause that is true of it."""
+    ran = legacy_ran_bare_async_fixtures(facts)
+    if ran is not None:
+        return f"ran in the legacy suite ({ran})"
+    if (facts.asyncio_mode or "").strip().lower() == "strict":
+        return "never ran in strict mode (its tests got a coroutine object)"
+    return (
+        "never ran if the legacy suite was in strict mode, the default since "
+        "pytest-asyncio 0.19 (its tests then got a coroutine object)"
+    )

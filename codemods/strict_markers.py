@@ -82,7 +82,7 @@ from async_test_upgrade.codemods._marks import (
     mentions,
     pytestmark_value,
 )
-from async_test_upgrade.codemods._mode import configured_mode, target_mode
+from async_test_upgrade.codemods._mode import bare_fixture_history, configured_mode, target_mode
 from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword, string_value
 from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.model import ConfigEdit, Note, Options
@@ -310,8 +310,7 @@ class StrictMarkers(CodemodTransformer):
         decorators[index] = decorators[index].with_changes(decorator=new_expr)
         self.changed(
             original,
-            f"async fixture {name} under @pytest.fixture never ran in strict mode "
-            "(its tests got a coroutine object)",
+            f"async fixture {name} under @pytest.fixture {bare_fixture_history(self.ctx.facts)}",
         )
         self.add_import("pytest_asyncio")
         return updated.with_changes(decorators=decorators)

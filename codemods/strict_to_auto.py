@@ -83,9 +83,11 @@ from async_test_upgrade.codemods._marks import (
     without_elements,
 )
 from async_test_upgrade.codemods._mode import (
+    bare_fixture_history,
     configured_mode,
     guard_reason,
     has_asyncio_tests,
+    legacy_ran_bare_async_fixtures,
     target_mode,
 )
 from async_test_upgrade.cst import FileContext, callee
@@ -215,16 +217,16 @@ class StrictToAuto(DropsPytestImports):
 
     def _check_bare_fixture(self, node: cst.FunctionDef) -> None:
         """An async fixture strict mode never ran starts running: say so."""
-        if configured_mode(self.ctx.facts) == "legacy":
-            return  # legacy mode ran every async fixture already
+        if legacy_ran_bare_async_fixtures(self.ctx.facts) is not None:
+            return  # the legacy stack ran every async fixture already
         decorator = fixture_decorator(self, node)
         if decorator is None or not self.is_name(callee(decorator.decorator), "pytest.fixture"):
             return
         self.review(
             node,
-            f"async fixture {node.name.value} under @pytest.fixture never ran in strict mode "
-            "(its tests got a coroutine object); in auto mode it runs, so check the tests "
-            "using it",
+            f"async fixture {node.name.value} under @pytest.fixture "
+            f"{bare_fixture_history(self.ctx.facts)}; in auto mode it runs, so check the "
+            "tests using it",
         )
 
     def _drop_marks(

@@ -79,3 +79,27 @@ def test_the_quick_check_sees_the_patterned_triggers(line: bytes) -> None:
 )
 def test_module_names(relpath: str, module: str) -> None:
     assert facts_module.module_name(relpath) == module
+
+
+def test_declared_plugin_versions_are_read_from_any_requirements_text() -> None:
+    from async_test_upgrade.facts import allows_only_below, declared_versions
+
+    text = (
+        'tests_require = ["pytest==6.2.5", "pytest-asyncio==0.16.0"]\n'
+        "deps = pytest-aiohttp >= 0.3, < 1.0  # the old plugin\n"
+        "pytest_trio\n"
+        "pytest-asyncio-cooperative==0.1  # another project\n"
+        "# pytest-asyncio==0.10 in a comment\n"
+    )
+    assert declared_versions(text) == {
+        "pytest-asyncio": "==0.16.0",
+        "pytest-aiohttp": ">=0.3,<1.0",
+        "pytest-trio": "",
+    }
+    assert allows_only_below("==0.16.0", (0, 19))
+    assert allows_only_below(">=0.14,<0.17", (0, 19))
+    assert allows_only_below("~=0.16.0", (0, 19))  # up to 0.17
+    assert not allows_only_below("~=0.16", (0, 19))  # up to 1.0
+    assert not allows_only_below(">=0.14", (0, 19))
+    assert not allows_only_below("<=0.19", (0, 19))
+    assert not allows_only_below("", (0, 19))

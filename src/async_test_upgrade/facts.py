@@ -188,6 +188,12 @@ class ProjectFacts:
     lifespan_apps: dict[str, str] = field(default_factory=dict)
     #: Fixtures whose body builds a Starlette/FastAPI ``TestClient``: name -> "path:line".
     testclient_fixtures: dict[str, str] = field(default_factory=dict)
+    #: Where a module-level ``pytest_plugins`` loads aiohttp's own pytest plugin
+    #: (``"aiohttp.pytest_plugin"``), which ran every async fixture itself: "path:line".
+    aiohttp_plugin_loaded: list[str] = field(default_factory=list)
+    #: Test plugins the project declares (requirements files, setup.py/setup.cfg,
+    #: pyproject.toml, tox.ini): normalized name -> version specifiers ("" if unpinned).
+    declared_plugins: dict[str, str] = field(default_factory=dict)
     #: Dotted names of the modules out of the migration's scope (library code, see
     #: ``scope.py``): read for facts, never rewritten. Empty with ``--include-source``.
     library_modules: set[str] = field(default_factory=set)
@@ -723,6 +729,14 @@ class _FileIndexer(ast.NodeVisitor):
     def visit_Assign(self, node: ast.Assign) -> None:
         self._lifespan_app(node)
         names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        if "pytest_plugins" in names and not self.scope_stack:
+            plugins = [
+                v.value
+                for v in ast.walk(node.value)
+                if isinstance(v, ast.Constant) and isinstance(v.value, str)
+            ]
+            if "aiohttp.pytest_plugin" in plugins:
+                self.facts.aiohttp_plugin_loaded.append(f"{self.relpath}:{node.lineno}")
         if "pytestmark" in names:
             for value in ast.walk(node.value):
                 if isinstance(value, ast.Attribute | ast.Name):
@@ -1274,13 +1288,59 @@ def _index_reexports(facts: ProjectFacts, relpath: str, module: str, source: byt
             indexer.visit_ImportFrom(node)
 
 
+#: The plugins whose declared versions decide what the legacy suite did.
+DECLARED_PLUGINS = ("pytest-asyncio", "pytest-aiohttp", "pytest-trio", "asynctest")
+_DECLARATION = re.compile(
+    r"(?<![\w.-])(?P<name>pytest[-_.]asyncio|pytest[-_.]aiohttp|pytest[-_.]trio|asynctest)"
+    r"(?![\w-])\s*(?:\[[^\]]*\])?\s*(?P<spec>(?:[<>=!~]=?\s*[\w.*+]+\s*,?\s*)*)",
+    re.IGNORECASE,
+)
+
+
+def declared_versions(text: str) -> dict[str, str]:
+    """The plugins of :data:`DECLARED_PLUGINS` a requirements text names, with their
+    version specifiers (``"==0.16.0"``, ``">=0.14,<0.17"``, ``""``), comments aside."""
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0]
+        for match in _DECLARATION.finditer(line):
+            name = re.sub(r"[-_.]+", "-", match.group("name")).lower()
+            spec = re.sub(r"\s+", "", match.group("spec")).rstrip(",")
+            if name not in found or (spec and not found[name]):
+                found[name] = spec
+    return found
+
+
+def allows_only_below(spec: str, version: tuple[int, ...]) -> bool:
+    """Whether every version ``spec`` allows is older than ``version`` (an ``==`` pin or an
+    upper bound below it); False for an open or unreadable spec."""
+    for clause in spec.split(","):
+        match = re.fullmatch(r"(==|<=|<|~=)([\d.]+)(?:\.\*)?", clause)
+        if match is None:
+            continue
+        operator, text = match.groups()
+        bound = tuple(int(part) for part in text.split(".") if part)
+        if operator == "<" and bound <= version:
+            return True
+        if operator in ("==", "<=") and bound < version:
+            return True
+        if operator == "~=" and len(bound) > 1:
+            # ~=X.Y.Z allows up to X.(Y+1) exclusive; ~=X.Y up to (X+1) exclusive.
+            prefix = bound[:-1]
+            if (*prefix[:-1], prefix[-1] + 1) <= version:
+                return True
+    return False
+
+
 def index_requirements(facts: ProjectFacts, root: Path) -> None:
-    """pytest-trio among the declared dependencies is a signal on its own."""
+    """The test plugins the project declares, and pytest-trio among them as a signal."""
     candidates = [
         *root.glob("*requirements*.txt"),
+        *root.glob("*requirements*.in"),
         *root.glob("requirements/*.txt"),
         root / "pyproject.toml",
         root / "setup.cfg",
+        root / "setup.py",
         root / "tox.ini",
         # Only read for anyio_mode / trio_mode, which live in pytest's own config files.
         root / "pytest.ini",
@@ -1293,6 +1353,12 @@ def index_requirements(facts: ProjectFacts, root: Path) -> None:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
+        if path.name != "pytest.ini" and not path.name.startswith((".pytest", "pytest.")):
+            for name, spec in declared_versions(text).items():
+                if name not in facts.declared_plugins or (
+                    spec and not facts.declared_plugins[name]
+                ):
+                    facts.declared_plugins[name] = spec
         if re.search(r"(?im)^[^#\n]*\bpytest-trio\b", text):
             facts.anyio_trio_signals.append(f"{path.name}: pytest-trio in the dependencies")
         if re.search(r"(?m)^\s*(anyio_mode|trio_mode)\s*=", text):

@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture
+async def relay():
+    return {"open": True}

@@ -1,0 +1,2 @@
+async def test_relay_is_open(relay):
+    assert relay["open"]
