@@ -34,3 +34,30 @@ def test_ids_that_still_exist_are_not_renamed() -> None:
     before = run(TestOutcome("t.py::test_a[pyloop]", "passed"))
     after = run(TestOutcome("t.py::test_a[pyloop]", "passed"))
     assert [r.nodeid for r in compare(before, after).rows] == ["t.py::test_a[pyloop]"]
+
+
+def test_parameter_ids_respelled_by_a_newer_pytest_pair_in_run_order() -> None:
+    # pytest 6 put a multi-line string parameter into the id as written; pytest 8+
+    # falls back to the argument name and an index.
+    before = run(
+        TestOutcome("t.py::test_q[p0-\\n  query A\\n-s]", "passed"),
+        TestOutcome("t.py::test_q[p1-\\n  query A\\n-s]", "passed"),
+        TestOutcome("t.py::test_r[\\n  query B\\n]", "passed"),
+        TestOutcome("t.py::test_s[x]", "passed"),
+    )
+    after = run(
+        TestOutcome("t.py::test_q[p0-query0-s]", "passed"),
+        TestOutcome("t.py::test_q[p1-query0-s]", "failed"),
+        TestOutcome("t.py::test_r[query0]", "passed"),
+        TestOutcome("t.py::test_r[query1]", "passed"),  # one more than before: no pairing
+        TestOutcome("t.py::test_s[x]", "passed"),
+    )
+    rows = {row.nodeid: row.category for row in compare(before, after).rows}
+    assert rows == {
+        "t.py::test_q[p0-query0-s]": "unchanged",
+        "t.py::test_q[p1-query0-s]": "regression",
+        "t.py::test_r[\\n  query B\\n]": "regression",
+        "t.py::test_r[query0]": "changed",
+        "t.py::test_r[query1]": "changed",
+        "t.py::test_s[x]": "unchanged",
+    }

@@ -109,8 +109,34 @@ class Comparison:
         return {"counts": self.counts, "tests": [row.to_json() for row in self.rows]}
 
 
+def _renamed_parameter_ids(
+    before: RunResult, after: RunResult, renamed: dict[str, str]
+) -> dict[str, str]:
+    """Parametrized tests whose ids the new pytest spells differently: pytest 8 stopped
+    using string values holding line breaks or other unprintable characters in ids
+    (``test_q[\\n    query {...}]`` became ``test_q[query_str0]``). For each test function,
+    the ids seen only before and those seen only after are paired in run order when
+    there are as many of each: before id -> after id."""
+    gone: dict[str, list[str]] = {}
+    new: dict[str, list[str]] = {}
+    taken = set(renamed.values())
+    for nodeid in before.tests:
+        if "[" in nodeid and nodeid not in after.tests and nodeid not in renamed:
+            gone.setdefault(nodeid.partition("[")[0], []).append(nodeid)
+    for nodeid in after.tests:
+        if "[" in nodeid and nodeid not in before.tests and nodeid not in taken:
+            new.setdefault(nodeid.partition("[")[0], []).append(nodeid)
+    pairs: dict[str, str] = {}
+    for function, old_ids in gone.items():
+        new_ids = new.get(function, [])
+        if len(new_ids) == len(old_ids):
+            pairs.update(zip(old_ids, new_ids, strict=True))
+    return pairs
+
+
 def compare(before: RunResult, after: RunResult) -> Comparison:
     renamed = _renamed_by_aiohttp(before, after)
+    renamed.update(_renamed_parameter_ids(before, after, renamed))
     before_tests = {renamed.get(nodeid, nodeid): test for nodeid, test in before.tests.items()}
     rows = []
     for nodeid in sorted(before_tests.keys() | after.tests.keys()):
