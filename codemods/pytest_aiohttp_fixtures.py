@@ -23,7 +23,9 @@ fixtures pytest-aiohttp 1.1 and pytest-asyncio still provide:
 * ``pytest_plugins = "aiohttp.pytest_plugin"`` (a string, or an item of a list or tuple) is
   removed: pytest-aiohttp registers itself through its ``pytest11`` entry point, so an
   explicit plugin line is not needed, and loading aiohttp's own plugin next to it makes the
-  two fight over the same fixture names.
+  two fight over the same fixture names. Only when the project declares pytest-aiohttp
+  among its test requirements, though: otherwise the line is what gives the tests their
+  ``aiohttp_client`` fixture, so it stays, with a note.
 * pytest-aiohttp 1.x runs async tests through pytest-asyncio, whose recommended mode for
   it is *auto*: when the suite is migrated to auto mode the setting is requested here too.
 
@@ -608,6 +610,23 @@ class PytestAiohttpFixtures(CodemodTransformer):
         ):
             return updated_node
         value = assign.value
+        names_plugin = string_value(value) == AIOHTTP_PLUGIN or (
+            isinstance(value, cst.List | cst.Tuple)
+            and any(
+                isinstance(e, cst.Element) and string_value(e.value) == AIOHTTP_PLUGIN
+                for e in value.elements
+            )
+        )
+        if names_plugin and "pytest-aiohttp" not in self.ctx.facts.declared_plugins:
+            self.uses_aiohttp = True
+            self.review(
+                original_node,
+                "pytest_plugins loads aiohttp.pytest_plugin, and pytest-aiohttp is not among "
+                "the project's declared test requirements (requirements files, extras, "
+                "dependency groups, tox deps): kept, so the tests keep their aiohttp_client "
+                "fixture; declare pytest-aiohttp >= 1.1, then drop this line",
+            )
+            return updated_node
         if string_value(value) == AIOHTTP_PLUGIN:
             self._plugin_removed(original_node)
             self.statements_to_remove.add(updated_node)

@@ -10,6 +10,9 @@ Three shapes of case, for every codemod:
 A ``NAME.notes`` file beside a case lists the notes the codemod must write for it, one
 ``path:line: codemod: message`` per line in that order; no file, no notes.
 
+A ``NAME.requirements`` file beside a one-file case stands for the project's declared
+requirements (what ``facts.index_requirements`` reads from a real project's files).
+
 A ``NAME.options`` file beside a case holds ``key = value`` lines (``target-version``,
 ``asyncio-mode``, ``include-source = true``) for it.
 """
@@ -23,7 +26,7 @@ from pathlib import Path
 import libcst as cst
 
 from async_test_upgrade import engine, registry
-from async_test_upgrade.facts import ProjectFacts, index_file
+from async_test_upgrade.facts import ProjectFacts, declared_versions, index_file
 from async_test_upgrade.model import FileResult, Note, Options, parse_version
 
 CASES = Path(__file__).parent / "cases"
@@ -86,9 +89,12 @@ def collect() -> list[Case]:
     return cases
 
 
-def run_file(codemod: str, source: bytes, relpath: str, options: Options) -> FileResult:
+def run_file(
+    codemod: str, source: bytes, relpath: str, options: Options, requirements: str = ""
+) -> FileResult:
     record = registry.by_name()[codemod]
     facts = ProjectFacts()
+    facts.declared_plugins = declared_versions(requirements)
     index_file(facts, relpath, source)
     return engine.transform_source(source, relpath, [record], facts, options)
 
@@ -100,7 +106,9 @@ def file_output(case: Case, source: bytes) -> bytes:
 def file_result(case: Case, source: bytes) -> tuple[bytes, list[str]]:
     """The codemod's output for a one-file case, and its notes rendered."""
     relpath = relpath_for(case)
-    result = run_file(case.codemod, source, relpath, case.options())
+    requirements = case.before.parent / f"{case.name}.requirements"
+    declared = requirements.read_text(encoding="utf-8") if requirements.exists() else ""
+    result = run_file(case.codemod, source, relpath, case.options(), declared)
     assert result.error is None, result.error
     output = source if result.new_source is None else result.new_source
     return output, rendered_notes(result.notes)
