@@ -13,10 +13,12 @@ from tests import golden
 CASES = golden.CASES
 
 
-def notes_for(codemod: str, case_file: str, relpath: str = "test_case.py") -> list[str]:
+def notes_for(
+    codemod: str, case_file: str, relpath: str = "test_case.py", requirements: str = ""
+) -> list[str]:
     source = (CASES / codemod / case_file).read_bytes()
     options = Options(selected=frozenset({codemod}))
-    result = golden.run_file(codemod, source, relpath, options)
+    result = golden.run_file(codemod, source, relpath, options, requirements)
     assert result.error is None, result.error
     return [n.render() for n in result.notes]
 
@@ -77,7 +79,9 @@ def test_pytest_aiohttp_lookalikes_get_no_notes() -> None:
 
 
 def test_removing_aiohttp_plugin_in_strict_mode_is_reported() -> None:
-    notes = notes_for("pytest-aiohttp-fixtures", "conftest_plugins.before.py", "conftest.py")
+    notes = notes_for(
+        "pytest-aiohttp-fixtures", "conftest_plugins.before.py", "conftest.py", "pytest-aiohttp"
+    )
     assert len(notes) == 1 and notes[0].startswith("conftest.py:6: ")
     assert "strict mode" in notes[0]
 
