@@ -35,6 +35,8 @@ _FACT_PLAIN = (
     "TestClient",
     # asynctest base classes: their subclasses elsewhere must learn the chain.
     "asynctest",
+    # Version-switched imports (mock shims).
+    "version_info",
 )
 #: A project's own fixture named like a pytest-aiohttp legacy one (``def loop``); aiohttp
 #: app factories taking the loop (``def create_app(loop)``) are found by ``(loop``.
@@ -188,6 +190,11 @@ class ProjectFacts:
     lifespan_apps: dict[str, str] = field(default_factory=dict)
     #: Fixtures whose body builds a Starlette/FastAPI ``TestClient``: name -> "path:line".
     testclient_fixtures: dict[str, str] = field(default_factory=dict)
+    #: Version-switched mock imports (``if sys.version_info < (3, 8): from asynctest.mock
+    #: import *`` / ``else: from unittest.mock import *``, or a ``try/except ImportError``
+    #: of that shape): module -> the names it re-exports from ``unittest.mock`` on every
+    #: Python the migrated suite runs on (and binds nowhere else in the module).
+    mock_shims: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Where a module-level ``pytest_plugins`` loads aiohttp's own pytest plugin
     #: (``"aiohttp.pytest_plugin"``), which ran every async fixture itself: "path:line".
     aiohttp_plugin_loaded: list[str] = field(default_factory=list)
@@ -355,6 +362,13 @@ class _FileIndexer(ast.NodeVisitor):
         }
         # Marks apply to the whole module wherever ``pytestmark`` is assigned in it.
         self.foreign_marked[0] = self._has_foreign_pytestmark(node.body)
+        if self.module:
+            for statement in node.body:
+                shim = mock_shim(statement)
+                if shim is not None:
+                    others = _bound_names([s for s in node.body if s is not statement])
+                    names = tuple(sorted(set(_stdlib_mock_names(shim[0])) - others))
+                    self.facts.mock_shims[self.module] = names
         self.generic_visit(node)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
@@ -1364,3 +1378,110 @@ def index_requirements(facts: ProjectFacts, root: Path) -> None:
         if re.search(r"(?m)^\s*(anyio_mode|trio_mode)\s*=", text):
             facts.anyio_trio_signals.append(f"{path.name}: anyio_mode/trio_mode configured")
             facts.foreign_mode_signals.append(facts.anyio_trio_signals[-1])
+
+
+# --- version-switched mock imports -------------------------------------------------------
+
+#: The Python the migrated suite runs on at the oldest.
+TARGET_PYTHON = (3, 11)
+_MOCK_BACKPORTS = ("asynctest", "asynctest.mock", "mock")
+
+
+def _version_test(test: ast.expr) -> bool | None:
+    """The value of ``sys.version_info <op> (3, N)`` (``sys.version_info[:2]`` too) on
+    every Python from :data:`TARGET_PYTHON` on, or None when it is not such a test or
+    depends on the version."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and len(test.comparators) == 1):
+        return None
+    left, right = test.left, test.comparators[0]
+    if isinstance(left, ast.Subscript):
+        left = left.value
+    if _dotted(left) != "sys.version_info" or not isinstance(right, ast.Tuple):
+        return None
+    if not all(isinstance(e, ast.Constant) and isinstance(e.value, int) for e in right.elts):
+        return None
+    bound = tuple(e.value for e in right.elts)  # type: ignore[attr-defined]
+    op = test.ops[0]
+    oldest = TARGET_PYTHON[: len(bound)]
+    if isinstance(op, ast.Lt | ast.LtE):
+        # False for every version >= TARGET when the bound is below the oldest.
+        return False if (bound < oldest or (isinstance(op, ast.Lt) and bound == oldest)) else None
+    if isinstance(op, ast.Gt | ast.GtE):
+        return True if (bound < oldest or (isinstance(op, ast.GtE) and bound == oldest)) else None
+    return None
+
+
+def _imports_from(statements: list[ast.stmt], modules: tuple[str, ...]) -> bool:
+    return any(
+        isinstance(s, ast.ImportFrom) and s.module in modules and not s.level for s in statements
+    )
+
+
+def _only_imports_and_aliases(statements: list[ast.stmt]) -> bool:
+    return all(
+        isinstance(s, ast.Import | ast.ImportFrom | ast.Pass)
+        or (isinstance(s, ast.Assign) and isinstance(s.value, ast.Name | ast.Attribute))
+        or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+        for s in statements
+    )
+
+
+def mock_shim(statement: ast.stmt) -> tuple[list[ast.stmt], list[ast.stmt]] | None:
+    """(live, dead) statements of a version-switched mock import: one branch imports from
+    ``unittest.mock`` and is the one that runs on the target Python, the other imports
+    the backport (asynctest, mock). Both hold only imports and aliases."""
+    if isinstance(statement, ast.If):
+        outcome = _version_test(statement.test)
+        if outcome is None:
+            return None
+        live, dead = (
+            (statement.body, statement.orelse)
+            if outcome
+            else (
+                statement.orelse,
+                statement.body,
+            )
+        )
+    elif isinstance(statement, ast.Try):
+        if statement.orelse or statement.finalbody or len(statement.handlers) != 1:
+            return None
+        caught = statement.handlers[0].type
+        if _dotted(caught) not in ("ImportError", "ModuleNotFoundError") if caught else True:
+            return None
+        live, dead = statement.body, statement.handlers[0].body
+    else:
+        return None
+    if not (_imports_from(live, ("unittest.mock",)) and _imports_from(dead, _MOCK_BACKPORTS)):
+        return None
+    if not (_only_imports_and_aliases(live) and _only_imports_and_aliases(dead)):
+        return None
+    return live, dead
+
+
+def _stdlib_mock_names(live: list[ast.stmt]) -> list[str]:
+    """The public ``unittest.mock`` names the live branch binds, under their own name."""
+    import unittest.mock
+
+    names: list[str] = []
+    for statement in live:
+        if isinstance(statement, ast.ImportFrom) and statement.module == "unittest.mock":
+            for alias in statement.names:
+                if alias.name == "*":
+                    names.extend(unittest.mock.__all__)
+                elif alias.asname in (None, alias.name):
+                    names.append(alias.name)
+    return names
+
+
+def _bound_names(statements: list[ast.stmt]) -> set[str]:
+    """Names the module binds at top level in these statements (nested blocks included)."""
+    bound: set[str] = set()
+    for statement in statements:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                bound.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                bound.add(node.id)
+            elif isinstance(node, ast.alias):
+                bound.add(node.asname or node.name.split(".")[0])
+    return bound
