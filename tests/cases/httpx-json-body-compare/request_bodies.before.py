@@ -1,0 +1,17 @@
+import httpx
+import respx
+
+
+@respx.mock
+async def test_create():
+    route = respx.post("https://api.example/items").mock(return_value=httpx.Response(201))
+    async with httpx.AsyncClient() as client:
+        await client.post("https://api.example/items", json={"name": "widget", "tags": ["a", "b"]})
+    assert route.calls.last.request.content == b'{"name": "widget", "tags": ["a", "b"]}'
+    assert b'{"name": "widget", "tags": ["a", "b"]}' == route.calls.last.request.read()
+
+
+def test_sent(httpx_mock):
+    httpx_mock.add_response(match_content=b'{"id": 1, "name": "x"}')
+    httpx.post("https://api.example/items", json={"id": 1, "name": "x"})
+    assert httpx_mock.get_request().content != b'{"id": 2, "name": "x"}'
