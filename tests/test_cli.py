@@ -201,3 +201,38 @@ def test_console_script_runs(example: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert "would change" in done.stderr
+
+
+def test_an_explicit_strict_mode_switched_to_auto_is_said_first(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(
+        Path(__file__).parent / "cases" / "strict-to-auto" / "pytest_ini.before", project
+    )
+    code, _out, err = run("migrate", "--diff", str(project))
+    assert code == 0
+    lines = err.splitlines()
+    assert lines[1].startswith(
+        "  ! asyncio mode switched from strict to auto: pytest.ini sets "
+        "--asyncio-mode=strict in addopts explicitly"
+    ), err
+    code, _out, err = run("migrate", "--diff", "--asyncio-mode", "strict", str(project))
+    assert "switched from strict" not in err
+
+
+def test_library_code_is_counted_and_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "tests").mkdir()
+    library = b"import asyncio\n\n\nasync def pause(loop):\n    await asyncio.sleep(0, loop=loop)\n"
+    (tmp_path / "pkg" / "__init__.py").write_bytes(library)
+    test = (
+        b"import asyncio\n\n\nasync def test_pause(loop):\n    await asyncio.sleep(0, loop=loop)\n"
+    )
+    (tmp_path / "tests" / "test_pkg.py").write_bytes(test)
+    code, _out, err = run("migrate", str(tmp_path))
+    assert code == 0
+    assert (tmp_path / "pkg" / "__init__.py").read_bytes() == library
+    assert b"loop=" not in (tmp_path / "tests" / "test_pkg.py").read_bytes()
+    assert "1 file(s) out of scope" in err
+    assert "pkg/__init__.py:5: remove-loop-kwarg: library code, left alone" in err
+    code, _out, err = run("migrate", "--include-source", str(tmp_path))
+    assert b"loop=" not in (tmp_path / "pkg" / "__init__.py").read_bytes()

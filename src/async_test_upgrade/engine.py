@@ -71,6 +71,9 @@ class MigrationResult:
     skipped_for_target: list[str] = field(default_factory=list)
     #: Python files outside the test suite (library code): read for facts, not rewritten.
     library_files: list[str] = field(default_factory=list)
+    #: Decisions a reviewer must see first (the summary prints them right after its
+    #: first line), such as switching a mode the project chose explicitly.
+    headlines: list[str] = field(default_factory=list)
     #: Wall-clock seconds per stage (discover, scan, transform, config), for --report.
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -438,6 +441,7 @@ def migrate(
             else:
                 result.notes.append(item)
 
+    result.headlines.extend(_headlines(edits, facts, config, root))
     if edits:
         result.notes.extend(config_module.apply_edits(config, edits))
         result.changes.extend(
@@ -451,6 +455,27 @@ def migrate(
     result.changes = [c for c in result.changes if c.description]
     _lap(result, "config", clock)
     return result
+
+
+def _headlines(
+    edits: Sequence[ConfigEdit],
+    facts: ProjectFacts,
+    config: config_module.PytestConfig,
+    root: Path,
+) -> list[str]:
+    """One line for a strict mode the project configured on purpose and the run switches."""
+    configured = (facts.asyncio_mode or "").strip().lower()
+    switch = next((e for e in edits if e.key == "asyncio_mode" and e.value == "auto"), None)
+    if configured != "strict" or switch is None:
+        return []
+    where = display_path(config.path, root)
+    given = "--asyncio-mode=strict in addopts" if config.addopts_sets("asyncio_mode") else (
+        "asyncio_mode = strict"
+    )
+    return [
+        f"asyncio mode switched from strict to auto: {where} sets {given} explicitly; "
+        f"{switch.reason} (--asyncio-mode strict keeps strict mode)"
+    ]
 
 
 def _scope_test(

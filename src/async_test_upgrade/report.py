@@ -39,6 +39,7 @@ def summary_lines(result: MigrationResult, applied: bool) -> list[str]:
         f"{result.files_scanned} files scanned, {result.files_parsed} parsed, "
         f"{files_changed} {verb}"
     ]
+    lines.extend(f"  ! {headline}" for headline in result.headlines)
     if result.out_of_scope:
         lines.append(
             f"  {result.out_of_scope} file(s) out of scope: library code, read for facts, "
@@ -77,6 +78,7 @@ def to_json(result: MigrationResult, applied: bool) -> str:
         "files_scanned": result.files_scanned,
         "files_parsed": result.files_parsed,
         "files_out_of_scope": result.out_of_scope,
+        "headlines": result.headlines,
         "files_changed": [o.relpath for o in result.changed_files]
         + (
             [display_path(result.config_path, result.root)]

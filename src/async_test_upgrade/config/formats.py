@@ -153,6 +153,11 @@ class PytestConfig:
         value = self.backend.get(key)
         return None if value is None else str(value)
 
+    def addopts_sets(self, key: str) -> bool:
+        """Whether ``key`` is given as a command-line flag in ``addopts``."""
+        flag = ADDOPTS_FLAGS.get(key)
+        return flag is not None and _flag_value(self.addopts(), flag) is not None
+
     def raw(self, key: str) -> Any:
         """The option as the file holds it (a TOML list stays a list), or None."""
         return self.backend.get(key)
