@@ -469,8 +469,10 @@ def _headlines(
     if configured != "strict" or switch is None:
         return []
     where = display_path(config.path, root)
-    given = "--asyncio-mode=strict in addopts" if config.addopts_sets("asyncio_mode") else (
-        "asyncio_mode = strict"
+    given = (
+        "--asyncio-mode=strict in addopts"
+        if config.addopts_sets("asyncio_mode")
+        else "asyncio_mode = strict"
     )
     return [
         f"asyncio mode switched from strict to auto: {where} sets {given} explicitly; "
