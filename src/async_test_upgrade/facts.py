@@ -839,7 +839,8 @@ def _loop_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> _LoopBody | None
     maker, name = made
     debug = False
     while body and (_is_set_event_loop(body[0], name) or _is_set_debug(body[0], name)):
-        debug = debug or _is_set_debug(body.pop(0), name)
+        statement = body.pop(0)
+        debug = debug or _is_set_debug(statement, name)
     if len(body) == 1 and isinstance(body[0], ast.Try):
         attempt = body[0]
         if attempt.handlers or attempt.orelse or len(attempt.body) != 1:
