@@ -808,12 +808,15 @@ class FutureMockToAsyncMock(CodemodTransformer):
                 "its value; rewrite by hand",
             )
             return
-        early = [c for c in scan.calls_of(path) if self.line(c.node) < resolved_at]
-        if early:
+        early = self._reached_before(path, holder, statement)
+        if early is not None:
+            spelled = _mocks.dotted(early)
+            used = path if spelled == path else f"{spelled}, which holds {path},"
             self.review(
                 statement,
-                f"{path} is called at line {self.line(early[0].node)}, before its Future is "
-                f"resolved at line {resolved_at} (the test controls the timing); rewrite by hand",
+                f"{used} is used at line {self.line(early)}, before {future} is resolved at "
+                f"line {resolved_at}: what it reaches may call it first (the test controls the "
+                "timing); rewrite by hand",
             )
             return
         origin = (
@@ -911,6 +914,28 @@ class FutureMockToAsyncMock(CodemodTransformer):
         if arg is None or not self._is_creation(arg.value):
             return None
         return arg.value, call
+
+    def _reached_before(
+        self, path: str, holder: cst.CSTNode, resolution: cst.CSTNode
+    ) -> cst.Name | cst.Attribute | None:
+        """Where the function uses the mock at ``path`` (or an object it hangs on, such as
+        ``repo`` for ``repo.get``) after building its Future (``holder``) and before
+        resolving it: a call there, or in code handed the mock, gets the pending Future."""
+        own = {id(n) for n in (*_mocks.walk(holder), *_mocks.walk(resolution))}
+        own |= {id(b.target) for b in self.scan.bound(path)}
+        start, end = self.line(holder), self.line(resolution)
+        for node in _mocks.walk(self.body):
+            if not isinstance(node, cst.Name | cst.Attribute) or id(node) in own:
+                continue
+            parent = self.where.parents.get(id(node))
+            if isinstance(parent, cst.Attribute) and parent.value is node:
+                continue  # part of a longer chain, judged as a whole
+            spelled = _mocks.dotted(node)
+            if spelled is None or not (spelled == path or path.startswith(spelled + ".")):
+                continue
+            if start <= self.line(node) < end:
+                return node
+        return None
 
     def _block(self, statement: cst.CSTNode) -> str | None:
         """What, besides ``with`` blocks, lies between ``statement`` and the function body

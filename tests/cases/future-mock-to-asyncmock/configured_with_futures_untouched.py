@@ -86,6 +86,25 @@ async def test_called_before_the_future_is_resolved():
     assert await task == 1
 
 
+class Loader:
+    def __init__(self, repo):
+        self.repo = repo
+
+    async def load(self, key):
+        return await self.repo.get(key)
+
+
+@pytest.mark.asyncio
+async def test_the_owner_is_handed_on_before_the_future_is_resolved():
+    repo = MagicMock()
+    repo.get.return_value = asyncio.Future()
+    task = asyncio.ensure_future(Loader(repo).load(1))
+    await asyncio.sleep(0)
+    assert not task.done()
+    repo.get.return_value.set_result({"id": 1})
+    assert await task == {"id": 1}
+
+
 @pytest.mark.asyncio
 async def test_the_future_itself_is_checked():
     fetch = MagicMock(return_value=asyncio.Future())
