@@ -214,6 +214,8 @@ class FutureMockToAsyncMock(CodemodTransformer):
         )
         #: Rewrites planned in the file, not yet checked against each other.
         self.pending: list[_Unit] = []
+        #: Each function's scan, by id (a fixture's tests are scanned for its mocks too).
+        self.scans: dict[int, _mocks.FunctionScan] = {}
         #: Futures named once, inside a ``side_effect`` sequence: id of the use -> value.
         self.in_sequences: dict[int, _Resolved] = {}
 
@@ -335,7 +337,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
         """Plan the rewrites of one function; whether it has any."""
         assert isinstance(function.body, cst.IndentedBlock)
         body = list(function.body.body)
-        scan = _mocks.scan_function(self, function)
+        scan = self.scans[id(function)] = _mocks.scan_function(self, function)
         parents = _parents(function.body)
         decorators = _mocks.patch_decorator_params(self, function)
         self.where = _Function(function, cls, scan, decorators, parents)
@@ -1060,7 +1062,8 @@ class FutureMockToAsyncMock(CodemodTransformer):
         for other, other_path in _mocks.shared_paths(
             self, self.functions, where.function, where.cls, path
         ):
-            scan = _mocks.scan_function(self, other)
+            scan = self.scans.get(id(other)) or _mocks.scan_function(self, other)
+            self.scans[id(other)] = scan
             if scan.bound(other_path):
                 continue  # replaced there by another mock
             self.where = _Function(other, None, scan, [], {})
