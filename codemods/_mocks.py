@@ -52,6 +52,24 @@ PATCHES = frozenset({"unittest.mock.patch", "mock.patch"})
 PATCH_OBJECTS = frozenset({"unittest.mock.patch.object", "mock.patch.object"})
 FUTURES = frozenset({"asyncio.Future", "asyncio.futures.Future"})
 
+#: What code does with a Future besides awaiting it. Done to a mock's return value
+#: (``m.return_value.set_result(1)``, ``m().add_done_callback(cb)``), it shows that the
+#: test treats that return value as a Future, which an ``AsyncMock`` would hand out as is.
+FUTURE_METHODS = frozenset(
+    {
+        "set_result",
+        "set_exception",
+        "add_done_callback",
+        "remove_done_callback",
+        "result",
+        "exception",
+        "done",
+        "cancel",
+        "cancelled",
+        "get_loop",
+    }
+)
+
 #: pytest-mock's fixtures; ``mocker.patch`` and ``mocker.MagicMock`` mirror unittest.mock.
 MOCKER_FIXTURES = ("mocker", "module_mocker", "class_mocker", "package_mocker", "session_mocker")
 _MOCKER = re.compile(
@@ -260,6 +278,42 @@ def maybe_awaitable(t: CodemodTransformer, value: cst.BaseExpression) -> bool:
     return not (isinstance(value, cst.Call) and mock_kind(t, value) == "sync")
 
 
+def is_future_creation(t: CodemodTransformer, value: cst.BaseExpression) -> bool:
+    """``asyncio.Future()`` (``loop=`` at most) or ``<loop>.create_future()``."""
+    if not isinstance(value, cst.Call):
+        return False
+    if t.names_among(value.func, FUTURES):
+        return all(a.keyword is not None and a.keyword.value == "loop" for a in value.args)
+    func = value.func
+    return isinstance(func, cst.Attribute) and func.attr.value == "create_future" and not value.args
+
+
+def is_future_helper_call(t: CodemodTransformer, value: cst.BaseExpression) -> bool:
+    """A call of one of the project's helpers that build a resolved Future
+    (``async_return(v)``: the project facts know them, this file's included)."""
+    if not (isinstance(value, cst.Call) and len(value.args) == 1 and value.args[0].keyword is None):
+        return False
+    facts = t.ctx.facts
+    return any(facts.resolve(n) in facts.future_helpers for n in expression_names(t, value.func))
+
+
+def hands_out_futures(t: CodemodTransformer, value: cst.BaseExpression, scan: FunctionScan) -> bool:
+    """Whether ``value``, as a mock's ``return_value`` or ``side_effect``, is a Future (built
+    here, by a project helper, or a name bound to one in the function) or a sequence
+    holding one."""
+    if isinstance(value, cst.List | cst.Tuple):
+        return any(
+            isinstance(e, cst.Element) and hands_out_futures(t, e.value, scan)
+            for e in value.elements
+        )
+    if isinstance(value, cst.Name):
+        return any(
+            is_future_creation(t, b.value) or is_future_helper_call(t, b.value)
+            for b in scan.bound(value.value)
+        )
+    return is_future_creation(t, value) or is_future_helper_call(t, value)
+
+
 def is_exception(value: cst.BaseExpression) -> bool:
     target = value.func if isinstance(value, cst.Call) else value
     name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", "")
@@ -418,6 +472,9 @@ class FunctionScan:
     calls: list[CallSite] = field(default_factory=list)
     bindings: list[Binding] = field(default_factory=list)
     patch_calls: list[cst.Call] = field(default_factory=list)
+    #: ``<path>.return_value.<Future method>`` (also ``<path>().<Future method>``): the
+    #: ``.return_value`` path and the attribute.
+    future_uses: list[tuple[str, cst.Attribute]] = field(default_factory=list)
 
     def awaited(self, path: str) -> list[CallSite]:
         return [c for c in self.calls if c.path == path and c.awaited]
@@ -438,6 +495,12 @@ class FunctionScan:
 
     def bound(self, path: str) -> list[Binding]:
         return [b for b in self.bindings if b.path == path]
+
+    def future_method_uses(self, path: str) -> list[cst.Attribute]:
+        """Where the test calls a Future method on what the mock at ``path`` returns
+        (:data:`FUTURE_METHODS`)."""
+        owner = f"{path}.return_value"
+        return [node for found, node in self.future_uses if found == owner]
 
     def awaited_children(self, path: str) -> dict[str, list[CallSite]]:
         """Attributes ``path.attr`` (one level) awaited as ``await path.attr(...)``."""
@@ -509,6 +572,12 @@ class _Scanner(Visitor):
         if patch_kind(self.t, node) is not None:
             self.scan.patch_calls.append(node)
 
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value in FUTURE_METHODS:
+            owner = dotted(node.value)
+            if owner is not None and owner.endswith(".return_value"):
+                self.scan.future_uses.append((owner, node))
+
     def visit_Assign(self, node: cst.Assign) -> None:
         statement = self.statements[-1] if self.statements else node
         for target in node.targets:
@@ -524,6 +593,64 @@ class _Scanner(Visitor):
 
 
 # --- fixtures and patch decorators --------------------------------------------------------------
+
+#: Methods whose ``self.x = ...`` holds in every test method of the class.
+SETUP_METHODS = frozenset({"setUp", "asyncSetUp", "setup_method"})
+
+
+def outer_functions(module: cst.Module) -> list[tuple[cst.FunctionDef, cst.ClassDef | None]]:
+    """The functions not nested in another function (module level, or methods), with the
+    class each is a method of."""
+    found: list[tuple[cst.FunctionDef, cst.ClassDef | None]] = []
+
+    class Finder(Visitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.classes: list[cst.ClassDef] = []
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+            self.classes.append(node)
+
+        def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+            self.classes.pop()
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            body = self.classes[-1].body if self.classes else None
+            direct = isinstance(body, cst.IndentedBlock) and any(s is node for s in body.body)
+            found.append((node, self.classes[-1] if direct else None))
+            return False
+
+    module.visit(Finder())
+    return found
+
+
+def shared_paths(
+    t: CodemodTransformer,
+    functions: Sequence[tuple[cst.FunctionDef, cst.ClassDef | None]],
+    function: cst.FunctionDef,
+    cls: cst.ClassDef | None,
+    path: str,
+) -> list[tuple[cst.FunctionDef, str]]:
+    """Where else in the file the mock at ``path`` in ``function`` is reached, and by
+    which path: the tests and fixtures requesting the fixture that returns it
+    (``repo.get`` returned as ``repo`` -> ``repo.get`` in ``test_x(repo)``), and the other
+    methods of a class whose ``setUp`` puts it on ``self``."""
+    found: list[tuple[cst.FunctionDef, str]] = []
+    fixture = is_fixture(t, function)
+    if fixture is not None:
+        for returned in returned_names(function):
+            if path != returned and not path.startswith(returned + "."):
+                continue
+            rest = path[len(returned) :]
+            for other, _ in functions:
+                params = {p.name.value for p in (*other.params.params, *other.params.kwonly_params)}
+                if other is not function and fixture in params:
+                    found.append((other, fixture + rest))
+    if cls is not None and function.name.value in SETUP_METHODS and path.startswith("self."):
+        found.extend(
+            (other, path) for other, owner in functions if owner is cls and other is not function
+        )
+    return found
 
 
 def is_fixture(t: CodemodTransformer, function: cst.FunctionDef) -> str | None:

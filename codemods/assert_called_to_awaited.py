@@ -69,8 +69,7 @@ if TYPE_CHECKING:
 #: path -> why it is an AsyncMock
 Proof = dict[str, str]
 
-#: Methods whose ``self.x = AsyncMock()`` holds in every test method of the class.
-SETUP_METHODS = frozenset({"setUp", "asyncSetUp", "setup_method"})
+SETUP_METHODS = _mocks.SETUP_METHODS
 
 
 @codemod(

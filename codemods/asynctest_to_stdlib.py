@@ -78,7 +78,11 @@ After::
 **When it refuses**
 
 Reported and left on asynctest: ``ClockedTestCase`` (and its ``self.advance``: the
-standard library has no fake loop clock), ``patch(..., scope=asynctest.LIMITED)``,
+standard library has no fake loop clock), a ``CoroutineMock`` configured with Futures
+(a Future, or a project helper's resolved one, as its ``return_value``; a ``side_effect``
+list holding Futures; ``m.return_value = fut`` later; what it returns used as a Future,
+``m.return_value.set_result(v)``): asynctest awaited the Futures it returned, an
+``AsyncMock`` would hand them out; ``patch(..., scope=asynctest.LIMITED)``,
 ``return_once``, ``exhaust_callbacks``, the selector/socket mocks and any other
 asynctest-only name; a ``TestCase`` class that uses ``self.loop`` outside an ``async
 def`` method otherwise (a sync helper has no running loop to ask for, a sync test that
@@ -114,6 +118,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from async_test_upgrade.codemods import _mocks
 from async_test_upgrade.codemods import _side_effects as side_effects
 from async_test_upgrade.cst import (
     CodemodTransformer,
@@ -995,8 +1000,13 @@ class _Planner(Visitor):
         #: Comprehensions around the current node (their variables are not visible
         #: before the statement).
         self.comprehensions = 0
-        #: Dotted targets assigned a CoroutineMock in this file (``self.fetch``).
-        self.coroutine_mocks: set[str] = set()
+        #: Dotted targets assigned a CoroutineMock in this file (``self.fetch``), and the
+        #: constructor call.
+        self.coroutine_mocks: dict[str, cst.Call] = {}
+        #: id of a name assigned to (``fut = ...``) -> the value, for the names seen so far.
+        self.assigned: dict[int, cst.BaseExpression] = {}
+        #: ids of the CoroutineMock references kept on asynctest for their Futures.
+        self.kept: set[int] = set()
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.BaseStatement):
@@ -1033,16 +1043,75 @@ class _Planner(Visitor):
         return _asynctest_name(self.owner.qualified_names(node)) == "CoroutineMock"
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        """``x = CoroutineMock(...)``, and later ``x.side_effect = ...``."""
-        if isinstance(node.value, cst.Call) and self._is_coroutine_mock(node.value.func):
-            self.coroutine_mocks.update(_dotted(t.target) for t in node.targets)
+        """``x = CoroutineMock(...)``, and later ``x.side_effect = ...`` /
+        ``x.return_value = ...``."""
         for target in node.targets:
-            if (
-                isinstance(target.target, cst.Attribute)
-                and target.target.attr.value == "side_effect"
-                and _dotted(target.target.value) in self.coroutine_mocks
-            ):
+            if isinstance(target.target, cst.Name):
+                self.assigned[id(target.target)] = node.value
+        if isinstance(node.value, cst.Call) and self._is_coroutine_mock(node.value.func):
+            for target in node.targets:
+                self.coroutine_mocks[_dotted(target.target)] = node.value
+        for target in node.targets:
+            if not isinstance(target.target, cst.Attribute):
+                continue
+            built = self.coroutine_mocks.get(_dotted(target.target.value))
+            attribute = target.target.attr.value
+            if built is None or attribute not in ("return_value", "side_effect"):
+                continue
+            if attribute == "side_effect":
                 self._side_effect(node.value)
+            problem = self._futures(attribute, node.value)
+            if problem is not None:
+                self._keep(built.func, node, f"{_dotted(target.target)} is set to {problem}")
+
+    # --- CoroutineMocks configured with Futures --------------------------------------------
+    #
+    # asynctest's CoroutineMock awaited what it returned when that was awaitable (its call
+    # is ``asyncio.coroutine(lambda: result)()``), so legacy tests gave it Futures; an
+    # AsyncMock returns them as they are. Such a mock stays on asynctest, with a note.
+
+    def _futures(self, attribute: str, value: cst.BaseExpression) -> str | None:
+        """How ``return_value``/``side_effect`` ``value`` hands out Futures, if it does."""
+        if attribute == "return_value" and self._is_future(value):
+            return f"{_mocks.code(value)}, a Future"
+        if (
+            attribute == "side_effect"
+            and isinstance(value, cst.List | cst.Tuple)
+            and any(isinstance(e, cst.Element) and self._is_future(e.value) for e in value.elements)
+        ):
+            return f"{_mocks.code(value)}, which holds Futures"
+        return None
+
+    def _is_future(self, value: cst.BaseExpression) -> bool:
+        owner = self.owner
+        if isinstance(value, cst.Name):
+            scope = owner.get_metadata(ScopeProvider, value, None)
+            if scope is None:
+                return False
+            values = [
+                self.assigned.get(id(a.node))
+                for a in scope[value.value]
+                if isinstance(a, Assignment)
+            ]
+            return any(
+                v is not None and not isinstance(v, cst.Name) and self._is_future(v) for v in values
+            )
+        return _mocks.is_future_creation(owner, value) or _mocks.is_future_helper_call(owner, value)
+
+    def _keep(self, reference: cst.BaseExpression, at: cst.CSTNode, why: str) -> None:
+        """Leave the CoroutineMock ``reference`` names on asynctest, and say why."""
+        if id(reference) in self.kept:
+            return
+        self.kept.add(id(reference))
+        self.owner.plans.pop(id(reference), None)
+        self.claimed.add(id(reference))
+        self.owner.needed.add(_root(reference) or "")
+        self.owner.review(
+            at,
+            f"asynctest.CoroutineMock left alone: {why}; asynctest awaited the Futures it "
+            "returned, unittest.mock.AsyncMock would return them unawaited. Give the mock the "
+            "Futures' values (AsyncMock(return_value=value)) by hand",
+        )
 
     def visit_Import(self, node: cst.Import) -> bool:
         return False
@@ -1093,6 +1162,17 @@ class _Planner(Visitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         owner = self.owner
+        new_callable = keyword(node, "new_callable")
+        reference: cst.BaseExpression | None = None
+        if self._is_coroutine_mock(node.func):
+            reference = node.func
+        elif new_callable is not None and self._is_coroutine_mock(new_callable.value):
+            reference = new_callable.value
+        for attribute in ("return_value", "side_effect"):
+            arg = keyword(node, attribute)
+            problem = self._futures(attribute, arg.value) if arg is not None else None
+            if reference is not None and problem is not None:
+                self._keep(reference, node, f"its {attribute} is {problem}")
         side_effect = keyword(node, "side_effect")
         if side_effect is not None:
             new_callable = keyword(node, "new_callable")
@@ -1134,6 +1214,12 @@ class _Planner(Visitor):
             owner.needed.add(_root(target) or "")
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if node.attr.value in _mocks.FUTURE_METHODS:
+            returned = _dotted(node.value)
+            built = self.coroutine_mocks.get(returned.removesuffix(".return_value"))
+            if returned.endswith(".return_value") and built is not None:
+                why = f"{_mocks.code(node)} uses what it returns as a Future"
+                self._keep(built.func, node, why)
         if id(node) in self.claimed:
             return False
         if node.attr.value == "awaited" and self.owner.plans:

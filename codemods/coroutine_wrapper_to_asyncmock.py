@@ -15,7 +15,10 @@ something awaitable with ``unittest.mock.AsyncMock``:
 * a *named* stub the test also asserts on (``execute = asyncio.coroutine(execute_stub)``
   with ``execute_stub = MagicMock(...)``) is itself rebound to an ``AsyncMock`` and used
   where the wrapper was (``execute = execute_stub``), and reported: its ``assert_called*``
-  checks still hold, and ``assert_awaited*`` would now be available too.
+  checks still hold, and ``assert_awaited*`` would now be available too;
+* a named stub that is an ``AsyncMock`` already (``future-mock-to-asyncmock``, which
+  runs first, makes one of a stub returning a resolved Future) is used where the
+  wrapper was: ``asyncio.coroutine`` returned coroutine functions unchanged.
 
 **Why**
 
@@ -49,9 +52,13 @@ After::
 **When it refuses**
 
 Reported and left alone: a mock whose ``return_value`` (or lambda whose result) is
-visibly awaitable (a future, a task, a coroutine: the wrapper awaited it, an
-``AsyncMock`` would hand it out); a named stub that is also called directly, passed
-around, rebound, or not built from ``Mock``/``MagicMock`` in the same scope; a
+visibly awaitable (a future, a resolved one from a project helper, a task, a coroutine:
+the wrapper awaited it, an ``AsyncMock`` would hand it out), or whose ``side_effect``
+sequence holds such items; a named stub configured that way through its attributes
+(``stub.return_value = fut``, ``stub.side_effect = [f1, f2]``) or whose return value
+the test uses as a Future (``stub.return_value.add_done_callback(...)``); a named stub
+that is also called directly, passed around, rebound, or not built from
+``Mock``/``MagicMock``/``AsyncMock`` in the same scope; a
 wrapped ordinary function (make it ``async def`` instead); any other argument; a file
 where ``AsyncMock`` already names something else. ``@asyncio.coroutine`` on a generator
 function is ``asyncio-coroutine-to-async-def``'s.
@@ -74,9 +81,11 @@ from libcst.metadata import (
 )
 
 from async_test_upgrade.codemods._mocks import (
+    FUTURE_METHODS,
     async_twin,
     code,
     defines_foreign_asyncmock,
+    is_future_helper_call,
     mock_kind,
     module_mock_alias,
     new_async_mock,
@@ -185,6 +194,11 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
         assignments = list(scope[name.value]) if scope is not None else []
         why = "asyncio.coroutine(" + name.value + ") (removed in 3.11)"
         constructor = self._stub_constructor(assignments)
+        if constructor is not None and mock_kind(self, constructor) == "async":
+            # Already an AsyncMock (future-mock-to-asyncmock may have made it one):
+            # asyncio.coroutine returned coroutine functions unchanged.
+            self.wrappers[id(call)] = "async stub"
+            return
         if constructor is None:
             self.review(
                 call,
@@ -203,7 +217,9 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
                 f"attributes (line {self.line(node)}); as an AsyncMock that use would change",
             )
             return
-        problem = self._awaitable_result(constructor)
+        problem = self._awaitable_result(constructor) or self._awaitable_configuration(
+            name.value, references
+        )
         if problem:
             self.review(call, problem)
             return
@@ -221,7 +237,7 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
         if not isinstance(statement, cst.Assign) or len(statement.targets) != 1:
             return None
         value = statement.value
-        if isinstance(value, cst.Call) and mock_kind(self, value) == "sync":
+        if isinstance(value, cst.Call) and mock_kind(self, value) in ("sync", "async"):
             return value
         return None
 
@@ -238,6 +254,64 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
                     f"the mock's {name} ({code(arg.value)}) is awaitable and the "
                     "asyncio.coroutine wrapper awaited it; an AsyncMock would return it as "
                     "is: rewrite by hand"
+                )
+            if name == "side_effect" and self._holds_awaitables(value, mock_call):
+                return (
+                    f"the mock's side_effect ({code(arg.value)}) holds awaitables and the "
+                    "asyncio.coroutine wrapper awaited each; an AsyncMock would return them "
+                    "as they are: rewrite by hand"
+                )
+        return None
+
+    def _holds_awaitables(self, value: cst.BaseExpression, where: cst.CSTNode) -> bool:
+        """A ``side_effect`` sequence with a visibly awaitable item: the wrapper awaited
+        the item of each call, an AsyncMock returns it."""
+        return isinstance(value, cst.List | cst.Tuple) and any(
+            isinstance(e, cst.Element) and self._visibly_awaitable(e.value, where)
+            for e in value.elements
+        )
+
+    def _awaitable_configuration(self, stub: str, references: Sequence[object]) -> str | None:
+        """How the stub is configured, through its attributes, to return something the
+        wrapper awaited: ``stub.return_value = fut``, ``stub.side_effect = [f1, f2]``, or
+        ``stub.return_value.set_result(v)`` (what it returns is used as a Future)."""
+        for reference in references:
+            node = getattr(reference, "node", None)
+            attribute = self.get_metadata(ParentProvider, node, None) if node else None
+            if not isinstance(attribute, cst.Attribute) or attribute.value is not node:
+                continue
+            what = attribute.attr.value
+            parent = self.get_metadata(ParentProvider, attribute, None)
+            if (
+                what == "return_value"
+                and isinstance(parent, cst.Attribute)
+                and parent.attr.value in FUTURE_METHODS
+            ):
+                return (
+                    f"{stub}.return_value.{parent.attr.value} at line {self.line(parent)} uses "
+                    f"what {stub} returns as a Future, which the asyncio.coroutine wrapper "
+                    "awaited and an AsyncMock would return as is: rewrite by hand"
+                )
+            if what not in ("return_value", "side_effect") or not isinstance(
+                parent, cst.AssignTarget
+            ):
+                continue
+            statement = self.get_metadata(ParentProvider, parent, None)
+            if not isinstance(statement, cst.Assign):
+                continue
+            value = statement.value
+            line = self.line(statement)
+            if self._visibly_awaitable(value, statement):
+                return (
+                    f"{stub}.{what} is set to {code(value)} at line {line}, an awaitable the "
+                    "asyncio.coroutine wrapper awaited; an AsyncMock would return it as is: "
+                    "rewrite by hand"
+                )
+            if what == "side_effect" and self._holds_awaitables(value, statement):
+                return (
+                    f"{stub}.side_effect is set to {code(value)} at line {line}, awaitables "
+                    "the asyncio.coroutine wrapper awaited; an AsyncMock would return them as "
+                    "they are: rewrite by hand"
                 )
         return None
 
@@ -269,7 +343,7 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
         if isinstance(value, cst.Await) or not isinstance(value, cst.Call):
             return False
         names = self.qualified_names(value.func)
-        if names & AWAITABLE_MAKERS:
+        if names & AWAITABLE_MAKERS or is_future_helper_call(self, value):
             return True
         if isinstance(value.func, cst.Attribute) and value.func.attr.value in AWAITABLE_METHODS:
             return True
@@ -314,6 +388,13 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
                 "same arguments (asyncio.coroutine is gone in 3.11)",
             )
             return wrapped.with_changes(func=async_twin(self, wrapped.func))
+        if kind == "async stub":
+            self.changed(
+                original_node,
+                f"asyncio.coroutine({code(wrapped)}) -> {code(wrapped)}: it is an AsyncMock "
+                "already, which the wrapper returned unchanged",
+            )
+            return wrapped
         if kind == "lambda":
             self.changed(
                 original_node,

@@ -13,9 +13,19 @@ returns the future's value (or raises its exception), and removes the future:
 - the same with a helper that builds such a future, ``def async_return(x): f =
   asyncio.Future(); f.set_result(x); return f``, defined in the same file (or, through
   the project facts, in a helper module or conftest): ``MagicMock(return_value=
-  async_return(v))``, and a sequence of them, ``side_effect=[async_return(1),
-  async_raise(e)]``, which becomes ``AsyncMock(side_effect=[1, e])`` (one item per
-  await, exceptions raised, as awaiting the next future did).
+  async_return(v))``;
+- a ``side_effect`` sequence of such futures, named or helper-made, in the mock's or
+  the patch's call or assigned (``m.side_effect = [f1, async_raise(e)]``), which
+  becomes ``AsyncMock(side_effect=[v1, e])`` (one item per await, exceptions raised, as
+  awaiting the next future did);
+- a Future built as the mock's return value and resolved through it:
+  ``m = MagicMock(return_value=asyncio.Future())`` (or ``m.return_value =
+  loop.create_future()``, or ``patch(..., return_value=asyncio.Future())``), then
+  ``m.return_value.set_result(v)``, which becomes ``m = AsyncMock(return_value=v)``
+  with the ``set_result`` line deleted. Where ``v`` cannot move up to the mock (a name
+  it reads is assigned in between, a call in it would run before statements it ran
+  after, an ``@patch`` decorator), the value is set where the future was resolved
+  instead: ``m.return_value = v``.
 
 The result is ``AsyncMock(return_value=v)`` / ``AsyncMock(side_effect=e)``; a
 ``m.return_value = fut`` on an attribute becomes ``repo.get = AsyncMock(return_value=v)``;
@@ -40,17 +50,31 @@ Before::
     fut.set_result({"id": 1})
     repo.get = MagicMock(return_value=fut)
 
+    fetch = MagicMock(return_value=asyncio.Future())
+    fetch.return_value.set_result([])
+
 After::
 
     repo.get = AsyncMock(return_value={"id": 1})
 
+    fetch = AsyncMock(return_value=[])
+
 **When it refuses**
 
-Reported, not rewritten: a future resolved after the mock is built (the test controls
-the timing), resolved twice or never, awaited or shared (used anywhere else than as
-one ``return_value``); a value whose names are reassigned between ``set_result`` and
-the mock; a mock the test calls without awaiting (``m().add_done_callback(...)``: it
-wants the Future itself); a ``patch`` of an ``async def`` without ``new_callable`` (it
+A mock becomes an ``AsyncMock`` only if every Future it is configured with goes:
+awaiting an ``AsyncMock`` returns its ``return_value`` (or ``side_effect`` item) as is,
+so a Future left there would reach the code under test unawaited. Reported, not
+rewritten: a future resolved after the mock is built or first called (the test
+controls the timing), resolved twice or never, or inside a loop, a condition or a
+nested function; a future awaited or shared (used anywhere else than as one
+``return_value`` or ``side_effect`` item); a value whose names are reassigned between
+``set_result`` and the mock; a ``side_effect`` future resolving to an exception object
+(an ``AsyncMock`` would raise it); a mock the test calls without awaiting, or whose
+return value it uses as a Future (``m().add_done_callback(...)``,
+``m.return_value.done()``): it wants the Future itself; a mock also configured, in the
+same function, with another Future this codemod cannot rewrite; a fixture's mock (or
+one built on ``self`` in ``setUp``/``setup_method``) that a test of the same file
+configures that way; a ``patch`` of an ``async def`` without ``new_callable`` (it
 already makes an ``AsyncMock``, whose await would return the Future itself); a future
 set as ``return_value`` of a mock this codemod cannot see being built (a fixture
 parameter). A file defining its own ``AsyncMock`` is left alone. Futures no mock
@@ -59,13 +83,20 @@ touches are not this codemod's business and get no note.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import libcst as cst
 
 from async_test_upgrade.codemods import _mocks
-from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword, set_keyword
+from async_test_upgrade.cst import (
+    CodemodTransformer,
+    FileContext,
+    keyword,
+    set_keyword,
+    without_args,
+)
 from async_test_upgrade.providers import parent_map
 from async_test_upgrade.registry import codemod
 
@@ -96,6 +127,56 @@ class _CallRewrite:
     evidence: str
     #: ``side_effect=[async_return(1), async_raise(e)]``: the values, in order.
     side_effects: tuple[_Resolved, ...] = ()
+    #: ``return_value=<Future>`` goes: the value is set where the test resolved it.
+    drop_return_value: bool = False
+
+    @property
+    def configures(self) -> bool:
+        """Whether the rewrite changes the mock's configuration, not only its class."""
+        return self.resolved is not None or bool(self.side_effects) or self.drop_return_value
+
+
+@dataclass
+class _StatementRewrite:
+    """A statement line that becomes an assignment to the mock ``owner``:
+    ``owner.return_value = v``, ``owner.side_effect = e`` or ``owner.side_effect = [v, e]``
+    (``value``), or ``owner = AsyncMock(return_value=v)`` and the like (``replace``)."""
+
+    how: Literal["value", "replace"]
+    owner: cst.BaseExpression
+    description: str
+    resolved: _Resolved | None = None
+    items: tuple[_Resolved, ...] = ()
+    #: The ``[f1, f2]`` whose elements become the items' values.
+    sequence: cst.List | cst.Tuple | None = None
+
+
+@dataclass
+class _Function:
+    """A function being planned, and what planning it found."""
+
+    function: cst.FunctionDef
+    cls: cst.ClassDef | None
+    scan: _mocks.FunctionScan
+    decorator_patches: list[tuple[str, cst.Call, _mocks.PatchKind]]
+    parents: dict[int, cst.CSTNode]
+
+
+@dataclass
+class _Unit:
+    """One rewrite of one mock and everything it changes. Planned for the whole function
+    first, applied only if nothing else there still configures the mock with a Future."""
+
+    where: _Function
+    #: The name or attribute the function reaches the mock through (None: built inline).
+    path: str | None
+    anchor: cst.CSTNode  # where a refusal is reported
+    calls: list[tuple[cst.Call, _CallRewrite]] = field(default_factory=list)
+    statements: list[tuple[cst.CSTNode, _StatementRewrite]] = field(default_factory=list)
+    remove: list[cst.CSTNode] = field(default_factory=list)
+    #: What the rewrite takes away: the futures' uses, rewritten and deleted statements.
+    gone: list[cst.CSTNode] = field(default_factory=list)
+    imports: list[tuple[str, str]] = field(default_factory=list)
 
 
 @codemod(
@@ -114,15 +195,29 @@ class FutureMockToAsyncMock(CodemodTransformer):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        self.depth = 0
         self.refused = False
         self.alias: str | None = None
         self.helpers: dict[str, Outcome] = {}
         self.remove: set[int] = set()
+        #: Ids of every node a committed rewrite takes away (see ``_Unit.gone``).
+        self.gone: set[int] = set()
         self.calls: dict[int, _CallRewrite] = {}
-        self.statements: dict[int, tuple[str, _Resolved, cst.BaseExpression]] = {}
-        self.decorator_patches: list[tuple[str, cst.Call, _mocks.PatchKind]] = []
-        self.scan = _mocks.FunctionScan()
+        self.statements: dict[int, _StatementRewrite] = {}
+        self.functions: list[tuple[cst.FunctionDef, cst.ClassDef | None]] = []
+        #: The function being planned (or checked).
+        self.where = _Function(
+            cst.FunctionDef(cst.Name("_"), cst.Parameters(), cst.IndentedBlock([])),
+            None,
+            _mocks.FunctionScan(),
+            [],
+            {},
+        )
+        #: Rewrites planned in the file, not yet checked against each other.
+        self.pending: list[_Unit] = []
+        #: Each function's scan, by id (a fixture's tests are scanned for its mocks too).
+        self.scans: dict[int, _mocks.FunctionScan] = {}
+        #: Futures named once, inside a ``side_effect`` sequence: id of the use -> value.
+        self.in_sequences: dict[int, _Resolved] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
         self.refused = _mocks.foreign_asyncmock(node, self.ctx.names) is not None
@@ -132,36 +227,40 @@ class FutureMockToAsyncMock(CodemodTransformer):
                 outcome = self._helper_outcome(statement)
                 if outcome is not None:
                     self.helpers[statement.name.value] = outcome
+        if self.refused:
+            return
+        # Every function is planned before anything is committed: a fixture's mock may
+        # only become an AsyncMock if the tests using it configure it without Futures.
+        self.functions = _mocks.outer_functions(node)
+        planned = [
+            f
+            for f, cls in self.functions
+            if isinstance(f.body, cst.IndentedBlock)
+            and f.name.value not in self.helpers
+            and self._plan(f, cls)
+        ]
+        self._commit()
+        for function in planned:
+            assert isinstance(function.body, cst.IndentedBlock)
+            self._drop_unused_loops(list(function.body.body))
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.depth += 1
-        if (
-            self.depth == 1
-            and not self.refused
-            and isinstance(node.body, cst.IndentedBlock)
-            and node.name.value not in self.helpers
-        ):
-            self._plan(node)
+    @property
+    def scan(self) -> _mocks.FunctionScan:
+        return self.where.scan
 
-    def leave_FunctionDef(
-        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
-    ) -> cst.FunctionDef:
-        self.depth -= 1
-        return updated_node
+    @property
+    def decorator_patches(self) -> list[tuple[str, cst.Call, _mocks.PatchKind]]:
+        return self.where.decorator_patches
+
+    @property
+    def body(self) -> cst.IndentedBlock:
+        assert isinstance(self.where.function.body, cst.IndentedBlock)
+        return self.where.function.body
 
     # --- recognising futures ------------------------------------------------------------------
 
     def _is_creation(self, value: cst.BaseExpression) -> bool:
-        if not isinstance(value, cst.Call):
-            return False
-        if self.names_among(value.func, _mocks.FUTURES):
-            return all(a.keyword is not None and a.keyword.value == "loop" for a in value.args)
-        func = value.func
-        return (
-            isinstance(func, cst.Attribute)
-            and func.attr.value == "create_future"
-            and not value.args
-        )
+        return _mocks.is_future_creation(self, value)
 
     def _helper_outcome(self, function: cst.FunctionDef) -> Outcome | None:
         """``def h(x): f = Future(); f.set_<result|exception>(x); return f``."""
@@ -217,16 +316,35 @@ class FutureMockToAsyncMock(CodemodTransformer):
         origin = f"{_mocks.code(value.func)}() builds a resolved Future"
         return _Resolved(outcome, arg.value, origin, helper_import=helper_import)
 
+    def _hands_out_futures(self, value: cst.BaseExpression) -> bool:
+        """Whether ``value``, as a mock's ``return_value`` or ``side_effect``, is a Future
+        (built here, by a helper, or named) or a sequence holding one."""
+        if isinstance(value, cst.List | cst.Tuple):
+            return any(
+                isinstance(e, cst.Element) and self._hands_out_futures(e.value)
+                for e in value.elements
+            )
+        if isinstance(value, cst.Name):
+            return any(
+                self._is_creation(b.value) or self._helper_call(b.value) is not None
+                for b in self.scan.bound(value.value)
+            )
+        return self._is_creation(value) or self._helper_call(value) is not None
+
     # --- planning ----------------------------------------------------------------------------
 
-    def _plan(self, function: cst.FunctionDef) -> None:
+    def _plan(self, function: cst.FunctionDef, cls: cst.ClassDef | None) -> bool:
+        """Plan the rewrites of one function; whether it has any."""
         assert isinstance(function.body, cst.IndentedBlock)
         body = list(function.body.body)
-        scan = self.scan = _mocks.scan_function(self, function)
-        self.decorator_patches = _mocks.patch_decorator_params(self, function)
+        scan = self.scans[id(function)] = _mocks.scan_function(self, function)
         parents = _parents(function.body)
+        decorators = _mocks.patch_decorator_params(self, function)
+        self.where = _Function(function, cls, scan, decorators, parents)
+        pending = len(self.pending)
+        self.in_sequences = {}
         top = _top_statements(body)
-        named_helper_calls: set[int] = set()
+        handled: set[int] = set()
         for index, statement in enumerate(body):
             small = _single(statement)
             if not (
@@ -241,25 +359,30 @@ class FutureMockToAsyncMock(CodemodTransformer):
             else:
                 resolved = self._helper_call(small.value)
                 if resolved is not None:
-                    named_helper_calls.add(id(small.value))
+                    handled.add(id(small.value))
                     resolved.statements.append(statement)
                     self._plan_use(name, index, None, resolved, body, scan, parents, top)
         for node in _mocks.walk(function.body):
+            if isinstance(node, cst.SimpleStatementLine):
+                handled |= self._plan_side_effect_assignment(node)
+        for node in _mocks.walk(function.body):
             if isinstance(node, cst.Call):
-                named_helper_calls |= self._plan_side_effect_list(node)
+                handled |= self._plan_side_effect_list(node)
         # helper calls written inline: ``MagicMock(return_value=async_return(v))``
         for node in _mocks.walk(function.body):
-            if isinstance(node, cst.Call) and id(node) not in named_helper_calls:
+            if isinstance(node, cst.Call) and id(node) not in handled:
                 resolved = self._helper_call(node)
                 if resolved is not None:
-                    self._plan_consumer(node, resolved, body, scan, parents, top)
-        self._drop_unused_loops(body)
+                    self._plan_consumer(node, resolved, scan, parents)
+        for node in _mocks.walk(function.body):
+            if isinstance(node, cst.SimpleStatementLine):
+                self._plan_return_value_future(node, scan)
+        return len(self.pending) > pending
 
     def _drop_unused_loops(self, body: list[cst.BaseStatement]) -> None:
         """A ``loop = asyncio.get_event_loop()`` that only served removed futures goes too
         (left behind, it is the sync ``get_event_loop()`` call that fails on new stacks)."""
-        removed = {id(n) for s in body if id(s) in self.remove for n in _mocks.walk(s)}
-        if not removed:
+        if not self.gone:
             return
         for statement in body:
             small = _single(statement)
@@ -280,42 +403,97 @@ class FutureMockToAsyncMock(CodemodTransformer):
                 for n in _mocks.walk(s)
                 if isinstance(n, cst.Name) and n.value == name and n is not target
             ]
-            if others and all(id(n) in removed for n in others):
+            if others and all(id(n) in self.gone for n in others):
                 self.remove.add(id(statement))
 
+    def _sequence_items(self, sequence: cst.List | cst.Tuple) -> tuple[_Resolved, ...] | None:
+        """What awaiting each item of a ``side_effect`` sequence gave, when every item is
+        a resolved Future (a helper call, or a future named once and resolved before)."""
+        elements = sequence.elements
+        if not elements or any(not isinstance(e, cst.Element) for e in elements):
+            return None
+        items: list[_Resolved] = []
+        for element in elements:
+            resolved = self.in_sequences.get(id(element.value)) or self._helper_call(element.value)
+            if resolved is None:
+                return None
+            items.append(resolved)
+        return tuple(items)
+
+    def _items_problem(self, items: tuple[_Resolved, ...]) -> str | None:
+        for item in items:
+            if item.outcome == "result" and _mocks.is_exception(item.value):
+                return (
+                    f"a Future of the side_effect resolves to {_mocks.code(item.value)}, an "
+                    "exception object: as a side_effect item an AsyncMock would raise it, not "
+                    "return it; rewrite by hand"
+                )
+        return None
+
     def _plan_side_effect_list(self, call: cst.Call) -> set[int]:
-        """``MagicMock(side_effect=[async_return(1), async_raise(e)])`` -> ``AsyncMock(
-        side_effect=[1, e])``: an AsyncMock returns (or raises) the next item on each
-        await, as awaiting the next future did. The ids of the helper calls it handled."""
+        """``MagicMock(side_effect=[async_return(1), f2])`` -> ``AsyncMock(side_effect=[1,
+        e])``: an AsyncMock returns (or raises) the next item on each await, as awaiting
+        the next future did. The ids of the helper calls it handled."""
         effect = keyword(call, "side_effect")
         if effect is None or not isinstance(effect.value, cst.List | cst.Tuple):
             return set()
-        elements = effect.value.elements
-        if not elements or any(not isinstance(e, cst.Element) for e in elements):
+        items = self._sequence_items(effect.value)
+        if items is None:
             return set()
-        resolved = [self._helper_call(e.value) for e in elements]
-        if not all(r is not None for r in resolved):
-            return set()
-        handled = {id(e.value) for e in elements}
-        items = tuple(r for r in resolved if r is not None)
+        handled = {id(e.value) for e in effect.value.elements}
+        problem = self._items_problem(items)
+        if problem is not None:
+            self.review(call, problem)
+            return handled
         evidence = f"each item of side_effect is a resolved Future ({items[0].origin})"
         if keyword(call, "return_value") is not None:
             self.review(call, "the mock has a return_value and a side_effect of Futures")
             return handled
-        problem = self._sync_use(self._mock_path(call))
-        if problem is not None:
-            self.review(call, problem)
-            return handled
         if _mocks.mock_kind(self, call) == "sync":
-            self.calls[id(call)] = _CallRewrite("mock", None, evidence, items)
+            rewrite = _CallRewrite("mock", None, evidence, items)
         elif (verdict := self._patch_verdict(call)) is None:
-            self.calls[id(call)] = _CallRewrite("patch", None, evidence, items)
+            rewrite = _CallRewrite("patch", None, evidence, items)
         else:
             self.review(call, verdict)
             return handled
-        for item in items:
-            if item.helper_import is not None:
-                self.drop_import_if_unused(*item.helper_import)
+        self._propose(
+            call,
+            self._mock_path(call),
+            calls=[(call, rewrite)],
+            resolved=items,
+            gone=[effect.value],
+        )
+        return handled
+
+    def _plan_side_effect_assignment(self, statement: cst.SimpleStatementLine) -> set[int]:
+        """``m.side_effect = [f1, async_raise(e)]`` -> ``m.side_effect = [v1, e]``, the mock
+        made an AsyncMock. The ids of the helper calls it handled."""
+        small = _single(statement)
+        if not (
+            isinstance(small, cst.Assign)
+            and len(small.targets) == 1
+            and isinstance(small.targets[0].target, cst.Attribute)
+            and small.targets[0].target.attr.value == "side_effect"
+            and isinstance(small.value, cst.List | cst.Tuple)
+        ):
+            return set()
+        sequence = small.value
+        items = self._sequence_items(sequence)
+        if items is None:
+            return set()
+        handled = {id(e.value) for e in sequence.elements}
+        problem = self._items_problem(items)
+        if problem is not None:
+            self.review(statement, problem)
+            return handled
+        self._plan_assignment(
+            statement,
+            small.targets[0].target,
+            f"each item of side_effect is a resolved Future ({items[0].origin})",
+            items=items,
+            sequence=sequence,
+            gone=[sequence],
+        )
         return handled
 
     def _plan_future(
@@ -379,7 +557,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
             self.review(
                 creation,
                 f"Future {name} is used {len(uses)} times or rebound; only a future used once, "
-                "as one mock's return_value, is rewritten",
+                "as one mock's return_value or side_effect item, is rewritten",
             )
             return
         use = uses[0]
@@ -400,16 +578,17 @@ class FutureMockToAsyncMock(CodemodTransformer):
                 "before the mock; rewrite by hand",
             )
             return
-        self._plan_consumer(use, resolved, body, scan, parents, top)
+        if _side_effect_sequence(use, parents) is not None:
+            self.in_sequences[id(use)] = resolved  # rewritten with its sequence, if it can be
+            return
+        self._plan_consumer(use, resolved, scan, parents)
 
     def _plan_consumer(
         self,
         use: cst.BaseExpression,
         resolved: _Resolved,
-        body: list[cst.BaseStatement],
         scan: _mocks.FunctionScan,
         parents: dict[int, cst.CSTNode],
-        top: dict[int, int],
     ) -> None:
         parent = parents.get(id(use))
         if isinstance(parent, cst.Arg) and parent.keyword is not None:
@@ -425,9 +604,10 @@ class FutureMockToAsyncMock(CodemodTransformer):
                 and target.attr.value == "return_value"
                 and isinstance(statement, cst.SimpleStatementLine)
                 and len(statement.body) == 1
-                and id(statement) in top
             ):
-                self._plan_assignment(statement, target, resolved, body[: top[id(statement)]], scan)
+                self._plan_assignment(
+                    statement, target, resolved.origin, resolved=resolved, gone=[use]
+                )
                 return
         self.review(
             use,
@@ -441,13 +621,15 @@ class FutureMockToAsyncMock(CodemodTransformer):
             return
         where = f"{resolved.origin}, used only as this mock's return_value"
         if _mocks.mock_kind(self, call) == "sync":
-            self._accept(call, _CallRewrite("mock", resolved, where))
+            rewrite = _CallRewrite("mock", resolved, where)
+        elif (verdict := self._patch_verdict(call)) is None:
+            rewrite = _CallRewrite("patch", resolved, where)
+        else:
+            self.review(call, verdict)
             return
-        verdict = self._patch_verdict(call)
-        if verdict is None:
-            self._accept(call, _CallRewrite("patch", resolved, where))
-            return
-        self.review(call, verdict)
+        self._propose(
+            call, self._mock_path(call), calls=[(call, rewrite)], resolved=[resolved], gone=[use]
+        )
 
     def _patch_verdict(self, call: cst.Call) -> str | None:
         """None when the mock this patch makes can become an AsyncMock through
@@ -470,113 +652,482 @@ class FutureMockToAsyncMock(CodemodTransformer):
 
     def _plan_assignment(
         self,
-        statement: cst.SimpleStatementLine,
+        statement: cst.CSTNode,
         target: cst.Attribute,
-        resolved: _Resolved,
-        earlier: list[cst.BaseStatement],
-        scan: _mocks.FunctionScan,
+        origin: str,
+        *,
+        resolved: _Resolved | None = None,
+        items: tuple[_Resolved, ...] = (),
+        sequence: cst.List | cst.Tuple | None = None,
+        gone: list[cst.CSTNode],
+        remove: tuple[cst.CSTNode, ...] = (),
+        untouched: tuple[int, set[int]] | None = None,
     ) -> None:
-        """``owner.return_value = <future>`` (``earlier``: the function's statements before
-        the one holding it)."""
+        """``owner.return_value = <future>`` / ``owner.side_effect = [<futures>]`` (the
+        ``target``), rewritten in ``statement``. ``untouched``: the line before which, and
+        the nodes apart from which, an unbound ``owner`` must not be used to be replaced."""
         decorated = {name: call for name, call, _ in self.decorator_patches}
         owner = _mocks.dotted(target.value)
         if owner is None:
             return
-        bindings = scan.bound(owner)
+        attr = target.attr.value
+        owner_code = _mocks.code(target.value)
+        where = f"{origin}, then set as {owner}.{attr}"
+        payload = {"resolved": resolved, "items": items, "sequence": sequence}
+        if items:
+            values = ", ".join(_mocks.code(i.value) for i in items)
+            change = f"{owner_code}.side_effect gets the Futures' values [{values}]: {origin}"
+        else:
+            change = f"{owner_code} gets the Future's value: {origin}"
+        value_rewrite = _StatementRewrite("value", target.value, change, **payload)  # type: ignore[arg-type]
+        built: cst.Call | None = None
+        kind: Literal["mock", "patch"] = "mock"
+        bindings = self.scan.bound(owner)
         if len(bindings) == 1 and isinstance(bindings[0].value, cst.Call):
-            built = bindings[0].value
-            kind = _mocks.patch_kind(self, built)
-            if _mocks.mock_kind(self, built) == "sync" and keyword(built, "side_effect") is None:
-                where = f"{resolved.origin}, then set as {owner}.return_value"
-                rewrite = _CallRewrite("mock", None, where)
-                self._accept(statement, None, ("value", resolved, target.value), (built, rewrite))
-                return
-            if kind in ("patch", "object"):
-                verdict = self._patch_verdict(built)
+            candidate = bindings[0].value
+            if (
+                _mocks.mock_kind(self, candidate) == "sync"
+                and keyword(candidate, "side_effect") is None
+            ):
+                built = candidate
+            elif _mocks.patch_kind(self, candidate) in ("patch", "object"):
+                verdict = self._patch_verdict(candidate)
                 if verdict is not None:
                     self.review(statement, verdict)
                     return
-                where = f"{resolved.origin}, then set as {owner}.return_value"
-                rewrite = _CallRewrite("patch", None, where)
-                self._accept(statement, None, ("value", resolved, target.value), (built, rewrite))
-                return
-        if not bindings and owner in decorated:
+                built, kind = candidate, "patch"
+        elif not bindings and owner in decorated:
             verdict = self._patch_verdict(decorated[owner])
             if verdict is not None:
                 self.review(statement, verdict)
                 return
-            where = f"{resolved.origin}, then set as {owner}.return_value"
-            rewrite = _CallRewrite("patch", None, where)
-            self._accept(
-                statement, None, ("value", resolved, target.value), (decorated[owner], rewrite)
+            built, kind = decorated[owner], "patch"
+        if built is not None:
+            self._propose(
+                statement,
+                owner,
+                calls=[(built, _CallRewrite(kind, None, where))],
+                statements=[(statement, value_rewrite)],
+                resolved=[resolved] if resolved is not None else items,
+                gone=gone,
+                remove=remove,
             )
             return
         if not bindings and "." in owner:
+            before, ignored = untouched or (self.line(statement), set())
             touched = any(
-                _mocks.dotted(n) == owner
-                for s in earlier
-                for n in _mocks.walk(s)
-                if isinstance(n, cst.Attribute)
+                isinstance(n, cst.Attribute)
+                and id(n) not in ignored
+                and self.line(n) < before
+                and _mocks.dotted(n) == owner
+                for n in _mocks.walk(self.body)
             )
             if not touched:
-                self._accept(statement, None, ("replace", resolved, target.value))
+                if items:
+                    values = ", ".join(_mocks.code(i.value) for i in items)
+                    made = f"AsyncMock(side_effect=[{values}])"
+                else:
+                    assert resolved is not None
+                    what = "side_effect" if resolved.outcome == "exception" else "return_value"
+                    made = f"AsyncMock({what}={_mocks.code(resolved.value)})"
+                change = f"{owner_code}.{attr} = <Future> -> {owner_code} = {made}: {origin}"
+                replace = _StatementRewrite("replace", target.value, change, **payload)  # type: ignore[arg-type]
+                self._propose(
+                    statement,
+                    owner,
+                    statements=[(statement, replace)],
+                    resolved=[resolved] if resolved is not None else items,
+                    gone=gone,
+                    remove=remove,
+                )
                 return
         self.review(
             statement,
-            f"{resolved.origin}, then set as {owner}.return_value of a mock built elsewhere; "
-            "make that mock an AsyncMock(return_value=...) by hand",
+            f"{origin}, then set as {owner}.{attr} of a mock built elsewhere; make that mock "
+            f"an AsyncMock({attr}=...) by hand",
         )
+
+    # --- a Future set as return_value, then resolved through the mock -------------------------
+
+    def _plan_return_value_future(
+        self, statement: cst.SimpleStatementLine, scan: _mocks.FunctionScan
+    ) -> None:
+        """``m = MagicMock(return_value=asyncio.Future())`` (or ``m.return_value =
+        loop.create_future()``), then ``m.return_value.set_result(v)``: ``m =
+        AsyncMock(return_value=v)``, the resolution deleted."""
+        found = _return_value_resolution(_single(statement))
+        if found is None:
+            return
+        owner, outcome, value = found
+        path = _mocks.dotted(owner)
+        if path is None:
+            return
+        fresh = self._fresh_future(path, scan)
+        if fresh is None:
+            return  # the return value is no Future built here: not this shape
+        creation, holder = fresh
+        future = f"{path}.return_value"
+        resolved_at = self.line(statement)
+        resolutions = [
+            n
+            for n in scan.future_method_uses(path)
+            if n.attr.value in ("set_result", "set_exception")
+        ]
+        if len(resolutions) != 1:
+            if not any(n is resolutions[0] for n in _mocks.walk(statement)):
+                return  # reported once, at the first resolution
+            self.review(
+                creation,
+                f"the Future {future} is resolved {len(resolutions)} times in this function; "
+                "left alone",
+            )
+            return
+        holder_statement = holder if isinstance(holder, cst.SimpleStatementLine) else None
+        block = self._block(statement) or (
+            self._block(holder_statement) if holder_statement is not None else None
+        )
+        if block is not None:
+            self.review(
+                statement,
+                f"the Future {future} is set or resolved inside {block}: it may not be "
+                "resolved once, before the mock is awaited; rewrite by hand",
+            )
+            return
+        if self.line(holder) >= resolved_at:
+            return
+        own = {id(n) for n in _mocks.walk(statement)}
+        if holder_statement is not None:
+            own |= {id(n) for n in _mocks.walk(holder_statement)}
+        other = [
+            n
+            for n in _mocks.walk(self.body)
+            if isinstance(n, cst.Attribute) and id(n) not in own and _mocks.dotted(n) == future
+        ]
+        if other:
+            self.review(
+                other[0],
+                f"the test uses the Future {future} itself (line {self.line(other[0])}), not only "
+                "its value; rewrite by hand",
+            )
+            return
+        early = self._reached_before(path, holder, statement)
+        if early is not None:
+            spelled = _mocks.dotted(early)
+            used = path if spelled == path else f"{spelled}, which holds {path},"
+            self.review(
+                statement,
+                f"{used} is used at line {self.line(early)}, before {future} is resolved at "
+                f"line {resolved_at}: what it reaches may call it first (the test controls the "
+                "timing); rewrite by hand",
+            )
+            return
+        origin = (
+            f"{future} (a Future, line {self.line(creation)}) is resolved once by "
+            f"set_{outcome} (line {resolved_at})"
+        )
+        resolved = _Resolved(outcome, value, origin)
+        movable = self._movable(value, holder, statement)
+        if holder_statement is not None:
+            assign = _single(holder_statement)
+            assert isinstance(assign, cst.Assign)
+            target = assign.targets[0].target
+            assert isinstance(target, cst.Attribute)
+            if movable:
+                self._plan_assignment(
+                    holder_statement,
+                    target,
+                    origin,
+                    resolved=resolved,
+                    gone=[creation, statement],
+                    remove=(statement,),
+                )
+            else:
+                assert isinstance(statement.body[0], cst.Expr)
+                self._plan_assignment(
+                    statement,
+                    target,
+                    origin,
+                    resolved=resolved,
+                    gone=[creation, holder_statement],
+                    remove=(holder_statement,),
+                    untouched=(resolved_at, {id(n) for n in _mocks.walk(holder_statement)}),
+                )
+            return
+        assert isinstance(holder, cst.Call)
+        if keyword(holder, "side_effect") is not None:
+            self.review(holder, f"the mock has a side_effect and a Future return_value ({future})")
+            return
+        if _mocks.mock_kind(self, holder) == "sync":
+            kind: Literal["mock", "patch"] = "mock"
+        elif (verdict := self._patch_verdict(holder)) is None:
+            kind = "patch"
+        else:
+            self.review(holder, verdict)
+            return
+        if movable and not any(holder is call for _, call, _ in self.decorator_patches):
+            rewrite = _CallRewrite(kind, resolved, origin)
+            self._propose(
+                holder,
+                path,
+                calls=[(holder, rewrite)],
+                gone=[creation, statement],
+                remove=(statement,),
+            )
+            return
+        rewrite = _CallRewrite(kind, None, origin, drop_return_value=True)
+        change = f"{path} gets the Future's value where it was resolved: {origin}"
+        at_resolution = _StatementRewrite("value", owner, change, resolved=resolved)
+        self._propose(
+            holder,
+            path,
+            calls=[(holder, rewrite)],
+            statements=[(statement, at_resolution)],
+            gone=[creation, statement],
+        )
+
+    def _fresh_future(
+        self, path: str, scan: _mocks.FunctionScan
+    ) -> tuple[cst.BaseExpression, cst.CSTNode] | None:
+        """The Future built as the return value of the mock at ``path``, and what holds it
+        (the ``m.return_value = ...`` statement, or the mock's or patch's call)."""
+        assigned = scan.bound(f"{path}.return_value")
+        if assigned:
+            binding = assigned[0]
+            statement = binding.statement
+            if (
+                len(assigned) == 1
+                and self._is_creation(binding.value)
+                and isinstance(statement, cst.SimpleStatementLine)
+                and len(statement.body) == 1
+                and isinstance(statement.body[0], cst.Assign)
+                and len(statement.body[0].targets) == 1
+            ):
+                return binding.value, statement
+            return None
+        bindings = scan.bound(path)
+        decorated = {name: call for name, call, _ in self.decorator_patches}
+        if len(bindings) == 1 and isinstance(bindings[0].value, cst.Call):
+            call = bindings[0].value
+        elif not bindings and path in decorated:
+            call = decorated[path]
+        else:
+            return None
+        arg = keyword(call, "return_value")
+        if arg is None or not self._is_creation(arg.value):
+            return None
+        return arg.value, call
+
+    def _reached_before(
+        self, path: str, holder: cst.CSTNode, resolution: cst.CSTNode
+    ) -> cst.Name | cst.Attribute | None:
+        """Where the function uses the mock at ``path`` (or an object it hangs on, such as
+        ``repo`` for ``repo.get``) after building its Future (``holder``) and before
+        resolving it: a call there, or in code handed the mock, gets the pending Future."""
+        own = {id(n) for n in (*_mocks.walk(holder), *_mocks.walk(resolution))}
+        own |= {id(b.target) for b in self.scan.bound(path)}
+        start, end = self.line(holder), self.line(resolution)
+        for node in _mocks.walk(self.body):
+            if not isinstance(node, cst.Name | cst.Attribute) or id(node) in own:
+                continue
+            parent = self.where.parents.get(id(node))
+            if isinstance(parent, cst.Attribute) and parent.value is node:
+                continue  # part of a longer chain, judged as a whole
+            spelled = _mocks.dotted(node)
+            if spelled is None or not (spelled == path or path.startswith(spelled + ".")):
+                continue
+            if start <= self.line(node) < end:
+                return node
+        return None
+
+    def _block(self, statement: cst.CSTNode) -> str | None:
+        """What, besides ``with`` blocks, lies between ``statement`` and the function body
+        (and may run it several times, or not at all); None when nothing does."""
+        node: cst.CSTNode = statement
+        while node is not self.body:
+            parent = self.where.parents.get(id(node))
+            if not isinstance(parent, cst.IndentedBlock | cst.With):
+                if isinstance(parent, cst.For | cst.While):
+                    return "a loop"
+                if isinstance(parent, cst.FunctionDef):
+                    return "a nested function"
+                if isinstance(parent, cst.If | cst.Else):
+                    return "a condition"
+                if isinstance(parent, cst.Try | cst.ExceptHandler | cst.Finally):
+                    return "a try statement"
+                return f"a {type(parent).__name__} statement"
+            node = parent
+        return None
+
+    def _movable(
+        self, value: cst.BaseExpression, holder: cst.CSTNode, resolution: cst.CSTNode
+    ) -> bool:
+        """Whether ``value`` (resolving the Future at ``resolution``) can be evaluated
+        where the Future is built (``holder``) instead, with the same result: nothing in
+        between rebinds a name it reads, and a call in it does not move past statements."""
+        start, end = self.line(holder), self.line(resolution)
+        between = [
+            n
+            for n in _mocks.walk(self.body)
+            if isinstance(n, cst.BaseSmallStatement | cst.BaseCompoundStatement)
+            and start < self.line(n) < end
+        ]
+        if not between:
+            return True
+        if any(isinstance(n, cst.Call | cst.Await | cst.Yield) for n in _mocks.walk(value)):
+            return False
+        return not (_assigned_names(between) & _names_in(value))
+
+    # --- committing ------------------------------------------------------------------------------
 
     def _mock_path(self, node: cst.CSTNode) -> str | None:
         """The name or attribute the converted mock is reached through in this function."""
         for binding in self.scan.bindings:
             if binding.value is node:
                 return binding.path
+        for name, call, _ in self.decorator_patches:
+            if call is node:
+                return name
         return None
 
-    def _sync_use(self, path: str | None) -> str | None:
-        """Why the mock at ``path`` must keep returning a Future: a call whose result the
-        function uses without awaiting (``f = m(); f.add_done_callback(...)``)."""
+    def _propose(
+        self,
+        anchor: cst.CSTNode,
+        path: str | None,
+        *,
+        calls: list[tuple[cst.Call, _CallRewrite]] | None = None,
+        statements: list[tuple[cst.CSTNode, _StatementRewrite]] | None = None,
+        resolved: tuple[_Resolved, ...] | list[_Resolved] = (),
+        gone: list[cst.CSTNode],
+        remove: tuple[cst.CSTNode, ...] = (),
+    ) -> None:
+        unit = _Unit(self.where, path, anchor, calls or [], statements or [])
+        for item in resolved:
+            unit.remove.extend(item.statements)
+            if item.helper_import is not None:
+                unit.imports.append(item.helper_import)
+        unit.remove.extend(remove)
+        unit.gone.extend([*gone, *unit.remove, *(s for s, _ in unit.statements)])
+        self.pending.append(unit)
+
+    def _commit(self) -> None:
+        """Apply the planned rewrites, mock by mock, where nothing else (in the function,
+        or in the tests using a fixture's mock) still configures the mock with a Future:
+        the AsyncMock would hand that out."""
+        groups: dict[tuple[int, object], list[_Unit]] = {}
+        for unit in self.pending:
+            key: object = unit.path
+            if key is None:
+                key = id(unit.calls[0][0]) if unit.calls else id(unit.anchor)
+            groups.setdefault((id(unit.where.function), key), []).append(unit)
+        self.pending = []
+        accepted: list[tuple[list[_Unit], dict[int, tuple[cst.Call, _CallRewrite]]]] = []
+        for units in groups.values():
+            self.where = units[0].where
+            calls: dict[int, tuple[cst.Call, _CallRewrite]] = {}
+            problem = None
+            for call, rewrite in (c for unit in units for c in unit.calls):
+                known = calls.get(id(call))
+                if known is None or not known[1].configures:
+                    calls[id(call)] = (call, rewrite)
+                elif rewrite.configures:
+                    problem = "the mock is configured with more than one Future; rewrite by hand"
+            problem = problem or self._still_futures(units, [c for c, _ in calls.values()])
+            if problem is not None:
+                self.review(units[0].anchor, problem)
+                continue
+            accepted.append((units, calls))
+        gone = {
+            id(n) for units, _ in accepted for u in units for g in u.gone for n in _mocks.walk(g)
+        }
+        for units, calls in accepted:
+            problem = self._shared_futures(units, gone)
+            if problem is not None:
+                self.review(units[0].anchor, problem)
+                continue
+            for call, rewrite in calls.values():
+                self.calls[id(call)] = rewrite
+            for unit in units:
+                self.statements.update((id(s), r) for s, r in unit.statements)
+                self.remove.update(id(s) for s in unit.remove)
+                self.gone.update(id(n) for node in unit.gone for n in _mocks.walk(node))
+                for module, name in unit.imports:
+                    self.drop_import_if_unused(module, name)
+
+    def _shared_futures(self, units: list[_Unit], gone: set[int]) -> str | None:
+        """Why a fixture's (or ``setUp``'s) mock must stay: a function using it configures
+        it with a Future that stays (``gone``: what the accepted rewrites take away)."""
+        where, path = units[0].where, units[0].path
         if path is None:
             return None
-        plain = self.scan.plain(path)
-        if not plain:
-            return None
-        return (
-            f"{path} is called at line {self.line(plain[0].node)} without await; an AsyncMock "
-            "would hand out a coroutine there, not the Future; rewrite by hand"
-        )
+        for other, other_path in _mocks.shared_paths(
+            self, self.functions, where.function, where.cls, path
+        ):
+            scan = self.scans.get(id(other)) or _mocks.scan_function(self, other)
+            self.scans[id(other)] = scan
+            if scan.bound(other_path):
+                continue  # replaced there by another mock
+            self.where = _Function(other, None, scan, [], {})
+            for node, why in self._configuration_sites(other_path, []):
+                if id(node) not in gone:
+                    return f"{path} left unchanged: in {other.name.value}(), {why}; rewrite by hand"
+        return None
 
-    def _accept(
-        self,
-        node: cst.CSTNode,
-        call: _CallRewrite | None,
-        statement: tuple[str, _Resolved, cst.BaseExpression] | None = None,
-        also: tuple[cst.CSTNode, _CallRewrite] | None = None,
-    ) -> None:
-        """Plan the rewrite of ``node`` (and ``also``: the mock or patch a ``.return_value``
-        assignment belongs to), unless the test uses the mock's result synchronously."""
-        path = _mocks.dotted(statement[2]) if statement is not None else self._mock_path(node)
-        if also is not None:
-            path = path or self._mock_path(also[0])
-        problem = self._sync_use(path)
-        if problem is not None:
-            self.review(node, problem)
-            return
-        if also is not None:
-            self.calls[id(also[0])] = also[1]
-        if call is not None:
-            self.calls[id(node)] = call
-            resolved = call.resolved
-        else:
-            assert statement is not None
-            self.statements[id(node)] = statement
-            resolved = statement[1]
-        assert resolved is not None
-        if resolved.helper_import is not None:
-            self.drop_import_if_unused(*resolved.helper_import)
-        for removed in resolved.statements:
-            self.remove.add(id(removed))
+    def _still_futures(self, units: list[_Unit], calls: list[cst.Call]) -> str | None:
+        """Why the mock of ``units`` must not become an AsyncMock after these rewrites:
+        the test uses what it returns synchronously, or some configuration of it that they
+        leave would still hand out a Future (returned as is by an AsyncMock)."""
+        path = units[0].path
+        if path is not None and self.scan.plain(path):
+            return (
+                f"{path} is called at line {self.line(self.scan.plain(path)[0].node)} without "
+                "await; an AsyncMock would hand out a coroutine there, not the Future; rewrite "
+                "by hand"
+            )
+        gone = {id(n) for unit in units for node in unit.gone for n in _mocks.walk(node)}
+        for node, why in self._configuration_sites(path, calls):
+            if id(node) not in gone:
+                return f"{path or 'the mock'} left unchanged: {why}; rewrite by hand"
+        return None
+
+    def _configuration_sites(
+        self, path: str | None, calls: list[cst.Call]
+    ) -> list[tuple[cst.CSTNode, str]]:
+        """Where the current function configures the mock built by ``calls`` or reached
+        through ``path`` with a Future, and why that stands in the way."""
+        owners = list(calls)
+        if path is not None:
+            owners += [b.value for b in self.scan.bound(path) if isinstance(b.value, cst.Call)]
+            owners += [call for name, call, _ in self.decorator_patches if name == path]
+        found: list[tuple[cst.CSTNode, str]] = []
+        for owner in {id(o): o for o in owners}.values():
+            for name in ("return_value", "side_effect"):
+                arg = keyword(owner, name)
+                if arg is not None and self._hands_out_futures(arg.value):
+                    found.append((arg.value, f"{name}={_mocks.code(arg.value)}"))
+        if path is not None:
+            for name in ("return_value", "side_effect"):
+                for binding in self.scan.bound(f"{path}.{name}"):
+                    if self._hands_out_futures(binding.value):
+                        found.append(
+                            (binding.value, f"{path}.{name} = {_mocks.code(binding.value)}")
+                        )
+        sites = [
+            (
+                node,
+                f"{what} (line {self.line(node)}) hands out a Future this codemod cannot "
+                "rewrite, which an AsyncMock would return unawaited",
+            )
+            for node, what in found
+        ]
+        for use in self.scan.future_method_uses(path) if path is not None else ():
+            sites.append(
+                (
+                    use,
+                    f"{_mocks.code(use)}() at line {self.line(use)} needs the mock to return a "
+                    "Future, not a value",
+                )
+            )
+        return sites
 
     # --- rewriting ---------------------------------------------------------------------------
 
@@ -584,6 +1135,13 @@ class FutureMockToAsyncMock(CodemodTransformer):
         rewrite = self.calls.get(id(original_node))
         if rewrite is None:
             return updated_node
+        if rewrite.drop_return_value:
+            dropped = [
+                a
+                for a in updated_node.args
+                if a.keyword is not None and a.keyword.value == "return_value"
+            ]
+            updated_node = without_args(updated_node, dropped)
         if rewrite.kind == "mock":
             updated_node = updated_node.with_changes(
                 func=_mocks.async_twin(self, updated_node.func)
@@ -599,12 +1157,8 @@ class FutureMockToAsyncMock(CodemodTransformer):
         if rewrite.side_effects:
             effect = keyword(updated_node, "side_effect")
             assert effect is not None and isinstance(effect.value, cst.List | cst.Tuple)
-            elements = [
-                element.with_changes(value=item.value)
-                for element, item in zip(effect.value.elements, rewrite.side_effects, strict=True)
-            ]
             updated_node = set_keyword(
-                updated_node, "side_effect", effect.value.with_changes(elements=elements)
+                updated_node, "side_effect", _with_items(effect.value, rewrite.side_effects)
             )
             values = ", ".join(_mocks.code(i.value) for i in rewrite.side_effects)
             self.changed(original_node, f"-> AsyncMock(side_effect=[{values}]): {rewrite.evidence}")
@@ -613,6 +1167,12 @@ class FutureMockToAsyncMock(CodemodTransformer):
             value = _mocks.code(rewrite.resolved.value)
             what = "side_effect" if rewrite.resolved.outcome == "exception" else "return_value"
             self.changed(original_node, f"-> AsyncMock({what}={value}): {rewrite.evidence}")
+        elif rewrite.drop_return_value:
+            self.changed(
+                original_node,
+                f"-> AsyncMock, without return_value=<Future> (given its value where it is "
+                f"resolved): {rewrite.evidence}",
+            )
         else:
             self.changed(original_node, f"-> AsyncMock: {rewrite.evidence}")
         return updated_node
@@ -625,37 +1185,31 @@ class FutureMockToAsyncMock(CodemodTransformer):
         planned = self.statements.get(id(original_node))
         if planned is None:
             return updated_node
-        how, resolved, owner = planned
-        value = _mocks.code(resolved.value)
-        owner_code = _mocks.code(owner)
-        assign = updated_node.body[0]
-        assert isinstance(assign, cst.Assign)
-        if how == "value":
-            if resolved.outcome == "result":
-                new = assign.with_changes(value=resolved.value)
-            else:
-                target = cst.Attribute(value=owner, attr=cst.Name("side_effect"))
-                new = assign.with_changes(
-                    targets=[cst.AssignTarget(target=target)], value=resolved.value
-                )
-            self.changed(original_node, f"{owner_code} gets the Future's value: {resolved.origin}")
+        self.changed(original_node, planned.description)
+        return updated_node.with_changes(body=[self._assignment(planned)])
+
+    def _assignment(self, planned: _StatementRewrite) -> cst.Assign:
+        owner = planned.owner
+        if planned.items:
+            assert planned.sequence is not None
+            what, value = "side_effect", _with_items(planned.sequence, planned.items)
         else:
+            assert planned.resolved is not None
+            resolved = planned.resolved
             what = "side_effect" if resolved.outcome == "exception" else "return_value"
-            built = cst.Call(
-                func=_mocks.new_async_mock(self, self.alias),
-                args=[cst.Arg(keyword=cst.Name(what), value=resolved.value, equal=_EQUAL)],
-            )
-            assert isinstance(owner, cst.Attribute)  # planned only for ``a.b.return_value``
-            new = assign.with_changes(targets=[cst.AssignTarget(target=owner)], value=built)
-            self.changed(
-                original_node,
-                f"{owner_code}.return_value = <Future> -> {owner_code} = AsyncMock({what}="
-                f"{value}): {resolved.origin}",
-            )
-        return updated_node.with_changes(body=[new])
+            value = resolved.value
+        if planned.how == "value":
+            target: cst.BaseAssignTargetExpression = cst.Attribute(value=owner, attr=cst.Name(what))
+            return cst.Assign(targets=[cst.AssignTarget(target=target)], value=value)
+        assert isinstance(owner, cst.Attribute)  # planned only for ``a.b.return_value``
+        built = cst.Call(
+            func=_mocks.new_async_mock(self, self.alias),
+            args=[cst.Arg(keyword=cst.Name(what), value=value, equal=_EQUAL)],
+        )
+        return cst.Assign(targets=[cst.AssignTarget(target=owner)], value=built)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        if self.remove:
+        if self.gone:
             self.drop_import_if_unused("asyncio")
         return updated_node
 
@@ -678,7 +1232,10 @@ def _return_the_value(call: cst.Call, resolved: _Resolved) -> cst.Call:
 
 
 def _near_a_mock(use: cst.CSTNode, parents: dict[int, cst.CSTNode]) -> bool:
-    """``return_value=use`` / ``side_effect=use`` / ``x.return_value = use``."""
+    """``return_value=use`` / ``side_effect=use`` / ``x.return_value = use``, or an item of
+    a side_effect sequence."""
+    if _side_effect_sequence(use, parents) is not None:
+        return True
     parent = parents.get(id(use))
     if isinstance(parent, cst.Arg) and parent.keyword is not None:
         return parent.keyword.value in ("return_value", "side_effect")
@@ -732,7 +1289,7 @@ def _top_statements(body: list[cst.BaseStatement]) -> dict[int, int]:
     return index
 
 
-def _assigned_names(statements: list[cst.BaseStatement]) -> set[str]:
+def _assigned_names(statements: Sequence[cst.CSTNode]) -> set[str]:
     names: set[str] = set()
     for statement in statements:
         for node in _mocks.walk(statement):
@@ -745,3 +1302,53 @@ def _assigned_names(statements: list[cst.BaseStatement]) -> set[str]:
 
 def _names_in(node: cst.CSTNode) -> set[str]:
     return {n.value for n in _mocks.walk(node) if isinstance(n, cst.Name)}
+
+
+def _with_items(sequence: cst.List | cst.Tuple, items: tuple[_Resolved, ...]) -> cst.BaseExpression:
+    elements = [
+        element.with_changes(value=item.value)
+        for element, item in zip(sequence.elements, items, strict=True)
+    ]
+    return sequence.with_changes(elements=elements)
+
+
+def _side_effect_sequence(
+    use: cst.CSTNode, parents: dict[int, cst.CSTNode]
+) -> cst.List | cst.Tuple | None:
+    """The ``[...]`` holding ``use`` as an item, when it is a mock's side_effect
+    (``side_effect=[use, ...]`` / ``m.side_effect = [use, ...]``)."""
+    element = parents.get(id(use))
+    sequence = parents.get(id(element)) if isinstance(element, cst.Element) else None
+    if not isinstance(sequence, cst.List | cst.Tuple):
+        return None
+    holder = parents.get(id(sequence))
+    if isinstance(holder, cst.Arg) and holder.keyword is not None:
+        return sequence if holder.keyword.value == "side_effect" else None
+    if isinstance(holder, cst.Assign) and any(
+        isinstance(t.target, cst.Attribute) and t.target.attr.value == "side_effect"
+        for t in holder.targets
+    ):
+        return sequence
+    return None
+
+
+def _return_value_resolution(
+    small: cst.BaseSmallStatement | None,
+) -> tuple[cst.BaseExpression, Outcome, cst.BaseExpression] | None:
+    """``owner.return_value.set_result(v)`` / ``.set_exception(e)`` as a statement: the
+    owner (the mock), the outcome and the value."""
+    if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call):
+        return None
+    call = small.value
+    func = call.func
+    if not (
+        isinstance(func, cst.Attribute)
+        and func.attr.value in ("set_result", "set_exception")
+        and isinstance(func.value, cst.Attribute)
+        and func.value.attr.value == "return_value"
+    ):
+        return None
+    if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+        return None
+    outcome: Outcome = "result" if func.attr.value == "set_result" else "exception"
+    return func.value.value, outcome, call.args[0].value

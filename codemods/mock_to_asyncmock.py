@@ -58,10 +58,15 @@ After::
 Without evidence nothing changes: a mock only called synchronously stays a
 ``MagicMock``. ``async with m`` / ``async for x in m`` are no evidence (``MagicMock``
 supports both). Reported instead of converted: a mock called both with and without
-``await``; a ``return_value`` or ``side_effect`` that may itself be an awaitable (the
-legacy mock was awaited *for* it, an ``AsyncMock`` would hand it out unawaited; Futures
-are ``future-mock-to-asyncmock``'s job); a mock passed to a function of the same file
-that awaits it (converted, but listed for review); a file that defines its own
+``await``; a ``return_value`` or ``side_effect`` that may itself be an awaitable, such
+as a Future or a list of Futures (the legacy mock was awaited *for* it, an
+``AsyncMock`` would hand it out unawaited; resolved Futures are
+``future-mock-to-asyncmock``'s job, which runs first); a mock whose return value the
+test uses as a Future (``m.return_value.set_result(v)``,
+``m.return_value.add_done_callback(f)``, ``m().result()``); a fixture's mock (or one
+built on ``self`` in ``setUp``/``setup_method``) that a test of the same file
+configures with a Future in one of these ways; a mock passed to a function of the same
+file that awaits it (converted, but listed for review); a file that defines its own
 ``AsyncMock``. Mocks with a ``spec``/``spec_set``/``wraps`` and ``create_autospec``
 are left alone: a spec already makes the async parts ``AsyncMock``.
 """
@@ -113,6 +118,10 @@ class MockToAsyncMock(CodemodTransformer):
         self.local_async_defs: set[str] = set()
         #: in-file ``async def`` name -> positions and names of the parameters it awaits
         self.awaiting_params: dict[str, set[int | str]] = {}
+        self.functions: list[tuple[cst.FunctionDef, cst.ClassDef | None]] = []
+        #: The function being planned, and the class it is a method of.
+        self.function: tuple[cst.FunctionDef, cst.ClassDef | None] | None = None
+        self.scans: dict[int, _mocks.FunctionScan] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
         foreign = _mocks.foreign_asyncmock(node, self.ctx.names)
@@ -128,10 +137,13 @@ class MockToAsyncMock(CodemodTransformer):
             if isinstance(statement, cst.FunctionDef) and statement.asynchronous is not None:
                 self.module_async_defs.add(statement.name.value)
                 self.awaiting_params[statement.name.value] = _awaited_params(statement)
+        self.functions = _mocks.outer_functions(node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.depth += 1
         if self.depth == 1 and not self.refused:
+            cls = next((c for f, c in self.functions if f is node), None)
+            self.function = (node, cls)
             self._plan(node)
 
     def leave_FunctionDef(
@@ -187,6 +199,7 @@ class MockToAsyncMock(CodemodTransformer):
                 if scan.plain(child) or scan.bound(child) or keyword(call, name) is not None:
                     continue
                 problem = self._configuration_problem(None, child, scan)
+                problem = problem or self._shared_problem(child)
                 if problem is not None:
                     self.review(
                         children[name][0].node,
@@ -253,6 +266,7 @@ class MockToAsyncMock(CodemodTransformer):
         weak: bool = False,
     ) -> None:
         problem = self._configuration_problem(call, path, scan)
+        problem = problem or (self._shared_problem(path) if path is not None else None)
         if problem is not None:
             self.review(call, f"{evidence}, but {problem}; left a MagicMock")
             return
@@ -270,27 +284,73 @@ class MockToAsyncMock(CodemodTransformer):
             site = scan.plain(path)[0]
             return f"it is also called without await at line {self.line(site.node)}"
         returned = keyword(call, "return_value") if call is not None else None
+        if returned is not None and _mocks.hands_out_futures(self, returned.value, scan):
+            return f"its return_value ({_mocks.code(returned.value)}) {_futures(returned.value)}"
         if returned is not None and _mocks.maybe_awaitable(self, returned.value):
             return (
                 f"its return_value ({_mocks.code(returned.value)}) may be the awaitable the "
                 "legacy mock was awaited for"
             )
         effect = keyword(call, "side_effect") if call is not None else None
+        if effect is not None and _mocks.hands_out_futures(self, effect.value, scan):
+            return f"its side_effect ({_mocks.code(effect.value)}) {_futures(effect.value)}"
         if effect is not None:
             problem = _mocks.side_effect_problem(self, effect.value, self.local_async_defs)
             if problem:
                 return problem
-        if path is not None:
-            for binding in scan.bound(f"{path}.return_value"):
-                if _mocks.maybe_awaitable(self, binding.value):
+        if path is None:
+            return None
+        problem = self._future_configuration(path, scan)
+        if problem is not None:
+            return problem
+        for binding in scan.bound(f"{path}.return_value"):
+            if _mocks.maybe_awaitable(self, binding.value):
+                return (
+                    f"{path}.return_value is set to {_mocks.code(binding.value)} at line "
+                    f"{self.line(binding.statement)}, maybe the awaitable it was awaited for"
+                )
+        for binding in scan.bound(f"{path}.side_effect"):
+            problem = _mocks.side_effect_problem(self, binding.value, self.local_async_defs)
+            if problem:
+                return problem
+        return None
+
+    def _future_configuration(self, path: str, scan: _mocks.FunctionScan) -> str | None:
+        """How the function configures the mock at ``path`` with a Future, if it does:
+        ``path.return_value``/``path.side_effect`` set to Futures, or what the mock returns
+        used as one (``path.return_value.set_result(v)``, ``path().add_done_callback(f)``)."""
+        for name in ("return_value", "side_effect"):
+            for binding in scan.bound(f"{path}.{name}"):
+                if _mocks.hands_out_futures(self, binding.value, scan):
                     return (
-                        f"{path}.return_value is set to {_mocks.code(binding.value)} at line "
-                        f"{self.line(binding.statement)}, maybe the awaitable it was awaited for"
+                        f"{path}.{name} is set to {_mocks.code(binding.value)} at line "
+                        f"{self.line(binding.statement)}, which {_futures(binding.value)}"
                     )
-            for binding in scan.bound(f"{path}.side_effect"):
-                problem = _mocks.side_effect_problem(self, binding.value, self.local_async_defs)
-                if problem:
-                    return problem
+        uses = scan.future_method_uses(path)
+        if uses:
+            return (
+                f"{_mocks.code(uses[0])}() at line {self.line(uses[0])} uses what it returns "
+                "as a Future, and awaiting an AsyncMock gives that return value itself, never "
+                "a Future's result"
+            )
+        return None
+
+    def _shared_problem(self, path: str) -> str | None:
+        """Why the mock at ``path`` must stay: the tests requesting the fixture that hands
+        it out (or the other methods of a class whose ``setUp`` builds it) configure it
+        with a Future."""
+        if self.function is None:
+            return None
+        function, cls = self.function
+        for other, other_path in _mocks.shared_paths(self, self.functions, function, cls, path):
+            scan = self.scans.get(id(other))
+            if scan is None:
+                scan = self.scans[id(other)] = _mocks.scan_function(self, other)
+            if scan.bound(other_path):
+                continue  # replaced there by another mock
+            problem = self._future_configuration(other_path, scan)
+            if problem is not None:
+                return f"in {other.name.value}(), {problem}"
         return None
 
     def _plan_patch(
@@ -327,6 +387,7 @@ class MockToAsyncMock(CodemodTransformer):
         if evidence is None:
             return
         problem = self._configuration_problem(patch, bound, scan)
+        problem = problem or (self._shared_problem(bound) if bound is not None else None)
         if problem is not None:
             self.review(patch, f"{evidence}, but {problem}; left new_callable=MagicMock")
             return
@@ -367,6 +428,16 @@ class MockToAsyncMock(CodemodTransformer):
         self.changed(original_node, f"new_callable=MagicMock -> AsyncMock: {plan.evidence}")
         twin = _mocks.async_twin(self, new_callable.value)
         return set_keyword(updated_node, "new_callable", twin)
+
+
+def _futures(value: cst.BaseExpression) -> str:
+    """What is wrong with a Future (or a sequence of them) configured on a mock."""
+    if isinstance(value, cst.List | cst.Tuple):
+        return (
+            "holds Futures the legacy mock was awaited for; an AsyncMock would return them "
+            "unawaited"
+        )
+    return "is a Future the legacy mock was awaited for; an AsyncMock would return it unawaited"
 
 
 def _twin_reference(t: CodemodTransformer, mock_ref: cst.BaseExpression) -> cst.BaseExpression:
