@@ -71,10 +71,10 @@ def legacy_ran_bare_async_fixtures(facts: ProjectFacts) -> str | None:
         return f"asyncio_mode = {configured}"
     if facts.aiohttp_plugin_loaded:
         return f"aiohttp's pytest plugin, loaded at {facts.aiohttp_plugin_loaded[0]}"
-    pytest_aiohttp = facts.declared_plugins.get("pytest-aiohttp")
+    pytest_aiohttp = facts.declared_packages.get("pytest-aiohttp")
     if pytest_aiohttp and allows_only_below(pytest_aiohttp, (1, 0)):
         return f"pytest-aiohttp{pytest_aiohttp}, which loads aiohttp's pytest plugin"
-    pytest_asyncio = facts.declared_plugins.get("pytest-asyncio")
+    pytest_asyncio = facts.declared_packages.get("pytest-asyncio")
     if not configured and pytest_asyncio and allows_only_below(pytest_asyncio, (0, 19)):
         return f"pytest-asyncio{pytest_asyncio}, whose default mode was legacy"
     return None

@@ -11,11 +11,13 @@ that uses it.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 import libcst as cst
+from libcst.metadata import Assignment, ScopeProvider
 
-from async_test_upgrade.cst import CodemodTransformer
+from async_test_upgrade.cst import CodemodTransformer, FileContext, Visitor
 
 Kind = Literal["plain", "awaitable", "unknown"]
 
@@ -195,3 +197,243 @@ def returned_values(function: cst.FunctionDef) -> list[cst.BaseExpression] | Non
     if visitor.generator:
         return None
     return found or [cst.Name("None")]
+
+
+# --- planning: where a new ``async def`` can go -------------------------------------------
+
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+class StatementTracker(Visitor):
+    """A read-only visitor that knows the statements around the current node: the one a
+    new definition can be put right before (not in a class body, not an ``elif``), and
+    whether the node sits in a comprehension (whose variables the definition would not
+    see)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.statements: list[tuple[cst.BaseStatement, bool]] = []
+        self.comprehensions = 0
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.BaseStatement):
+            top = self.statements[-1][0] if self.statements else None
+            insertable = not isinstance(top, cst.ClassDef) and not (
+                isinstance(top, cst.If) and isinstance(node, cst.If) and top.orelse is node
+            )
+            self.statements.append((node, insertable))
+        elif isinstance(node, _COMPREHENSIONS):
+            self.comprehensions += 1
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        super().on_leave(original_node)
+        if isinstance(original_node, cst.BaseStatement):
+            self.statements.pop()
+        elif isinstance(original_node, _COMPREHENSIONS):
+            self.comprehensions -= 1
+
+    def anchor(self) -> cst.BaseStatement | None:
+        """The statement a new definition goes before: the innermost one in a block that
+        is not a class body."""
+        for statement, insertable in reversed(self.statements):
+            if insertable:
+                return statement
+        return None
+
+
+class SideEffectFinder(StatementTracker):
+    """Finds the side effects given to coroutine mocks: ``M(side_effect=V)``, ``patch(...,
+    new_callable=M, side_effect=V)`` and ``x = M(...)`` then ``x.side_effect = V``, where
+    ``is_coroutine_mock`` says which callees are such mocks. Plans each with ``owner``."""
+
+    def __init__(
+        self, owner: AwaitingSideEffects, is_coroutine_mock: Callable[[cst.BaseExpression], bool]
+    ) -> None:
+        super().__init__()
+        self.owner = owner
+        self.is_coroutine_mock = is_coroutine_mock
+        #: Dotted targets assigned a coroutine mock (``self.fetch``).
+        self.mocks: set[str] = set()
+
+    def _plan(self, value: cst.BaseExpression) -> None:
+        self.owner.plan_side_effect(value, self.anchor(), hoistable=not self.comprehensions)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        side_effect = next(
+            (a for a in node.args if a.keyword is not None and a.keyword.value == "side_effect"),
+            None,
+        )
+        if side_effect is None:
+            return
+        new_callable = next(
+            (a for a in node.args if a.keyword is not None and a.keyword.value == "new_callable"),
+            None,
+        )
+        if self.is_coroutine_mock(node.func) or (
+            new_callable is not None and self.is_coroutine_mock(new_callable.value)
+        ):
+            self._plan(side_effect.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if isinstance(node.value, cst.Call) and self.is_coroutine_mock(node.value.func):
+            self.mocks.update(dotted(t.target) for t in node.targets)
+        for target in node.targets:
+            if (
+                isinstance(target.target, cst.Attribute)
+                and target.target.attr.value == "side_effect"
+                and dotted(target.target.value) in self.mocks
+            ):
+                self._plan(node.value)
+
+
+def dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+# --- rewriting: a mixin for the codemods whose CoroutineMocks become AsyncMocks ------------
+
+
+class AwaitingSideEffects(CodemodTransformer):
+    """Plans and applies the ``async def`` replacing a side effect asynctest awaited.
+
+    A codemod using it calls :meth:`plan_side_effect` while planning (with the anchor a
+    :class:`StatementTracker` found), and routes its ``leave_Name``/``leave_Lambda``
+    through :meth:`side_effect_replacement`; the definitions are placed by ``on_leave``.
+    ``what`` names the mock in notes (``CoroutineMock``, ``AsyncMock (asynctest's
+    CoroutineMock on Python < 3.8)``)."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        #: id of the original side-effect value -> the name of its ``async def``.
+        self.side_effect_names: dict[int, str] = {}
+        #: id of the statement a definition goes before -> the definitions.
+        self.side_effect_defs: dict[int, list[cst.FunctionDef]] = {}
+        self.taken_names: set[str] = set()
+        self.side_effect_mock = "CoroutineMock"
+
+    def init_side_effects(self, module: cst.Module, what: str = "CoroutineMock") -> None:
+        """Before planning: the names the module already uses, and what to call the mock."""
+        self.taken_names = {n.value for n in _names(module)}
+        self.side_effect_mock = what
+
+    def plan_side_effect(
+        self, value: cst.BaseExpression, anchor: cst.BaseStatement | None, hoistable: bool
+    ) -> None:
+        """When what the side effect ``value`` returns may be awaitable, it becomes an
+        ``async def`` awaiting it (or a note when it cannot be moved)."""
+        what = self.side_effect_mock
+        if isinstance(value, cst.Lambda):
+            kind = classify(self, value.body, lambda_params(value))
+            if kind == "plain":
+                return
+            if anchor is None or not hoistable:
+                self.review(
+                    value,
+                    f"{what} side_effect returns what may be awaitable: asynctest awaited it, "
+                    "AsyncMock does not; write it as an async def that awaits it",
+                )
+                return
+            name = self._fresh_name()
+            made = from_lambda(name, value, kind)
+        elif isinstance(value, cst.Name):
+            named = self._named_kind(value)
+            if named == "plain":
+                return
+            if named is None or anchor is None or not hoistable:
+                self.review(
+                    value,
+                    f"{what} side_effect={value.value}: asynctest awaited whatever it "
+                    "returned, AsyncMock only awaits an async def; check that it returns no "
+                    "coroutine or Future",
+                )
+                return
+            kind = named
+            name = self._fresh_name()
+            made = wrapping(name, value, kind)
+        else:
+            return  # an exception, an iterable of values: the same for both
+        if kind == "unknown":
+            self.add_import("inspect")
+        self.side_effect_names[id(value)] = name
+        self.side_effect_defs.setdefault(id(anchor), []).append(made)
+
+    def _named_kind(self, value: cst.Name) -> Kind | None:
+        """What a side effect named by a function of this module returns; None when the
+        name is not such a function (an import, a variable)."""
+        scope = self.get_metadata(ScopeProvider, value, None)
+        if scope is None:
+            return None
+        assignments = list(scope[value.value])
+        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+            return None
+        definition = assignments[0].node
+        if isinstance(definition, cst.ClassDef):
+            return "plain"  # an exception class to raise, or a class to instantiate
+        if not isinstance(definition, cst.FunctionDef):
+            return None
+        if definition.asynchronous is not None:
+            return "plain"  # AsyncMock awaits an async def itself
+        returned = returned_values(definition)
+        if returned is None:
+            return None
+        params = {p.name.value for p in definition.params.params}
+        return _worst(*(classify(self, v, params) for v in returned))
+
+    def _fresh_name(self) -> str:
+        index = 1
+        while True:
+            name = "awaiting_side_effect" + (f"_{index}" if index > 1 else "")
+            if name not in self.taken_names:
+                self.taken_names.add(name)
+                return name
+            index += 1
+
+    def side_effect_replacement(self, original: cst.CSTNode) -> cst.Name | None:
+        """The name replacing a planned side-effect value (a Name or a Lambda)."""
+        replacement = self.side_effect_names.get(id(original))
+        if replacement is None:
+            return None
+        shown = original.value if isinstance(original, cst.Name) else "lambda"
+        self.changed(
+            original,
+            f"{self.side_effect_mock} side_effect {shown} -> async def {replacement} awaiting "
+            "its result: asynctest awaited what a side effect returned, AsyncMock does not",
+        )
+        return cst.Name(replacement)
+
+    def leave_Lambda(
+        self, original_node: cst.Lambda, updated_node: cst.Lambda
+    ) -> cst.BaseExpression:
+        return self.side_effect_replacement(original_node) or updated_node
+
+    def on_leave(  # type: ignore[override]
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> Any:
+        result = super().on_leave(original_node, updated_node)
+        defs = self.side_effect_defs.get(id(original_node))
+        if defs is None:
+            return result
+        # Each new def keeps the blank lines the statement it precedes had above it.
+        spacing = [
+            line for line in getattr(original_node, "leading_lines", ()) if line.comment is None
+        ]
+        placed = [d.with_changes(leading_lines=spacing) for d in defs]
+        if isinstance(result, cst.RemovalSentinel):
+            return cst.FlattenSentinel(placed)
+        return cst.FlattenSentinel([*placed, result])
+
+
+def _names(module: cst.Module) -> list[cst.Name]:
+    found: list[cst.Name] = []
+
+    class Names(Visitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.append(node)
+
+    module.visit(Names())
+    return found

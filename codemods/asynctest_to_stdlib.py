@@ -104,7 +104,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
 import libcst as cst
 import libcst.matchers as m
@@ -316,7 +316,7 @@ def _is_super_call(node: cst.BaseExpression, method: str) -> bool:
     # A subclass of a project asynctest base never names asynctest itself.
     triggers=("asynctest", "async def setUp", "async def tearDown", "self.loop"),
 )
-class AsynctestToStdlib(CodemodTransformer):
+class AsynctestToStdlib(side_effects.AwaitingSideEffects):
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
         PositionProvider,
         QualifiedNameProvider,
@@ -343,11 +343,6 @@ class AsynctestToStdlib(CodemodTransformer):
         self.anchor: cst.SimpleStatementLine | None = None
         #: Inside an indented block: no anchor for the new imports there.
         self.block_depth = 0
-        #: Side effects asynctest awaited: id of the original value -> the name of the
-        #: ``async def`` that replaces it, and id of the statement it goes before -> defs.
-        self.side_effect_names: dict[int, str] = {}
-        self.side_effect_defs: dict[int, list[cst.FunctionDef]] = {}
-        self.taken_names: set[str] = set()
 
     # --- planning: one read-only pass before anything is rewritten -----------------------
 
@@ -364,7 +359,7 @@ class AsynctestToStdlib(CodemodTransformer):
                     self.disabled = True
         if self.disabled:
             return False
-        self.taken_names = {n.value for n in m.findall(node, m.Name()) if isinstance(n, cst.Name)}
+        self.init_side_effects(node)
         node.visit(_Planner(self))
         self._settle_collisions()
         return True
@@ -429,79 +424,6 @@ class AsynctestToStdlib(CodemodTransformer):
             self.review(node, f"asynctest.{name} used other than as a decorator; left on asynctest")
         else:
             self.review(node, REVIEW_NAMES.get(name, f"asynctest.{name} {REVIEW_OTHER}"))
-
-    def plan_side_effect(
-        self, value: cst.BaseExpression, anchor: cst.BaseStatement | None, hoistable: bool
-    ) -> None:
-        """A ``side_effect`` of a ``CoroutineMock`` that becomes an ``AsyncMock``: when
-        what it returns may be awaitable, it becomes an ``async def`` awaiting it."""
-        if isinstance(value, cst.Lambda):
-            params = side_effects.lambda_params(value)
-            kind = side_effects.classify(self, value.body, params)
-            if kind == "plain":
-                return
-            if anchor is None or not hoistable:
-                self.review(
-                    value,
-                    "CoroutineMock side_effect returns what may be awaitable: asynctest "
-                    "awaited it, AsyncMock does not; write it as an async def that awaits it",
-                )
-                return
-            name = self._fresh_name()
-            made = side_effects.from_lambda(name, value, kind)
-        elif isinstance(value, cst.Name):
-            named = self._named_side_effect_kind(value)
-            if named == "plain":
-                return
-            if named is None or anchor is None or not hoistable:
-                self.review(
-                    value,
-                    f"CoroutineMock side_effect={value.value}: asynctest awaited whatever it "
-                    "returned, AsyncMock only awaits an async def; check that it returns no "
-                    "coroutine or Future",
-                )
-                return
-            kind = named
-            name = self._fresh_name()
-            made = side_effects.wrapping(name, value, kind)
-        else:
-            return  # an exception, an iterable of values: the same for both
-        if kind == "unknown":
-            self.add_import("inspect")
-        self.side_effect_names[id(value)] = name
-        self.side_effect_defs.setdefault(id(anchor), []).append(made)
-
-    def _named_side_effect_kind(self, value: cst.Name) -> side_effects.Kind | None:
-        """What a side effect named by a function of this module returns; None when the
-        name is not such a function (an import, a variable)."""
-        scope = self.get_metadata(ScopeProvider, value, None)
-        if scope is None:
-            return None
-        assignments = list(scope[value.value])
-        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
-            return None
-        definition = assignments[0].node
-        if isinstance(definition, cst.ClassDef):
-            return "plain"  # an exception class to raise, or a class to instantiate
-        if not isinstance(definition, cst.FunctionDef):
-            return None
-        if definition.asynchronous is not None:
-            return "plain"  # AsyncMock awaits an async def itself
-        returned = side_effects.returned_values(definition)
-        if returned is None:
-            return None
-        params = {p.name.value for p in definition.params.params}
-        kinds = [side_effects.classify(self, v, params) for v in returned]
-        return side_effects._worst(*kinds)
-
-    def _fresh_name(self) -> str:
-        index = 1
-        while True:
-            name = "awaiting_side_effect" + (f"_{index}" if index > 1 else "")
-            if name not in self.taken_names:
-                self.taken_names.add(name)
-                return name
-            index += 1
 
     def plan_class(self, node: cst.ClassDef) -> bool:
         """Decide whether an asynctest TestCase class converts; plan its edits if so."""
@@ -660,43 +582,9 @@ class AsynctestToStdlib(CodemodTransformer):
     # --- rewriting --------------------------------------------------------------------------
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
-        replacement = self.side_effect_names.get(id(original_node))
-        if replacement is not None:
-            self.changed(
-                original_node,
-                f"CoroutineMock side_effect={original_node.value} -> async def {replacement} "
-                "awaiting its result: asynctest awaited what a side effect returned, "
-                "AsyncMock does not",
-            )
-            return cst.Name(replacement)
-        return self._apply_plan(original_node, updated_node)
-
-    def leave_Lambda(
-        self, original_node: cst.Lambda, updated_node: cst.Lambda
-    ) -> cst.BaseExpression:
-        replacement = self.side_effect_names.get(id(original_node))
-        if replacement is None:
-            return updated_node
-        self.changed(
-            original_node,
-            f"CoroutineMock side_effect lambda -> async def {replacement} awaiting its result: "
-            "asynctest awaited what a side effect returned, AsyncMock does not",
+        return self.side_effect_replacement(original_node) or self._apply_plan(
+            original_node, updated_node
         )
-        return cst.Name(replacement)
-
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
-        result = super().on_leave(original_node, updated_node)
-        defs = self.side_effect_defs.get(id(original_node))
-        if defs is None:
-            return result
-        # Each new def keeps the blank lines the statement it precedes had above it.
-        spacing = [
-            line for line in getattr(original_node, "leading_lines", ()) if line.comment is None
-        ]
-        placed = [d.with_changes(leading_lines=spacing) for d in defs]
-        if isinstance(result, cst.RemovalSentinel):
-            return cst.FlattenSentinel(placed)
-        return cst.FlattenSentinel([*placed, result])
 
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
@@ -985,7 +873,7 @@ def _module_imports(module: cst.Module) -> set[str]:
     return found
 
 
-class _Planner(Visitor):
+class _Planner(side_effects.StatementTracker):
     """Walks the original tree top-down and tells the codemod what each asynctest use
     becomes. Top-down, so ``asynctest.patch.object`` is claimed at ``asynctest.patch``."""
 
@@ -994,12 +882,6 @@ class _Planner(Visitor):
         self.owner = owner
         self.claimed: set[int] = set()
         self.clocked: list[bool] = []
-        #: The statements around the current node, and whether a definition may be put
-        #: right before each (not in a class body, not an ``elif``).
-        self.statements: list[tuple[cst.BaseStatement, bool]] = []
-        #: Comprehensions around the current node (their variables are not visible
-        #: before the statement).
-        self.comprehensions = 0
         #: Dotted targets assigned a CoroutineMock in this file (``self.fetch``), and the
         #: constructor call.
         self.coroutine_mocks: dict[str, cst.Call] = {}
@@ -1008,36 +890,8 @@ class _Planner(Visitor):
         #: ids of the CoroutineMock references kept on asynctest for their Futures.
         self.kept: set[int] = set()
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.BaseStatement):
-            top = self.statements[-1][0] if self.statements else None
-            insertable = not isinstance(top, cst.ClassDef) and not (
-                isinstance(top, cst.If) and isinstance(node, cst.If) and top.orelse is node
-            )
-            self.statements.append((node, insertable))
-        elif isinstance(node, cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp):
-            self.comprehensions += 1
-        return super().on_visit(node)
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        super().on_leave(original_node)
-        if isinstance(original_node, cst.BaseStatement):
-            self.statements.pop()
-        elif isinstance(
-            original_node, cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp
-        ):
-            self.comprehensions -= 1
-
-    def _anchor(self) -> cst.BaseStatement | None:
-        """The statement a new definition goes before: the innermost one in a block that
-        is not a class body."""
-        for statement, insertable in reversed(self.statements):
-            if insertable:
-                return statement
-        return None
-
     def _side_effect(self, value: cst.BaseExpression) -> None:
-        self.owner.plan_side_effect(value, self._anchor(), hoistable=not self.comprehensions)
+        self.owner.plan_side_effect(value, self.anchor(), hoistable=not self.comprehensions)
 
     def _is_coroutine_mock(self, node: cst.BaseExpression) -> bool:
         return _asynctest_name(self.owner.qualified_names(node)) == "CoroutineMock"

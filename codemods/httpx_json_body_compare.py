@@ -10,11 +10,12 @@ becomes::
 
     assert json.loads(request.content) == json.loads(b'{"name": "widget", "tags": ["a", "b"]}')
 
-The request side is an expression ending in ``.content``, ``.read()``, ``.text`` or
-``.body`` whose dotted path mentions a request (``request.content``,
-``route.calls.last.request.content``, ``httpx_mock.get_request().read()``); the other side
-is a string or bytes literal holding a JSON object or array. ``import json`` is added when
-missing. Files that use neither httpx, respx nor pytest-httpx are not looked at.
+The body side is an expression ending in ``.content``, ``.read()``, ``.text`` or
+``.body`` (``request.content``, ``route.calls.last.request.content``,
+``httpx_mock.get_request().read()``, ``sent[-1].content``); the other side is a string or
+bytes literal holding a JSON object or array. ``import json`` is added when
+missing. Only projects declaring httpx, respx or pytest-httpx, or files using them, are
+looked at.
 
 **Why**
 
@@ -109,16 +110,12 @@ def _dotted_words(node: cst.BaseExpression) -> list[str]:
 
 
 def _is_request_body(node: cst.BaseExpression) -> bool:
-    """``<...request...>.content`` / ``.text`` / ``.body`` / ``.read()``."""
+    """A message body: ``<...>.content`` / ``.text`` / ``.body`` / ``.read()``. Which
+    message it is does not matter: httpx 0.28 also builds ``Response(json=...)`` bodies
+    compactly, and a server's own JSON is compact (or the comparison failed before)."""
     if isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute):
-        if node.func.attr.value != "read":
-            return False
-        owner: cst.BaseExpression = node.func.value
-    elif isinstance(node, cst.Attribute) and node.attr.value in BODY_ATTRIBUTES:
-        owner = node.value
-    else:
-        return False
-    return any("request" in word.lower() for word in _dotted_words(owner))
+        return node.func.attr.value == "read" and bool(_dotted_words(node.func.value))
+    return isinstance(node, cst.Attribute) and node.attr.value in BODY_ATTRIBUTES
 
 
 def _loads(value: cst.BaseExpression) -> cst.Call:
@@ -133,12 +130,15 @@ def _loads(value: cst.BaseExpression) -> cst.Call:
     summary="raw request bodies compared with spaced JSON text -> compare parsed JSON",
     order=605,
     safety="review",
-    triggers=("request", "match_content"),
+    triggers=("content", "read()", "match_content"),
 )
 class HttpxJsonBodyCompare(CodemodTransformer):
     @staticmethod
     def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
-        """A file using httpx (or its mocking libraries)."""
+        """A file using httpx (or its mocking libraries), in a project that does."""
+        declared = facts.declared_packages
+        if any(name in declared for name in ("httpx", "respx", "pytest-httpx")):
+            return True
         return any(code.mentions(module) for module in HTTPX_MODULES)
 
     def __init__(self, ctx: FileContext) -> None:

@@ -56,9 +56,14 @@ keep coming from the helper.
 
 from __future__ import annotations
 
-import libcst as cst
+from collections.abc import Collection
+from typing import ClassVar
 
-from async_test_upgrade.cst import CodemodTransformer, FileContext
+import libcst as cst
+from libcst.metadata import ProviderT, QualifiedNameProvider, ScopeProvider
+
+from async_test_upgrade.codemods import _side_effects as side_effects
+from async_test_upgrade.cst import FileContext
 from async_test_upgrade.facts import ProjectFacts, mock_shim
 from async_test_upgrade.gate import CodeIndex
 from async_test_upgrade.registry import codemod
@@ -72,7 +77,12 @@ from async_test_upgrade.registry import codemod
     # The helper mentions one of the first two; a module importing from it, a mock name.
     triggers=("version_info", "ImportError", "Mock", "patch"),
 )
-class MockShimToStdlib(CodemodTransformer):
+class MockShimToStdlib(side_effects.AwaitingSideEffects):
+    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
+        QualifiedNameProvider,
+        ScopeProvider,
+    )
+
     @staticmethod
     def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
         """A project with such a helper, and a file that is it or may import from it."""
@@ -132,6 +142,34 @@ class MockShimToStdlib(CodemodTransformer):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
+        coroutine_mocks = self._coroutine_mock_names(node)
+        if coroutine_mocks:
+            self.init_side_effects(node, "AsyncMock (asynctest's CoroutineMock on Python < 3.8)")
+            node.visit(
+                side_effects.SideEffectFinder(
+                    self,
+                    lambda callee: isinstance(callee, cst.Name) and callee.value in coroutine_mocks,
+                )
+            )
+
+    def _coroutine_mock_names(self, module: cst.Module) -> set[str]:
+        """Local names this module imports from a helper that bound them to asynctest's
+        CoroutineMock on the legacy Python: their side effects were awaited."""
+        found: set[str] = set()
+        for statement in module.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+                    continue
+                legacy = self.ctx.facts.mock_shim_coroutine_mocks.get(self._absolute(small), ())
+                for alias in small.names:
+                    if isinstance(alias.name, cst.Name) and alias.name.value in legacy:
+                        found.add(alias.evaluated_alias or alias.name.value)
+        return found
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self.side_effect_replacement(original_node) or updated_node
 
     # --- modules importing from it ------------------------------------------------------------
 

@@ -617,7 +617,7 @@ class PytestAiohttpFixtures(CodemodTransformer):
                 for e in value.elements
             )
         )
-        if names_plugin and "pytest-aiohttp" not in self.ctx.facts.declared_plugins:
+        if names_plugin and "pytest-aiohttp" not in self.ctx.facts.declared_packages:
             self.uses_aiohttp = True
             self.review(
                 original_node,

@@ -94,7 +94,7 @@ def run_file(
 ) -> FileResult:
     record = registry.by_name()[codemod]
     facts = ProjectFacts()
-    facts.declared_plugins = declared_versions(requirements)
+    facts.declared_packages = declared_versions(requirements)
     index_file(facts, relpath, source)
     return engine.transform_source(source, relpath, [record], facts, options)
 

@@ -195,12 +195,16 @@ class ProjectFacts:
     #: of that shape): module -> the names it re-exports from ``unittest.mock`` on every
     #: Python the migrated suite runs on (and binds nowhere else in the module).
     mock_shims: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Of those names, the ones that were asynctest's ``CoroutineMock`` on the legacy
+    #: Python (``AsyncMock = CoroutineMock`` in the other branch): module -> names.
+    mock_shim_coroutine_mocks: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Where a module-level ``pytest_plugins`` loads aiohttp's own pytest plugin
     #: (``"aiohttp.pytest_plugin"``), which ran every async fixture itself: "path:line".
     aiohttp_plugin_loaded: list[str] = field(default_factory=list)
-    #: Test plugins the project declares (requirements files, setup.py/setup.cfg,
-    #: pyproject.toml, tox.ini): normalized name -> version specifiers ("" if unpinned).
-    declared_plugins: dict[str, str] = field(default_factory=dict)
+    #: Test plugins and HTTP libraries the project declares (requirements files,
+    #: setup.py/setup.cfg, pyproject.toml, tox.ini): normalized name -> version
+    #: specifiers ("" if unpinned).
+    declared_packages: dict[str, str] = field(default_factory=dict)
     #: Dotted names of the modules out of the migration's scope (library code, see
     #: ``scope.py``): read for facts, never rewritten. Empty with ``--include-source``.
     library_modules: set[str] = field(default_factory=set)
@@ -369,6 +373,10 @@ class _FileIndexer(ast.NodeVisitor):
                     others = _bound_names([s for s in node.body if s is not statement])
                     names = tuple(sorted(set(_stdlib_mock_names(shim[0])) - others))
                     self.facts.mock_shims[self.module] = names
+                    legacy = _coroutine_mock_aliases(shim[1])
+                    self.facts.mock_shim_coroutine_mocks[self.module] = tuple(
+                        sorted(set(names) & legacy)
+                    )
         self.generic_visit(node)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
@@ -1303,17 +1311,27 @@ def _index_reexports(facts: ProjectFacts, relpath: str, module: str, source: byt
             indexer.visit_ImportFrom(node)
 
 
-#: The plugins whose declared versions decide what the legacy suite did.
-DECLARED_PLUGINS = ("pytest-asyncio", "pytest-aiohttp", "pytest-trio", "asynctest")
+#: The packages whose declared versions decide what the legacy suite did, or which
+#: codemods apply.
+DECLARED_PACKAGES = (
+    "pytest-asyncio",
+    "pytest-aiohttp",
+    "pytest-trio",
+    "asynctest",
+    "httpx",
+    "respx",
+    "pytest-httpx",
+)
 _DECLARATION = re.compile(
-    r"(?<![\w.-])(?P<name>pytest[-_.]asyncio|pytest[-_.]aiohttp|pytest[-_.]trio|asynctest)"
+    r"(?<![\w.-])(?P<name>pytest[-_.]asyncio|pytest[-_.]aiohttp|pytest[-_.]trio|asynctest"
+    r"|pytest[-_.]httpx|httpx|respx)"
     r"(?![\w-])\s*(?:\[[^\]]*\])?\s*(?P<spec>(?:[<>=!~]=?\s*[\w.*+]+\s*,?\s*)*)",
     re.IGNORECASE,
 )
 
 
 def declared_versions(text: str) -> dict[str, str]:
-    """The plugins of :data:`DECLARED_PLUGINS` a requirements text names, with their
+    """The plugins of :data:`DECLARED_PACKAGES` a requirements text names, with their
     version specifiers (``"==0.16.0"``, ``">=0.14,<0.17"``, ``""``), comments aside."""
     found: dict[str, str] = {}
     for line in text.splitlines():
@@ -1370,10 +1388,10 @@ def index_requirements(facts: ProjectFacts, root: Path) -> None:
             continue
         if path.name != "pytest.ini" and not path.name.startswith((".pytest", "pytest.")):
             for name, spec in declared_versions(text).items():
-                if name not in facts.declared_plugins or (
-                    spec and not facts.declared_plugins[name]
+                if name not in facts.declared_packages or (
+                    spec and not facts.declared_packages[name]
                 ):
-                    facts.declared_plugins[name] = spec
+                    facts.declared_packages[name] = spec
         if re.search(r"(?im)^[^#\n]*\bpytest-trio\b", text):
             facts.anyio_trio_signals.append(f"{path.name}: pytest-trio in the dependencies")
         if re.search(r"(?m)^\s*(anyio_mode|trio_mode)\s*=", text):
@@ -1457,6 +1475,23 @@ def mock_shim(statement: ast.stmt) -> tuple[list[ast.stmt], list[ast.stmt]] | No
     if not (_only_imports_and_aliases(live) and _only_imports_and_aliases(dead)):
         return None
     return live, dead
+
+
+def _coroutine_mock_aliases(dead: list[ast.stmt]) -> set[str]:
+    """Names the backport branch binds to asynctest's ``CoroutineMock``."""
+    found: set[str] = set()
+    for statement in dead:
+        if isinstance(statement, ast.ImportFrom) and (statement.module or "").startswith(
+            "asynctest"
+        ):
+            for alias in statement.names:
+                if alias.name == "CoroutineMock":
+                    found.add(alias.asname or alias.name)
+        elif isinstance(statement, ast.Assign) and (_dotted(statement.value) or "").endswith(
+            "CoroutineMock"
+        ):
+            found.update(t.id for t in statement.targets if isinstance(t, ast.Name))
+    return found
 
 
 def _stdlib_mock_names(live: list[ast.stmt]) -> list[str]:

@@ -16,3 +16,7 @@ def test_sent(httpx_mock):
     httpx_mock.add_response(match_content=b'{"id": 1, "name": "x"}')
     httpx.post("https://api.example/items", json={"id": 1, "name": "x"})
     assert json.loads(httpx_mock.get_request().content) != json.loads(b'{"id": 2, "name": "x"}')
+
+
+def test_recorded(sent):
+    assert json.loads(sent[-1].content) == json.loads(b'{"command": "on", "device": 3}')

@@ -15,3 +15,7 @@ def test_sent(httpx_mock):
     httpx_mock.add_response(match_content=b'{"id": 1, "name": "x"}')
     httpx.post("https://api.example/items", json={"id": 1, "name": "x"})
     assert httpx_mock.get_request().content != b'{"id": 2, "name": "x"}'
+
+
+def test_recorded(sent):
+    assert sent[-1].content == b'{"command": "on", "device": 3}'

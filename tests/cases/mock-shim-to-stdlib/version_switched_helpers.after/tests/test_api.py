@@ -14,3 +14,13 @@ async def test_fetch():
     assert wait_for_calls(fetch, 1)
     assert await AM(return_value=2)() == 2
     assert Recorder and json
+
+
+async def test_probe_awaited_by_asynctest():
+    import asyncio
+
+    async def awaiting_side_effect():
+        return await asyncio.sleep(0)
+
+    probe = AsyncMock(side_effect=awaiting_side_effect)
+    assert await probe() is None

@@ -13,3 +13,10 @@ async def test_fetch():
     assert wait_for_calls(fetch, 1)
     assert await AM(return_value=2)() == 2
     assert Recorder and json
+
+
+async def test_probe_awaited_by_asynctest():
+    import asyncio
+
+    probe = AsyncMock(side_effect=lambda: asyncio.sleep(0))
+    assert await probe() is None

@@ -1,0 +1,2 @@
+def test_not_collected():
+    raise AssertionError("files starting with an underscore are never collected")
