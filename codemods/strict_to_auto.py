@@ -141,6 +141,17 @@ class StrictToAuto(DropsPytestImports):
             ):
                 return []  # already auto, or written by legacy-asyncio-mode
             was = "strict" if facts.asyncio_mode else "unset, so strict by default"
+            runners: list[ConfigEdit | Note] = [
+                Note(
+                    where.partition(":")[0],
+                    int(where.partition(":")[2] or 0),
+                    NAME,
+                    "this pytest_pyfunc_call hook runs coroutine tests itself, and with "
+                    "asyncio_mode = auto pytest-asyncio runs them too: keep one of the two "
+                    "(remove the hook, or keep the suite off auto mode)",
+                )
+                for where in facts.async_runner_hooks
+            ]
             return [
                 ConfigEdit(
                     "asyncio_mode",
@@ -148,7 +159,8 @@ class StrictToAuto(DropsPytestImports):
                     NAME,
                     f"was {was}: auto mode runs every async test and fixture, including "
                     "those a missing marker or decorator kept from running",
-                )
+                ),
+                *runners,
             ]
         reason = guard_reason(facts)
         if reason and options.asyncio_mode != "strict" and configured != "auto":

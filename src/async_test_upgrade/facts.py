@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from async_test_upgrade.pytest_api import FIXTURE_DECORATORS
 from async_test_upgrade.textsearch import trie_pattern
 
 #: The words a file must contain to contribute a fact (one vocabulary, three forms below).
@@ -29,6 +30,7 @@ _FACT_PLAIN = (
     "on_startup",
     "asyncio_default_test_loop_scope",
     "pytest_collection_modifyitems",
+    "pytest_pyfunc_call",
     "add_marker",
     "on_shutdown",
     "add_event_handler",
@@ -198,6 +200,9 @@ class ProjectFacts:
     #: Of those names, the ones that were asynctest's ``CoroutineMock`` on the legacy
     #: Python (``AsyncMock = CoroutineMock`` in the other branch): module -> names.
     mock_shim_coroutine_mocks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Conftest ``pytest_pyfunc_call`` hooks that run coroutine tests themselves (a
+    #: home-made async runner): "path:line".
+    async_runner_hooks: list[str] = field(default_factory=list)
     #: Where a module-level ``pytest_plugins`` loads aiohttp's own pytest plugin
     #: (``"aiohttp.pytest_plugin"``), which ran every async fixture itself: "path:line".
     aiohttp_plugin_loaded: list[str] = field(default_factory=list)
@@ -426,6 +431,13 @@ class _FileIndexer(ast.NodeVisitor):
             self._loop_factory(node)
         if not self.scope_stack and self.module:
             self._startup_decorators(node)
+        if (
+            not self.scope_stack
+            and self.is_conftest
+            and node.name == "pytest_pyfunc_call"
+            and _runs_coroutines(node)
+        ):
+            self.facts.async_runner_hooks.append(f"{self.relpath}:{node.lineno}")
         if not is_async and not self.scope_stack and self.is_conftest:
             scope = self._loop_scope_hook(node)
             if scope is not None:
@@ -455,8 +467,12 @@ class _FileIndexer(ast.NodeVisitor):
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             name = self.qualify(target) or ""
-            if name in ("pytest.fixture", "pytest_asyncio.fixture", "fixture") or name.endswith(
-                ".fixture"
+            # An unresolved ``fixture``/``something.fixture`` counts too: a project's own
+            # re-export of pytest's decorator is still one.
+            if (
+                name in FIXTURE_DECORATORS
+                or name in ("fixture", "yield_fixture")
+                or name.endswith((".fixture", ".yield_fixture"))
             ):
                 return decorator
         return None
@@ -774,6 +790,19 @@ class _FileIndexer(ast.NodeVisitor):
 
 #: Callables whose result is an event loop, by their last name.
 _LOOP_MAKERS = ("new_event_loop", "get_event_loop", "get_running_loop", "get_loop", "Loop")
+
+
+def _runs_coroutines(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A hook body that checks for coroutine functions or drives a loop itself."""
+    words = ("iscoroutinefunction", "run_until_complete")
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name) and child.id in words:
+            return True
+        if isinstance(child, ast.Attribute) and (
+            child.attr in words or _dotted(child) == "asyncio.run"
+        ):
+            return True
+    return False
 
 
 def _makes_loop(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

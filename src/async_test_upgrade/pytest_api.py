@@ -1,0 +1,15 @@
+"""Names of the pytest and plugin APIs the codemods and the index recognise, in one place.
+
+Every "is this a fixture decorator?" question, in the ``ast`` index and in the LibCST
+codemods, is answered from these tuples of qualified names.
+"""
+
+from __future__ import annotations
+
+#: Decorators that make a function a fixture. ``pytest.yield_fixture`` is a deprecated
+#: alias of ``pytest.fixture`` (``pytest-removed-apis`` rewrites it; until then it is one).
+FIXTURE_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture", "pytest.yield_fixture")
+#: pytest-asyncio's own fixture decorator.
+ASYNCIO_FIXTURE = "pytest_asyncio.fixture"
+#: The asyncio mark.
+ASYNCIO_MARK = "pytest.mark.asyncio"
