@@ -11,10 +11,13 @@ Moves a suite off asynctest onto the standard library:
   behaviour of the standard ``patch``) is dropped. The unittest names asynctest
   re-exports (``skip``, ``main``, ...) become ``unittest.*``.
 * A class deriving from ``asynctest.TestCase`` (directly, or through a project base
-  class the index knows) becomes a ``unittest.IsolatedAsyncioTestCase``: ``async def
-  setUp``/``tearDown`` become ``asyncSetUp``/``asyncTearDown`` (``await super().setUp()``
-  follows; a plain ``super().setUp()`` opening the method, or ``super().tearDown()``
-  closing it, is dropped, since the framework now calls it), ``self.loop`` in an
+  class the index knows) becomes a ``unittest.IsolatedAsyncioTestCase``: ``setUp`` and
+  ``tearDown`` become ``asyncSetUp``/``asyncTearDown`` whatever their kind (asynctest ran
+  them inside the test's running loop, sync ones too: a sync ``setUp`` becomes an ``async
+  def``, a generator-based ``@asyncio.coroutine`` one keeps its decorator for
+  ``asyncio-coroutine-to-async-def``), and ``super().setUp()`` in them, awaited or not,
+  becomes ``await super().asyncSetUp()`` (``yield from`` in a generator), since the
+  parent's hook is an async one now; ``self.loop`` in an
   ``async def`` method becomes ``asyncio.get_running_loop()``, and a sync ``test*`` method
   whose only loop use is ``self.loop.run_until_complete(X)`` becomes an ``async def``
   awaiting ``X``.
@@ -333,6 +336,9 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
         self.converted_classes: set[int] = set()
         self.renamed_hooks: dict[int, str] = {}
         self.super_hook_calls: dict[int, str] = {}  # id(Call) -> new attribute name
+        #: ids of those calls that were not awaited (a sync parent hook): now they are,
+        #: with ``yield from`` in a generator-based coroutine hook (True), else ``await``.
+        self.super_hook_awaits: dict[int, bool] = {}
         self.loop_uses: set[int] = set()
         #: id(self.loop.run_until_complete(X)) in a sync test -> parenthesize ``await X``.
         self.sync_awaits: dict[int, bool] = {}
@@ -437,12 +443,10 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
                 return False
         methods = {s.name.value: s for s in node.body.body if isinstance(s, cst.FunctionDef)}
         for old, new in HOOK_RENAMES.items():
-            hook = methods.get(old)
-            if hook is not None and hook.asynchronous is not None and new in methods:
+            if old in methods and new in methods:
                 self.review(
-                    hook,
-                    f"{node.name.value} defines both async {old} and {new}; class left on "
-                    "asynctest",
+                    methods[old],
+                    f"{node.name.value} defines both {old} and {new}; class left on asynctest",
                 )
                 return False
         finder = _LoopUses(self)
@@ -459,28 +463,18 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
         for statement in node.body.body:
             if _assigns_attribute(statement, DROPPED_ATTRIBUTES):
                 self.dropped_statements.add(id(statement))
-        inherits = any(self.derives_from_testcase(b.value) != "direct" for b in node.bases)
         for old, new in HOOK_RENAMES.items():
             hook = methods.get(old)
-            if hook is not None and hook.asynchronous is not None:
-                self.renamed_hooks[id(hook)] = new
-                self._plan_super_calls(hook, old, new)
-                calls_super = m.findall(
-                    hook.body,
-                    m.Call(
-                        func=m.Attribute(
-                            value=m.Call(func=m.Name("super")),
-                            attr=m.Name(old) | m.Name(new),
-                        )
-                    ),
-                )
-                if inherits and not calls_super:
-                    # It overrode any inherited setUp; renamed, it no longer does.
-                    self.review(
-                        hook,
-                        f"{node.name.value}.{old} becomes {new} and no longer overrides an "
-                        f"inherited sync {old}(), which IsolatedAsyncioTestCase now calls too",
-                    )
+            if hook is None:
+                continue
+            # asynctest ran setUp and tearDown inside the test's running loop, sync or
+            # not: as asyncSetUp/asyncTearDown they still do (a sync setUp runs with no
+            # loop running under IsolatedAsyncioTestCase). A generator-based coroutine
+            # hook becomes async def through asyncio-coroutine-to-async-def.
+            self.renamed_hooks[id(hook)] = new
+            if hook.asynchronous is None and not self._is_coroutine_decorated(hook):
+                self.async_methods.add(id(hook))
+            self._plan_super_calls(hook, old, new)
         for call in m.findall(node.body, m.Call(func=m.Attribute(value=m.Name("self")))):
             assert isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
             method = call.func.attr.value
@@ -499,28 +493,24 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
         return True
 
     def _plan_super_calls(self, hook: cst.FunctionDef, old: str, new: str) -> None:
-        body = hook.body.body if isinstance(hook.body, cst.IndentedBlock) else ()
-        for awaited in m.findall(hook.body, m.Await()):
-            assert isinstance(awaited, cst.Await)
-            if _is_super_call(awaited.expression, old):
-                self.super_hook_calls[id(awaited.expression)] = new
-        statements = [s for s in body if isinstance(s, cst.SimpleStatementLine)]
-        # The framework calls the sync setUp() right before asyncSetUp() and the sync
-        # tearDown() right after asyncTearDown(): an explicit call in those places repeats it.
-        edge = body[0] if old == "setUp" and body else (body[-1] if body else None)
-        for line in statements:
-            for small in line.body:
-                if not (isinstance(small, cst.Expr) and _is_super_call(small.value, old)):
-                    continue
-                if line is edge and len(line.body) == 1:
-                    self.dropped_statements.add(id(line))
-                else:
-                    self.review(
-                        small,
-                        f"super().{old}() inside the new {new}: IsolatedAsyncioTestCase "
-                        f"already calls {old}() {'before' if old == 'setUp' else 'after'} "
-                        f"{new}(); check it is not run twice",
-                    )
+        """``super().setUp()`` (awaited or not) -> ``await super().asyncSetUp()``: the
+        parent's hook is an async one now (asynctest's own, and every project base's)."""
+        awaited = {
+            id(a.expression) for a in m.findall(hook.body, m.Await()) if isinstance(a, cst.Await)
+        }
+        generator = self._is_coroutine_decorated(hook)
+        for call in m.findall(hook.body, m.Call()):
+            assert isinstance(call, cst.Call)
+            if _is_super_call(call, old):
+                self.super_hook_calls[id(call)] = new
+                if id(call) not in awaited:
+                    self.super_hook_awaits[id(call)] = generator
+
+    def _is_coroutine_decorated(self, function: cst.FunctionDef) -> bool:
+        return any(
+            self.is_name(callee(d.decorator), "asyncio.coroutine", "asyncio.coroutines.coroutine")
+            for d in function.decorators
+        )
 
     def base_spelling_clashes(self, bases: Sequence[tuple[cst.Arg, str | None]]) -> bool:
         """Whether ``unittest`` / ``IsolatedAsyncioTestCase`` is taken where a direct
@@ -633,9 +623,15 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
         new_name = self.super_hook_calls.get(id(original_node))
         if new_name is not None and isinstance(updated_node.func, cst.Attribute):
             self.changed(original_node, f"await super().{new_name}() follows the renamed hook")
-            return updated_node.with_changes(
+            renamed = updated_node.with_changes(
                 func=updated_node.func.with_changes(attr=cst.Name(new_name))
             )
+            generator = self.super_hook_awaits.get(id(original_node))
+            if generator is None:
+                return renamed
+            if generator:
+                return cst.Yield(value=cst.From(item=renamed))
+            return cst.Await(expression=renamed)
         if id(original_node) in self.global_scope_calls:
             scope = keyword(updated_node, "scope")
             if scope is not None:
@@ -649,45 +645,25 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         updated_node = self._drop_decorators(original_node, updated_node)
-        if id(original_node) in self.async_methods:
-            self.changed(
-                original_node,
-                f"def {original_node.name.value} -> async def: it only drove the test loop "
-                "through self.loop.run_until_complete",
-            )
-            updated_node = updated_node.with_changes(asynchronous=cst.Asynchronous())
         new_name = self.renamed_hooks.get(id(original_node))
+        if id(original_node) in self.async_methods:
+            why = (
+                "asynctest ran it inside the test's running loop, as asyncSetUp and "
+                "asyncTearDown run"
+                if new_name is not None
+                else "it only drove the test loop through self.loop.run_until_complete"
+            )
+            self.changed(original_node, f"def {original_node.name.value} -> async def: {why}")
+            updated_node = updated_node.with_changes(asynchronous=cst.Asynchronous())
         if new_name is not None:
             self.changed(
                 original_node,
-                f"async {original_node.name.value} -> {new_name}: IsolatedAsyncioTestCase "
-                f"awaits {new_name} (a coroutine {original_node.name.value} would never run)",
+                f"{original_node.name.value} -> {new_name}: IsolatedAsyncioTestCase awaits "
+                f"{new_name} in the test's loop (a coroutine {original_node.name.value} would "
+                "never run)",
             )
             updated_node = updated_node.with_changes(name=cst.Name(new_name))
-            updated_node = self._drop_hook_calls(original_node, updated_node)
         return updated_node
-
-    def _drop_hook_calls(
-        self, original: cst.FunctionDef, updated: cst.FunctionDef
-    ) -> cst.FunctionDef:
-        """Drop the super() hook call lines the renamed hook must not repeat."""
-        if not isinstance(original.body, cst.IndentedBlock) or not isinstance(
-            updated.body, cst.IndentedBlock
-        ):
-            return updated
-        kept: list[cst.BaseStatement] = []
-        for before, after in zip(original.body.body, updated.body.body, strict=True):
-            if id(before) in self.dropped_statements:
-                self.changed(
-                    before,
-                    "dropped the explicit super() sync hook call: IsolatedAsyncioTestCase "
-                    "calls setUp() before asyncSetUp() and tearDown() after asyncTearDown()",
-                )
-                continue
-            kept.append(after)
-        if not kept:
-            kept = [cst.SimpleStatementLine(body=[cst.Pass()])]
-        return updated.with_changes(body=updated.body.with_changes(body=kept))
 
     def leave_ClassDef(
         self, original_node: cst.ClassDef, updated_node: cst.ClassDef
@@ -788,6 +764,18 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
     ) -> AnyImport | cst.RemovalSentinel:
         names = updated.names
         assert not isinstance(names, cst.ImportStar)
+        staying = [
+            a for a in kept if isinstance(original, cst.ImportFrom) or _dotted(a.name) in MODULES
+        ]
+        if staying and (self.plans or self.converted_classes or self.dropped_decorators):
+            # Part of the module moves to the standard library, part cannot: it still
+            # imports asynctest, so none of its tests run on Python 3.11+.
+            self.review(
+                original,
+                f"asynctest stays imported here for {', '.join(_local(a) for a in staying)}, "
+                "and asynctest cannot be imported on Python 3.11+: no test of this module "
+                "runs there until those uses are ported by hand (see its other notes)",
+            )
         if len(kept) == len(names) or not (
             self.plans or self.converted_classes or self.dropped_decorators
         ):

@@ -274,7 +274,9 @@ def test_legacy_module_cannot_run_here_unmigrated(tmp_path: Path) -> None:
     assert "has no attribute 'coroutine'" in run.stdout
 
 
-def test_renamed_hook_that_overrode_an_inherited_setup_is_noted() -> None:
+def test_every_hook_of_a_converted_hierarchy_becomes_async() -> None:
+    # asynctest ran sync and async setUp alike inside the test's loop: each becomes an
+    # asyncSetUp, so overriding and super() calls keep their meaning along the chain.
     source = """\
         import asynctest
 
@@ -298,13 +300,14 @@ def test_renamed_hook_that_overrode_an_inherited_setup_is_noted() -> None:
                 self.child = True
         """
     result = migrate(source, "asynctest-to-stdlib")
-    said = notes(result)
-    assert said == [
-        "10: TestChild.setUp becomes asyncSetUp and no longer overrides an inherited sync "
-        "setUp(), which IsolatedAsyncioTestCase now calls too"
-    ]
-    assert "class TestCalls(Base):\n    async def asyncSetUp(self):\n        self.child" in (
-        output(result, source)
+    assert notes(result) == []
+    migrated = output(result, source)
+    assert "class Base(unittest.IsolatedAsyncioTestCase):\n    async def asyncSetUp(self):" in (
+        migrated
+    )
+    assert (
+        "class TestCalls(Base):\n    async def asyncSetUp(self):\n"
+        "        await super().asyncSetUp()\n        self.child" in migrated
     )
 
 

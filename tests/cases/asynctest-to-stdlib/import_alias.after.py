@@ -24,7 +24,7 @@ class TestChild(Base):
 
 @unittest.skipIf(False, "never")
 class TestSync(unittest.IsolatedAsyncioTestCase):
-    def setUp(self):
+    async def asyncSetUp(self):
         self.value = 1
 
     async def setUp_helper(self):
@@ -32,5 +32,5 @@ class TestSync(unittest.IsolatedAsyncioTestCase):
 
     async def asyncTearDown(self):
         """Close what setUp opened."""
-        super().tearDown()
+        await super().asyncTearDown()
         await self.setUp_helper()

@@ -5,16 +5,18 @@ from app import db
 
 
 class DatabaseCase(unittest.IsolatedAsyncioTestCase):
-    def setUp(self):
+    async def asyncSetUp(self):
         self.url = "sqlite://"
 
 
 class TestQueries(DatabaseCase):
     async def asyncSetUp(self):
+        await super().asyncSetUp()
         self.conn = await db.connect(self.url)
 
     async def asyncTearDown(self):
         await self.conn.close()
+        await super().asyncTearDown()
 
     async def test_query(self):
         cursor = mock.MagicMock()
@@ -25,4 +27,4 @@ class TestQueries(DatabaseCase):
 class TestLater(DatabaseCase):
     async def asyncSetUp(self):
         self.conn = await db.connect(self.url)
-        super().setUp()
+        await super().asyncSetUp()
