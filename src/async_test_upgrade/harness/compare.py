@@ -174,14 +174,32 @@ def _why(after: TestOutcome | None) -> str:
 def failure_line(after: TestOutcome) -> str:
     """The line of a failure's message that names the error."""
     lines = [line for line in after.message.strip().splitlines() if line.strip()]
+    return (_error_line(lines) or after.outcome).strip()[:200]
+
+
+#: The last line of a Python traceback: ``ValueError: ...``, ``pkg.errors.Gone``.
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning)\b")
+
+
+def _error_line(lines: list[str]) -> str | None:
     # The first line of pytest's last "E   ..." block names the error (the lines after
     # it explain an assertion's operands).
     start = None
     for index, line in enumerate(lines):
         if line.startswith("E ") and (index == 0 or not lines[index - 1].startswith("E ")):
             start = index
-    text = lines[start][1:] if start is not None else (lines[-1] if lines else after.outcome)
-    return text.strip()[:200]
+    if start is not None:
+        return lines[start][1:]
+    # A plain Python traceback (a crash report, a plugin's own text): the exception line.
+    if any(line.startswith("Traceback (most recent call last)") for line in lines):
+        for line in reversed(lines):
+            if _EXCEPTION_LINE.match(line):
+                return line
+        return lines[-1]
+    # Anything else is a message written for people (pytest's "async def functions are
+    # not natively supported." and its list of plugins, a skip reason, a fixture lookup
+    # error): its first line says what happened, the rest explains or lists.
+    return lines[0] if lines else None
 
 
 #: A traceback entry as pytest prints it: ``path/to/file.py:12: in function`` (or
