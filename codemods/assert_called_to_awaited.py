@@ -80,6 +80,7 @@ SETUP_METHODS = frozenset({"setUp", "asyncSetUp", "setup_method"})
     order=730,
     safety="review",
     triggers=("assert_called", "assert_any_call", "assert_has_calls", "call_count", "call_args"),
+    needs={"python": (3, 8)},
 )
 class AssertCalledToAwaited(CodemodTransformer):
     @staticmethod

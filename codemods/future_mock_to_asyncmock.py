@@ -104,6 +104,7 @@ class _CallRewrite:
     order=710,
     safety="review",
     triggers=("Future(", "create_future(", "set_result(", "set_exception(", "return_value"),
+    needs={"python": (3, 8)},
 )
 class FutureMockToAsyncMock(CodemodTransformer):
     @staticmethod

@@ -71,6 +71,7 @@ from async_test_upgrade.registry import codemod
     safety="safe",
     # The helper mentions one of the first two; a module importing from it, a mock name.
     triggers=("version_info", "ImportError", "Mock", "patch"),
+    needs={"python": (3, 8)},
 )
 class MockShimToStdlib(CodemodTransformer):
     @staticmethod
