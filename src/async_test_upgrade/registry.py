@@ -152,6 +152,23 @@ def registered(record: Codemod) -> Iterator[Codemod]:
         catalogue.cache_clear()
 
 
+@contextmanager
+def collecting() -> Iterator[dict[str, Codemod]]:
+    """Send the registrations made meanwhile to a fresh dict instead of the catalogue.
+
+    For loading a copy of the codemod modules beside the real ones (the mutation tests
+    load copies with deliberate bugs): the copy's records, same names included, never
+    meet the catalogue's.
+    """
+    global _REGISTERED
+    catalogue()  # the real catalogue is complete before the swap
+    saved, _REGISTERED = _REGISTERED, {}
+    try:
+        yield _REGISTERED
+    finally:
+        _REGISTERED = saved
+
+
 def by_name() -> dict[str, Codemod]:
     return {c.name: c for c in catalogue()}
 

@@ -134,9 +134,15 @@ def _renamed_parameter_ids(
     return pairs
 
 
-def compare(before: RunResult, after: RunResult) -> Comparison:
+def renamed_ids(before: RunResult, after: RunResult) -> dict[str, str]:
+    """Before ids that the run after spells differently: before id -> after id."""
     renamed = _renamed_by_aiohttp(before, after)
     renamed.update(_renamed_parameter_ids(before, after, renamed))
+    return renamed
+
+
+def compare(before: RunResult, after: RunResult) -> Comparison:
+    renamed = renamed_ids(before, after)
     before_tests = {renamed.get(nodeid, nodeid): test for nodeid, test in before.tests.items()}
     rows = []
     for nodeid in sorted(before_tests.keys() | after.tests.keys()):
