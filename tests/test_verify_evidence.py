@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from async_test_upgrade.harness import render
+from async_test_upgrade.harness import envs, render
+from async_test_upgrade.harness.compare import error_kind
+from async_test_upgrade.harness.runner import install_plugin, run_pytest
 from async_test_upgrade.harness.verify import Side, VerifyRequest, verify
 from tests import mutants
 
@@ -58,16 +60,20 @@ PROJECT = {
 }
 
 
+def write(root: Path, files: dict[str, str]) -> Path:
+    for relpath, text in files.items():
+        (root / relpath).parent.mkdir(parents=True, exist_ok=True)
+        (root / relpath).write_text(textwrap.dedent(text).lstrip())
+    return root
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 @pytest.mark.corpus
 def test_weak_evidence_is_labelled_and_rollback_refuses(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    for relpath, text in PROJECT.items():
-        (project / relpath).parent.mkdir(parents=True, exist_ok=True)
-        (project / relpath).write_text(textwrap.dedent(text).lstrip())
+    project = write(tmp_path / "project", PROJECT)
     untouched = snapshot(project)
     codemods = mutants.load(FORGETS_AWAIT, tmp_path / "codemods")
     broken = [c for c in codemods if c.name == "event-loop-sync-to-async"]
@@ -115,3 +121,41 @@ def test_weak_evidence_is_labelled_and_rollback_refuses(tmp_path: Path) -> None:
     assert report.rollback.written == []
     assert "rollback refused: nothing written" in shown
     assert snapshot(project) == untouched
+
+
+@pytest.mark.corpus
+def test_a_failure_is_of_the_same_kind_on_both_stacks(tmp_path: Path) -> None:
+    """An old-stack probe counts only when the test fails there the way it fails after
+    migration; pytest 7 and pytest 9 say differently that no plugin ran a coroutine."""
+    project = write(
+        tmp_path / "project",
+        {
+            "pytest.ini": "[pytest]\nasyncio_mode = strict\n",
+            "tests/test_kinds.py": """
+                async def test_unmarked():
+                    pass
+
+                def test_attribute():
+                    object().missing
+                """,
+        },
+    )
+    plugin = install_plugin(tmp_path / "plugin")
+    kinds = {}
+    for requirements in ("legacy-requirements.txt", "requirements.txt"):
+        environment = envs.environment(None, STACKS / requirements, lambda _: None)
+        run = run_pytest(project, environment, plugin, timeout=120)
+        outcomes = {nodeid: test.outcome for nodeid, test in run.tests.items()}
+        kinds[requirements] = {nodeid: error_kind(test) for nodeid, test in run.tests.items()}
+        if requirements == "legacy-requirements.txt":
+            assert outcomes["tests/test_kinds.py::test_unmarked"] == "skipped"
+        else:
+            assert outcomes["tests/test_kinds.py::test_unmarked"] == "failed"
+    assert (
+        kinds["legacy-requirements.txt"]
+        == kinds["requirements.txt"]
+        == {
+            "tests/test_kinds.py::test_unmarked": "coroutine not run",
+            "tests/test_kinds.py::test_attribute": "AttributeError",
+        }
+    )

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from async_test_upgrade import engine
-from async_test_upgrade.harness.compare import failure_line, frames, still_failing
+from async_test_upgrade.harness.compare import error_kind, failure_line, frames, still_failing
 from async_test_upgrade.harness.envs import Stack
-from async_test_upgrade.harness.runner import RunResult
+from async_test_upgrade.harness.runner import RunResult, TestOutcome
 from async_test_upgrade.harness.suspects import EditedLines, edited_lines, touches
 from async_test_upgrade.model import Options
 from async_test_upgrade.registry import Codemod
@@ -286,8 +286,11 @@ class Attributor:
     2. *Traceback*: the codemods whose edits the failing test passes through (weaker).
     3. *Old stack*, for the regressions step 1 did not explain: each codemod's edits
        alone on the pristine copy, run on the legacy side (skipped for a codemod whose
-       output needs a newer stack); a test that passed before and fails there is that
-       codemod's, in the smallest set of its files that makes it fail.
+       output needs a newer stack); a test that passed before and fails there with the
+       same kind of error as after migration is that codemod's, in the smallest set of
+       its files that makes it fail. (Failing in another way proves nothing: a codemod's
+       edits may need another's to run, such as auto mode beside a plugin line that
+       another codemod removes.)
     4. Otherwise, a test that also fails on the new stack with the legacy code left in
        place, and whose run no edit touches, is broken by the new environment.
     """
@@ -309,6 +312,7 @@ class Attributor:
         self._old_runs: dict[str, RunResult] = {_key({}): before}
         #: codemod -> its edits, file by file (see ``suspects``)
         self._edited: dict[str, dict[str, EditedLines]] = {}
+        self._after: RunResult | None = None
         #: codemod -> why its edits were not tried alone on the legacy side.
         self.old_stack_skipped: dict[str, str] = {}
 
@@ -337,10 +341,17 @@ class Attributor:
         return still_failing(nodeid, self.before.tests.get(nodeid), probe)
 
     def fails_old(self, nodeid: str, contents: Contents) -> bool:
+        old_id, probe = self._old_result(nodeid, contents)
+        return still_failing(old_id, self.before.tests.get(old_id), probe)
+
+    def _old_result(self, nodeid: str, contents: Contents) -> tuple[str, TestOutcome | None]:
+        """The test's id before migration, and its outcome on the old stack with
+        ``contents``, under whichever id that variant gives it (a variant may rename it
+        as the migration did)."""
         assert self.old_stack is not None
         old_id = self.old_stack.ids.get(nodeid, nodeid)
-        probe = self.run_old(contents).tests.get(old_id)
-        return still_failing(old_id, self.before.tests.get(old_id), probe)
+        tests = self.run_old(contents).tests
+        return old_id, tests.get(old_id) or tests.get(nodeid)
 
     def attribute_all(
         self, nodeids: Sequence[str], after: RunResult | None = None, root: str = ""
@@ -348,6 +359,7 @@ class Attributor:
         """Attribute each regressed test; ``after`` (the run of the migrated tree at
         ``root``) gives the tracebacks."""
         attributions = [Attribution(nodeid) for nodeid in nodeids]
+        self._after = after
         full = self.variants.edits()
         confirmed = []
         for attribution in attributions:
@@ -447,15 +459,34 @@ class Attributor:
                 files = sorted(alone)
                 narrowed = minimal_removal(files, self._old_file_check(nodeid, alone))
                 blamed = sorted(narrowed) if narrowed else files
+                if not self._same_failure(nodeid, alone):
+                    # A codemod's edits can need another's to run (auto mode beside a
+                    # plugin line another codemod removes): failing alone in another way
+                    # says nothing about this regression.
+                    self.log(
+                        f"{name}'s edits alone break {nodeid} on the old stack in another "
+                        "way than after migration: not counted"
+                    )
+                    continue
                 outcome = self._old_outcome(nodeid, alone)
                 attribution.blame(
                     OLD_STACK,
                     name,
                     blamed,
-                    f"{name}'s edits alone in {', '.join(blamed)} make it {outcome} on the old "
-                    f"stack ({old.label}), where it passed before",
+                    f"with only {name}'s edits, in {', '.join(blamed)}, it {outcome} on the "
+                    f"old stack ({old.label}), where it passed before: the way it fails after "
+                    "migration",
                 )
             pending = [a for a in pending if not a.culprits]
+
+    def _same_failure(self, nodeid: str, contents: Contents) -> bool:
+        """Whether the test fails on the old stack with ``contents`` the way it fails
+        after migration (the same kind of error)."""
+        after = self._after.tests.get(nodeid) if self._after else None
+        if after is None:
+            return True  # nothing to compare with: it disappeared after migration
+        _, probe = self._old_result(nodeid, contents)
+        return probe is not None and error_kind(after) == error_kind(probe)
 
     def _old_file_check(self, nodeid: str, alone: Contents) -> Callable[[frozenset[str]], bool]:
         def fails_without(paths: frozenset[str]) -> bool:
@@ -469,14 +500,13 @@ class Attributor:
         return test is not None and test.outcome == "passed"
 
     def _old_outcome(self, nodeid: str, contents: Contents) -> str:
-        assert self.old_stack is not None
-        old_id = self.old_stack.ids.get(nodeid, nodeid)
-        test = self.run_old(contents).tests.get(old_id)
+        _, test = self._old_result(nodeid, contents)
         if test is None:
-            return "disappear"
-        verb = {"failed": "fail", "error": "error", "skipped": "skipped"}.get(test.outcome)
+            return "disappears"
+        verb = {"failed": "fails", "error": "errors", "skipped": "is skipped"}.get(test.outcome)
         line = failure_line(test)
-        return f"{verb or test.outcome} ({line})" if line != test.outcome else verb or test.outcome
+        said = verb or f"is {test.outcome}"
+        return f"{said} ({line})" if line != test.outcome else said
 
     def _verdict(self, attribution: Attribution, legacy: Contents) -> None:
         order = {NEW_STACK: 0, OLD_STACK: 1, TRACEBACK: 2, ENVIRONMENT: 3}

@@ -22,11 +22,15 @@ CATEGORIES = ("regression", "fixed", "newly running", "changed", "unchanged")
 _PASSING = ("passed", "xpassed")
 _FAILING = ("failed", "error")
 
+#: pytest's words for an async test no plugin ran: a failure since 8.4, a skip before.
+_NO_PLUGIN_RAN = (
+    "async def functions are not natively supported",
+    "async def function and no async plugin installed",
+)
 _NOT_RUN_SIGNS = (
     ("was never awaited", "a coroutine was never awaited"),
     ("PytestUnhandledCoroutineWarning", "pytest skipped the coroutine (no async plugin ran it)"),
-    ("async def functions are not natively supported", "pytest did not run the coroutine"),
-    ("async def function and no async plugin installed", "pytest did not run the coroutine"),
+    *((words, "pytest did not run the coroutine") for words in _NO_PLUGIN_RAN),
 )
 
 
@@ -206,6 +210,21 @@ def _error_line(lines: list[str]) -> str | None:
     # not natively supported." and its list of plugins, a skip reason, a fixture lookup
     # error): its first line says what happened, the rest explains or lists.
     return lines[0] if lines else None
+
+
+def error_kind(test: TestOutcome) -> str:
+    """What kind of failure ``test`` had, comparable across stacks and runs: the exception
+    type, or else its failure line without addresses and numbers. A coroutine no plugin
+    ran is one kind, whichever pytest says so (a skip up to 8.3, a failure since 8.4)."""
+    if any(words in test.message for words in _NO_PLUGIN_RAN):
+        return "coroutine not run"
+    line = failure_line(test)
+    match = _EXCEPTION_LINE.match(line)
+    if match is not None:
+        return match.group(0).rsplit(".", 1)[-1]
+    if line.startswith("assert "):
+        return "AssertionError"
+    return re.sub(r"0x[0-9a-fA-F]+|\d+", "N", line)
 
 
 #: A traceback entry as pytest prints it: ``path/to/file.py:12: in function`` (or

@@ -297,7 +297,8 @@ def _old_stack(
     they had before migration, on variant trees in the environment of the run before."""
     to_after = renamed_ids(before, after)
     ids = {after_id: before_id for before_id, after_id in to_after.items()}
-    selected = [ids.get(nodeid, nodeid) for nodeid in regressed]
+    # Both spellings: a variant tree may rename a test as the migration did.
+    selected = sorted({*regressed, *(ids.get(nodeid, nodeid) for nodeid in regressed)})
     counter = iter(range(1, 1_000_000))
 
     def probe(contents: Contents) -> RunResult:
