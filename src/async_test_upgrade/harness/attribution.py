@@ -390,24 +390,28 @@ class Attributor:
         if not active:
             return
         if not self.fails(nodeid, legacy):
+            # Culprits that only break it together are left out together.
             codemods = minimal_removal(
                 active, lambda out: self.fails(nodeid, self.variants.edits(out))
             )
+            together = True
         else:
+            # Each of these, left out alone, makes it pass.
             codemods = [n for n in active if not self.fails(nodeid, self.variants.edits([n]))]
+            together = False
         for name in codemods or []:
-            others = frozenset(codemods or []) - {name}
+            others = frozenset(codemods or []) - {name} if together else frozenset()
             with_it, without_it = self.variants.edits(others), self.variants.edits(others | {name})
             files = sorted(p for p in with_it.keys() | without_it.keys()
                            if with_it.get(p) != without_it.get(p))  # fmt: skip
             narrowed = minimal_removal(files, self._file_check(nodeid, with_it, without_it))
             blamed = sorted(narrowed) if narrowed else files
-            together = f" (with {', '.join(sorted(others))} also left out)" if others else ""
+            also = f" (with {', '.join(sorted(others))} also left out)" if others else ""
             attribution.blame(
                 NEW_STACK,
                 name,
                 blamed,
-                f"leaving {name}'s edits out of {', '.join(blamed)}{together} makes it pass",
+                f"leaving {name}'s edits out of {', '.join(blamed)}{also} makes it pass",
             )
 
     def _traceback(
