@@ -96,6 +96,7 @@ LIFESPAN_MANAGER = "asgi_lifespan.LifespanManager"
     safety="review",
     # The transport may only appear after httpx-app-to-transport rewrote AsyncClient(app=).
     triggers=("ASGITransport", "AsyncClient"),
+    needs={"asgi-lifespan": (2, 0)},
 )
 class AsgiLifespan(CodemodTransformer):
     @staticmethod

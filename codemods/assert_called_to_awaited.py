@@ -79,6 +79,7 @@ SETUP_METHODS = _mocks.SETUP_METHODS
     order=730,
     safety="review",
     triggers=("assert_called", "assert_any_call", "assert_has_calls", "call_count", "call_args"),
+    needs={"python": (3, 8)},
 )
 class AssertCalledToAwaited(CodemodTransformer):
     @staticmethod

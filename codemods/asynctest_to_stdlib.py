@@ -318,6 +318,7 @@ def _is_super_call(node: cst.BaseExpression, method: str) -> bool:
     safety="review",
     # A subclass of a project asynctest base never names asynctest itself.
     triggers=("asynctest", "async def setUp", "async def tearDown", "self.loop"),
+    needs={"python": (3, 8)},
 )
 class AsynctestToStdlib(side_effects.AwaitingSideEffects):
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (

@@ -117,6 +117,7 @@ AWAITABLE_METHODS = frozenset({"create_future", "create_task", "run_in_executor"
     order=715,
     safety="safe",
     triggers=("coroutine(",),
+    needs={"python": (3, 8)},
 )
 class CoroutineWrapperToAsyncMock(CodemodTransformer):
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (

@@ -80,6 +80,7 @@ NAMES = ("AsyncMock", "CoroMock", "CoroutineMock")
     order=705,
     safety="safe",
     triggers=NAMES,
+    needs={"python": (3, 8)},
 )
 class CustomAsyncMockClass(CodemodTransformer):
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (

@@ -81,6 +81,7 @@ LOOP = "event_loop"
     order=300,
     safety="safe",
     triggers=("event_loop",),
+    needs={"python": (3, 7)},
 )
 class EventLoopArgToRunningLoop(EnclosingTracker):
     @staticmethod

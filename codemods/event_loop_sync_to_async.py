@@ -149,6 +149,7 @@ class _BodyFacts(Visitor):
     order=310,
     safety="review",
     triggers=("event_loop",),
+    needs={"pytest-asyncio": (0, 24)},
 )
 class EventLoopSyncToAsync(EnclosingTracker):
     @staticmethod

@@ -185,6 +185,7 @@ class _Unit:
     order=710,
     safety="review",
     triggers=("Future(", "create_future(", "set_result(", "set_exception(", "return_value"),
+    needs={"python": (3, 8)},
 )
 class FutureMockToAsyncMock(CodemodTransformer):
     @staticmethod

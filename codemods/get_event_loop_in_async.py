@@ -144,6 +144,7 @@ PLAIN_FIXTURES = frozenset(
         "get_running_loop() is the spelling since Python 3.7; get_event_loop() is "
         "deprecated where no loop runs (3.12)"
     ),
+    needs={"python": (3, 11)},
 )
 class GetEventLoopInAsync(EnclosingTracker):
     @staticmethod

@@ -73,6 +73,7 @@ TRANSPORT_FOR = {
     order=600,
     safety="safe",
     triggers=("app=", "app =", '"app"', "'app'"),
+    needs={"httpx": (0, 18)},
 )
 class HttpxAppToTransport(CodemodTransformer):
     @staticmethod

@@ -76,6 +76,7 @@ from async_test_upgrade.registry import codemod
     safety="safe",
     # The helper mentions one of the first two; a module importing from it, a mock name.
     triggers=("version_info", "ImportError", "Mock", "patch"),
+    needs={"python": (3, 8)},
 )
 class MockShimToStdlib(side_effects.AwaitingSideEffects):
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (

@@ -101,6 +101,7 @@ class _Plan:
     order=720,
     safety="review",
     triggers=("Mock",),
+    needs={"python": (3, 8)},
 )
 class MockToAsyncMock(CodemodTransformer):
     @staticmethod

@@ -162,6 +162,7 @@ class FunctionPlan:
         "loop",
         "aiohttp.pytest_plugin",
     ),
+    needs={"pytest-aiohttp": (1, 0)},
 )
 class PytestAiohttpFixtures(CodemodTransformer):
     @staticmethod

@@ -87,6 +87,7 @@ PATH_NEUTRAL_CALLS = ("builtins.str", "os.fspath")
     order=90,
     safety="safe",
     triggers=(*HOOKS, "yield_fixture"),
+    needs={"pytest": (7, 0)},
 )
 class PytestRemovedApis(CodemodTransformer):
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (

@@ -66,6 +66,7 @@ DECORATOR = "aiohttp.test_utils.unittest_run_loop"
     order=620,
     safety="safe",
     triggers=("unittest_run_loop",),
+    needs={"aiohttp": (3, 8)},
 )
 class RemoveUnittestRunLoop(CodemodTransformer):
     @staticmethod

@@ -75,6 +75,7 @@ DRIVERS = ("run", "__call__", "debug")
     order=530,
     safety="review",
     triggers=("TestCase",),
+    needs={"python": (3, 8)},
 )
 class UnittestAsyncToIsolated(CodemodTransformer):
     @staticmethod

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from async_test_upgrade import registry
 from async_test_upgrade.cli import cli
 from async_test_upgrade.cst import CodemodTransformer
-from async_test_upgrade.harness.compare import classify
+from async_test_upgrade.harness.compare import classify, failure_line
 from async_test_upgrade.harness.envs import Environment
 from async_test_upgrade.harness.runner import TestOutcome, install_plugin, run_pytest
 
@@ -232,6 +232,47 @@ def outcome(kind: str, **extra: object) -> TestOutcome:
 )
 def test_categories(before: TestOutcome | None, after: TestOutcome | None, category: str) -> None:
     assert classify("t", before, after).category == category
+
+
+FAILURES_PROJECT = {
+    "pytest.ini": """
+        [pytest]
+        asyncio_mode = strict
+        asyncio_default_fixture_loop_scope = function
+        """,
+    "tests/test_failures.py": """
+        async def test_unmarked_coroutine():
+            pass
+
+        def test_compares():
+            assert [1, 2] == [1, 3]
+
+        def test_wants_a_missing_fixture(nowhere):
+            pass
+
+        def test_raises():
+            raise ValueError("boom")
+        """,
+}
+
+
+def test_the_result_column_shows_the_line_that_names_the_error(tmp_path: Path) -> None:
+    project = write(tmp_path / "project", FAILURES_PROJECT)
+    plugin = install_plugin(tmp_path / "plugin")
+    prefix = "tests/test_failures.py::"
+    run = run_pytest(project, CURRENT, plugin, timeout=120)
+    shown = {nodeid.removeprefix(prefix): failure_line(test) for nodeid, test in run.tests.items()}
+    assert shown == {
+        # pytest's own message, whose last line is the end of its list of plugins.
+        "test_unmarked_coroutine": "async def functions are not natively supported.",
+        "test_compares": "assert [1, 2] == [1, 3]",
+        "test_wants_a_missing_fixture": "fixture 'nowhere' not found",
+        "test_raises": "ValueError: boom",
+    }
+    # A plain Python traceback (--tb=native): the exception, not the code above it.
+    native = run_pytest(project, CURRENT, plugin, ["--tb=native"], timeout=120)
+    assert failure_line(native.tests[prefix + "test_raises"]) == "ValueError: boom"
+    assert failure_line(native.tests[prefix + "test_compares"]).startswith("AssertionError")
 
 
 class FlipPhase(CodemodTransformer):

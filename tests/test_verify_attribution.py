@@ -122,14 +122,15 @@ def test_broken_codemod_is_caught_attributed_and_rolled_back(
     assert regressions == ["tests/test_math.py::test_add"]
     # Attributed: to the broken codemod, in the file where its edit breaks the test, and
     # not to test_other.py, where it also changed an assertion harmlessly.
-    assert report["attribution"] == [
-        {
-            "nodeid": "tests/test_math.py::test_add",
-            "culprits": {"break-asserts": ["tests/test_math.py"]},
-            "note": "",
-        }
-    ]
+    [attribution] = report["attribution"]
+    assert attribution["nodeid"] == "tests/test_math.py::test_add"
+    assert attribution["culprits"] == {"break-asserts": ["tests/test_math.py"]}
+    assert attribution["note"] == ""
+    # The re-run's evidence first; the traceback through the rewritten assert corroborates.
+    kinds = [(e["kind"], e["codemod"], e["strong"]) for e in attribution["evidence"]]
+    assert kinds == [("new stack", "break-asserts", True), ("traceback", "break-asserts", False)]
     assert "caused by break-asserts in tests/test_math.py" in out
+    assert "a line of its traceback (tests/test_math.py:10)" in out
 
     # Rolled back: the real codemod's edits everywhere, the broken one's only where harmless.
     rollback = report["rollback"]

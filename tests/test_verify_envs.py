@@ -6,7 +6,9 @@ tests stay small; the corpus test builds the real stacks.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import platform
 import site
 import subprocess
 import sys
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from async_test_upgrade import registry
 from async_test_upgrade.cli import cli
 from async_test_upgrade.harness import envs
 
@@ -219,3 +222,37 @@ def test_a_requirements_file_that_does_not_install_is_bad_input(tmp_path: Path) 
     assert f"installing {requirements} failed" in result.stderr
     # A failed build leaves nothing behind that a later run could take for complete.
     assert list((tmp_path / "cache" / "venvs").iterdir()) == []
+
+
+def test_what_an_environment_has_installed() -> None:
+    """What verify checks a codemod's needs against, before trying its edits alone on the
+    legacy side."""
+    here = envs.installed(envs.Environment(Path(sys.executable), "this interpreter"))
+    assert here.python == platform.python_version()
+    assert here.version_of("pytest") == pytest.__version__
+    assert here.version_of("LibCST") == importlib.metadata.version("libcst")
+    assert here.unmet({"pytest": (8, 0), "python": (3, 11)}) is None
+    assert here.unmet({"pytest": (99, 1)}) == f"pytest >= 99.1, has {pytest.__version__}"
+    assert here.unmet({"no-such-dist": (1, 0)}) == "no-such-dist >= 1.0, not installed"
+    assert here.unmet({"python": (99, 0)}) == f"Python >= 99.0, has {platform.python_version()}"
+
+
+@pytest.mark.parametrize("version", ["3.6", "3.7"])
+def test_what_an_old_interpreter_has_installed(version: str) -> None:
+    """Legacy stacks run on Pythons without importlib.metadata."""
+    try:
+        python = envs.resolve_python(version)
+    except envs.MissingInterpreterError:
+        pytest.skip(f"Python {version} is not installed here (pyenv or PATH)")
+    stack = envs.installed(envs.Environment(python, f"Python {version}"))
+    assert stack.python.startswith(version + ".")
+    assert stack.version_of("pip")
+
+
+def test_a_codemods_output_needs_come_from_its_record() -> None:
+    records = registry.by_name()
+    # min_target says which pytest-asyncio the output needs; ``needs`` says the rest.
+    assert records["remove-event-loop-override"].output_needs() == {"pytest-asyncio": (0, 26)}
+    assert records["get-event-loop-in-async"].output_needs() == {"python": (3, 11)}
+    assert records["httpx-app-to-transport"].output_needs() == {"httpx": (0, 18)}
+    assert records["strict-to-auto"].output_needs() == {}

@@ -241,7 +241,8 @@ def explain(name: str) -> None:
 @click.option(
     "--rollback",
     is_flag=True,
-    help="Write the migration to PATH, leaving out the edits that caused regressions.",
+    help="Write the migration to PATH, leaving out the edits that caused regressions "
+    "(refused when only a traceback points at them).",
 )
 @click.option(
     "--no-attribution", is_flag=True, help="Do not re-run regressions to find their cause."

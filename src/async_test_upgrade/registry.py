@@ -13,7 +13,7 @@ import importlib
 import inspect
 import pkgutil
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from async_test_upgrade.gate import CodeIndex
 
 Safety = Literal["safe", "review"]
+#: The oldest pytest-asyncio a migration can target (auto mode, ``pytest_asyncio.fixture``).
+DEFAULT_MIN_TARGET: Version = (0, 17)
 
 #: A configuration-only codemod: project facts in, settings and notes out.
 ConfigureFunction = Callable[["ProjectFacts", Options], Sequence[ConfigEdit | Note]]
@@ -46,7 +48,7 @@ class Codemod:
     transformer: type[CodemodTransformer] | None = None
     configure: ConfigureFunction | None = None
     #: The oldest pytest-asyncio whose API the result uses.
-    min_target: Version = (0, 17)
+    min_target: Version = DEFAULT_MIN_TARGET
     #: A cheaper "no" before the LibCST parse, for triggers too common to decide
     #: anything: a predicate on the file's code words (see ``gate.py``).
     gate: Callable[[CodeIndex, ProjectFacts], bool] | None = None
@@ -54,6 +56,18 @@ class Codemod:
     #: a few words. In library code, out of a test migration's scope (``scope.py``), their
     #: findings become notes with this reason instead of rewrites.
     library_note: str = ""
+    #: What else the rewritten code needs to run: distribution name (``"python"`` for
+    #: the interpreter) and its oldest version. ``verify`` runs a codemod's output alone on
+    #: the legacy stack only where that stack meets these and ``min_target``.
+    needs: tuple[tuple[str, Version], ...] = ()
+
+    def output_needs(self) -> dict[str, Version]:
+        """Everything the rewritten code needs: ``needs``, and pytest-asyncio from
+        ``min_target`` when the output uses an API newer than the oldest supported."""
+        found = dict(self.needs)
+        if self.min_target > DEFAULT_MIN_TARGET:
+            found["pytest-asyncio"] = max(found.get("pytest-asyncio", (0, 0)), self.min_target)
+        return found
 
 
 _REGISTERED: dict[str, Codemod] = {}
@@ -68,8 +82,9 @@ def codemod(
     order: int,
     safety: Safety,
     triggers: Sequence[str] = (),
-    min_target: Version = (0, 17),
+    min_target: Version = DEFAULT_MIN_TARGET,
     library_note: str = "",
+    needs: Mapping[str, Version] | None = None,
 ) -> Callable[[T], T]:
     """Register the decorated transformer class or configure function as a codemod.
 
@@ -100,6 +115,7 @@ def codemod(
             min_target=min_target,
             gate=getattr(target, "gate", None) if is_class else None,
             library_note=library_note,
+            needs=tuple(sorted((needs or {}).items())),
         )
         if is_class:
             target.codemod_name = name  # type: ignore[attr-defined]
@@ -136,6 +152,23 @@ def registered(record: Codemod) -> Iterator[Codemod]:
         catalogue.cache_clear()
 
 
+@contextmanager
+def collecting() -> Iterator[dict[str, Codemod]]:
+    """Send the registrations made meanwhile to a fresh dict instead of the catalogue.
+
+    For loading a copy of the codemod modules beside the real ones (the mutation tests
+    load copies with deliberate bugs): the copy's records, same names included, never
+    meet the catalogue's.
+    """
+    global _REGISTERED
+    catalogue()  # the real catalogue is complete before the swap
+    saved, _REGISTERED = _REGISTERED, {}
+    try:
+        yield _REGISTERED
+    finally:
+        _REGISTERED = saved
+
+
 def by_name() -> dict[str, Codemod]:
     return {c.name: c for c in catalogue()}
 
@@ -163,6 +196,6 @@ def explain(name: str) -> str:
     if record is None:
         raise UnknownCodemodError(f"unknown codemod {name!r}; valid names: {', '.join(by_name())}")
     header = f"{record.name} ({record.safety})\n{record.summary}\n"
-    if record.min_target > (0, 17):
+    if record.min_target > DEFAULT_MIN_TARGET:
         header += f"Needs pytest-asyncio >= {record.min_target[0]}.{record.min_target[1]}.\n"
     return header + "\n" + textwrap.dedent(record.doc).strip() + "\n"

@@ -8,7 +8,10 @@
 - ``envs``: interpreters (paths, versions through pyenv) and cached virtualenvs built
   from requirement files.
 - ``compare``: regression / fixed / newly running / changed / unchanged.
-- ``attribution``: which codemod and file caused a regression (bisection over migrations
-  with codemods left out), and the migration without those edits.
+- ``attribution``: which codemod and file caused a regression (re-runs with codemods left
+  out on the new stack, and with one codemod's edits alone on the old stack), and the
+  migration without those edits.
+- ``suspects``: the weaker evidence, the codemods whose edits a failing test passes
+  through (its traceback, function, marks, fixtures).
 - ``render``: the report as text.
 """

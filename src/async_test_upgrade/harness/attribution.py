@@ -1,26 +1,29 @@
 """Which codemod, in which file, caused a regression; and the migration without it.
 
-The project's pristine copy is migrated again with some codemods left out (each such
-migration is computed once, in memory). A *variant* tree is the pristine copy with a
-mapping of file contents written over it, so a file can take its content from one
-migration and its neighbour from another. Re-running only the regressed tests on
-variants, the search first finds the smallest set of codemods whose absence makes a test
-pass again (bisection over the codemods that changed something), then, for each of those,
-the smallest set of files where leaving that codemod's edits out is enough.
+The project's pristine copy is migrated again with some codemods left out, or with one
+codemod alone (each such migration is computed once, in memory). A *variant* tree is the
+pristine copy with a mapping of file contents written over it, so a file can take its
+content from one migration and its neighbour from another. Only the regressed tests are
+re-run on variants: on the new stack with codemods left out, and on the old stack with
+one codemod's edits alone (see :class:`Attributor` for the order and the evidence each
+step gives).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import shutil
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from async_test_upgrade import engine
-from async_test_upgrade.harness.compare import still_failing
-from async_test_upgrade.harness.runner import RunResult
+from async_test_upgrade.harness.compare import error_kind, failure_line, frames, still_failing
+from async_test_upgrade.harness.envs import Stack
+from async_test_upgrade.harness.runner import RunResult, TestOutcome
+from async_test_upgrade.harness.suspects import EditedLines, edited_lines, touches
 from async_test_upgrade.model import Options
 from async_test_upgrade.registry import Codemod
 
@@ -49,6 +52,8 @@ class Variants:
         self.options = options
         #: excluded codemods -> (contents, names of the codemods that changed something)
         self._cache: dict[frozenset[str], tuple[Contents, frozenset[str]]] = {}
+        #: codemod -> the migration with only that codemod
+        self._alone: dict[str, Contents] = {}
 
     def seed(self, result: engine.MigrationResult, root: Path) -> None:
         """Reuse the full migration already computed on an identical copy at ``root``."""
@@ -71,6 +76,27 @@ class Variants:
         """The codemods that changed something in the full migration, in pipeline order."""
         names = self._migration(())[1]
         return [c.name for c in self.codemods if c.name in names]
+
+    def alone(self, name: str) -> Contents:
+        """The migration with only codemod ``name`` selected."""
+        if name not in self._alone:
+            chosen = [c for c in self.codemods if c.name == name]
+            result = engine.migrate([self.pristine], chosen, self.options)
+            self._alone[name] = contents_of(result, self.pristine)
+        return dict(self._alone[name])
+
+    def record(self, name: str) -> Codemod | None:
+        return next((c for c in self.codemods if c.name == name), None)
+
+    def read(self, contents: Contents, relpath: str) -> bytes | None:
+        """A file of the tree ``contents`` describes."""
+        if relpath in contents:
+            return contents[relpath]
+        original = self.pristine / relpath
+        return original.read_bytes() if original.is_file() else None
+
+    def reader(self, contents: Contents) -> Callable[[str], bytes | None]:
+        return lambda relpath: self.read(contents, relpath)
 
     def materialize(self, contents: Contents, dest: Path) -> Path:
         copy_tree(self.pristine, dest)
@@ -135,28 +161,139 @@ def _bisect(
     return found_left + found_right
 
 
+#: The kinds of evidence, strongest first. The first two come from re-runs that show the
+#: edit breaking the test; the traceback only names a suspect.
+NEW_STACK = "new stack"
+OLD_STACK = "old stack"
+TRACEBACK = "traceback"
+ENVIRONMENT = "environment"
+_STRONG = (NEW_STACK, OLD_STACK)
+
+
+@dataclass
+class Evidence:
+    kind: str
+    detail: str
+    codemod: str | None = None
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def strong(self) -> bool:
+        return self.kind in _STRONG
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "strong": self.strong,
+            "codemod": self.codemod,
+            "files": self.files,
+            "detail": self.detail,
+        }
+
+    def describe(self) -> str:
+        label = f"{self.kind} (weaker)" if self.kind == TRACEBACK else self.kind
+        return f"{label}: {self.detail}"
+
+
 @dataclass
 class Attribution:
     nodeid: str
-    #: codemod -> the files where its edits cause the regression.
+    #: codemod -> the files where its edits cause the regression, shown by a re-run.
     culprits: dict[str, list[str]] = field(default_factory=dict)
+    #: codemod -> the files where the failing test passes through its edits (traceback,
+    #: function, marks, fixtures): suspects no re-run has confirmed.
+    suspects: dict[str, list[str]] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
     note: str = ""
 
+    @property
+    def only_weak(self) -> bool:
+        """Nothing but the traceback points at a codemod."""
+        return not self.culprits and bool(self.suspects)
+
     def to_json(self) -> dict[str, Any]:
-        return {"nodeid": self.nodeid, "culprits": self.culprits, "note": self.note}
+        return {
+            "nodeid": self.nodeid,
+            "culprits": self.culprits,
+            "suspects": self.suspects,
+            "evidence": [e.to_json() for e in self.evidence],
+            "note": self.note,
+        }
 
     def describe(self) -> str:
-        if not self.culprits:
-            return f"{self.nodeid}: {self.note}"
-        parts = [f"{name} in {', '.join(files)}" for name, files in self.culprits.items()]
-        return f"{self.nodeid}: caused by {'; '.join(parts)}"
+        return f"{self.nodeid}: {self.headline()}"
+
+    def headline(self) -> str:
+        """The verdict, without the test's id."""
+        if self.culprits:
+            parts = [f"{name} in {', '.join(files)}" for name, files in self.culprits.items()]
+            return f"caused by {'; '.join(parts)}"
+        if self.suspects:
+            parts = [f"{name} in {', '.join(files)}" for name, files in self.suspects.items()]
+            return f"suspect {'; '.join(parts)} ({self.note})"
+        return self.note
+
+    def blame(self, kind: str, codemod: str, files: Sequence[str], detail: str) -> None:
+        known = self.culprits.setdefault(codemod, [])
+        known.extend(f for f in files if f not in known)
+        known.sort()
+        self.evidence.append(Evidence(kind, detail, codemod, sorted(files)))
 
 
 Probe = Callable[[Contents], RunResult]
 
 
+#: The packages named when the report says which old stack a probe ran on.
+_STACK_LABEL = ("pytest", "pytest-asyncio", "httpx", "pytest-aiohttp", "aiohttp")
+
+
+@dataclass
+class OldStack:
+    """The legacy side, where single codemods' edits are tried alone."""
+
+    #: Runs the regressed tests (by their ids before migration) on a variant tree.
+    probe: Probe
+    #: Lists what the legacy environment has installed (called once, when first needed).
+    inventory: Callable[[], Stack]
+    #: Test ids after migration -> before, where the new pytest spells them differently.
+    ids: Mapping[str, str] = field(default_factory=dict)
+
+    @functools.cached_property
+    def stack(self) -> Stack:
+        return self.inventory()
+
+    def unmet(self, record: Codemod) -> str | None:
+        """Why ``record``'s output cannot run on the legacy stack, or None when it can."""
+        return self.stack.unmet(record.output_needs())
+
+    @property
+    def label(self) -> str:
+        """What the legacy environment runs, in a few words."""
+        have = self.stack
+        parts = [f"{n} {have.version_of(n)}" for n in _STACK_LABEL if have.version_of(n)]
+        return ", ".join([*parts, f"Python {have.python}"])
+
+
 class Attributor:
-    """Bisection for each regressed test; every distinct variant tree runs at most once."""
+    """Finds each regression's cause with re-runs of only the regressed tests; every
+    distinct variant tree runs at most once on each side.
+
+    1. *New stack*: the migration with codemods left out. When the legacy code left in
+       place passes on the new stack, bisection finds the smallest set of codemods to
+       leave out; when it fails there too (the usual case across stacks: the code a
+       codemod migrates does not run on the new stack), each codemod is left out alone.
+       Then, for each codemod found, the smallest set of files to leave it out of.
+    2. *Traceback*: the codemods whose edits the failing test passes through (weaker).
+    3. *Old stack*, for the regressions step 1 did not explain: each codemod's edits
+       alone on the pristine copy, run on the legacy side (skipped for a codemod whose
+       output needs a newer stack); a test that passed before and fails there with the
+       same kind of error as after migration is that codemod's, in the smallest set of
+       its files that makes it fail. (Failing in another way proves nothing: a codemod's
+       edits may need another's to run, such as auto mode beside a plugin line that
+       another codemod removes.)
+    4. Otherwise, a test that also fails on the new stack with the legacy code left in
+       place, and whose run no edit touches, is broken by the new environment.
+    """
 
     def __init__(
         self,
@@ -164,51 +301,249 @@ class Attributor:
         probe: Probe,
         before: RunResult,
         log: Callable[[str], None] = lambda _: None,
+        old_stack: OldStack | None = None,
     ) -> None:
         self.variants = variants
         self._probe = probe
         self.before = before
         self.log = log
+        self.old_stack = old_stack
         self._runs: dict[str, RunResult] = {}
+        self._old_runs: dict[str, RunResult] = {_key({}): before}
+        #: codemod -> its edits, file by file (see ``suspects``)
+        self._edited: dict[str, dict[str, EditedLines]] = {}
+        self._after: RunResult | None = None
+        #: codemod -> why its edits were not tried alone on the legacy side.
+        self.old_stack_skipped: dict[str, str] = {}
 
     def run(self, contents: Contents) -> RunResult:
         key = _key(contents)
         if key not in self._runs:
-            self.log(f"re-running the regressed tests on variant {len(self._runs) + 1}")
+            self.log(f"re-running the regressed tests on variant {self.probes + 1}")
             self._runs[key] = self._probe(contents)
         return self._runs[key]
 
+    def run_old(self, contents: Contents) -> RunResult:
+        assert self.old_stack is not None
+        key = _key(contents)
+        if key not in self._old_runs:
+            self.log(f"re-running the regressed tests on the old stack, variant {self.probes + 1}")
+            self._old_runs[key] = self.old_stack.probe(contents)
+        return self._old_runs[key]
+
     @property
     def probes(self) -> int:
-        return len(self._runs)
+        """Runs made so far (the before run, reused, not counted)."""
+        return len(self._runs) + len(self._old_runs) - 1
 
     def fails(self, nodeid: str, contents: Contents) -> bool:
         probe = self.run(contents).tests.get(nodeid)
         return still_failing(nodeid, self.before.tests.get(nodeid), probe)
 
-    def attribute(self, nodeid: str) -> Attribution:
+    def fails_old(self, nodeid: str, contents: Contents) -> bool:
+        old_id, probe = self._old_result(nodeid, contents)
+        return still_failing(old_id, self.before.tests.get(old_id), probe)
+
+    def _old_result(self, nodeid: str, contents: Contents) -> tuple[str, TestOutcome | None]:
+        """The test's id before migration, and its outcome on the old stack with
+        ``contents``, under whichever id that variant gives it (a variant may rename it
+        as the migration did)."""
+        assert self.old_stack is not None
+        old_id = self.old_stack.ids.get(nodeid, nodeid)
+        tests = self.run_old(contents).tests
+        return old_id, tests.get(old_id) or tests.get(nodeid)
+
+    def attribute_all(
+        self, nodeids: Sequence[str], after: RunResult | None = None, root: str = ""
+    ) -> list[Attribution]:
+        """Attribute each regressed test; ``after`` (the run of the migrated tree at
+        ``root``) gives the tracebacks."""
+        attributions = [Attribution(nodeid) for nodeid in nodeids]
+        self._after = after
         full = self.variants.edits()
-        if not self.fails(nodeid, full):
-            return Attribution(nodeid, note="passes when re-run alone: flaky or order-dependent")
-        candidates = self.variants.active()
-        codemods = minimal_removal(
-            candidates, lambda out: self.fails(nodeid, self.variants.edits(out))
-        )
-        if codemods is None:
-            return Attribution(
-                nodeid,
-                note="still fails with every codemod left out: the new environment breaks "
-                "it, and no applied edit is the cause",
+        confirmed = []
+        for attribution in attributions:
+            if self.fails(attribution.nodeid, full):
+                confirmed.append(attribution)
+            else:
+                attribution.note = "passes when re-run alone: flaky or order-dependent"
+        if not confirmed:
+            return attributions
+        active = self.variants.active()
+        legacy = self.variants.edits(active)
+        for attribution in confirmed:
+            self._leave_out(attribution, active, legacy)
+        if after is not None:
+            for attribution in confirmed:
+                test = after.tests.get(attribution.nodeid)
+                message = test.message if test is not None else ""
+                self._traceback(attribution, active, frames(message, root))
+        unexplained = [a for a in confirmed if not a.culprits]
+        if unexplained and self.old_stack is not None:
+            self._old_stack(unexplained, active)
+        for attribution in confirmed:
+            self._verdict(attribution, legacy)
+        return attributions
+
+    def _leave_out(self, attribution: Attribution, active: list[str], legacy: Contents) -> None:
+        nodeid = attribution.nodeid
+        if not active:
+            return
+        if not self.fails(nodeid, legacy):
+            # Culprits that only break it together are left out together.
+            codemods = minimal_removal(
+                active, lambda out: self.fails(nodeid, self.variants.edits(out))
             )
-        attribution = Attribution(nodeid)
-        for name in codemods:
-            others = frozenset(codemods) - {name}
+            together = True
+        else:
+            # Each of these, left out alone, makes it pass.
+            codemods = [n for n in active if not self.fails(nodeid, self.variants.edits([n]))]
+            together = False
+        for name in codemods or []:
+            others = frozenset(codemods or []) - {name} if together else frozenset()
             with_it, without_it = self.variants.edits(others), self.variants.edits(others | {name})
             files = sorted(p for p in with_it.keys() | without_it.keys()
                            if with_it.get(p) != without_it.get(p))  # fmt: skip
             narrowed = minimal_removal(files, self._file_check(nodeid, with_it, without_it))
-            attribution.culprits[name] = sorted(narrowed) if narrowed else files
-        return attribution
+            blamed = sorted(narrowed) if narrowed else files
+            also = f" (with {', '.join(sorted(others))} also left out)" if others else ""
+            attribution.blame(
+                NEW_STACK,
+                name,
+                blamed,
+                f"leaving {name}'s edits out of {', '.join(blamed)}{also} makes it pass",
+            )
+
+    def _traceback(
+        self, attribution: Attribution, active: list[str], frames: Sequence[tuple[str, int]]
+    ) -> None:
+        migrated = self.variants.reader(self.variants.edits())
+        for name in active:
+            without = self.variants.reader(self.variants.edits([name]))
+            found = touches(attribution.nodeid, frames, migrated, without, self._edits_of(name))
+            if not found:
+                continue
+            attribution.suspects[name] = sorted({touch.path for touch in found})
+            what = "; ".join(touch.describe() for touch in found)
+            attribution.evidence.append(
+                Evidence(TRACEBACK, f"{name} rewrote {what}", name, attribution.suspects[name])
+            )
+
+    def _edits_of(self, name: str) -> dict[str, EditedLines]:
+        """Codemod ``name``'s edits: where the migration differs from the one without it."""
+        if name not in self._edited:
+            full, without = self.variants.edits(), self.variants.edits([name])
+            read = self.variants.read
+            self._edited[name] = {
+                path: edited_lines(read(without, path), read(full, path))
+                for path in full.keys() | without.keys()
+                if full.get(path) != without.get(path)
+            }
+        return self._edited[name]
+
+    def _old_stack(self, attributions: Sequence[Attribution], active: list[str]) -> None:
+        old = self.old_stack
+        assert old is not None
+        pending = [a for a in attributions if self._passed_before(a.nodeid)]
+        for name in active:
+            if not pending:
+                return
+            record = self.variants.record(name)
+            why = old.unmet(record) if record is not None else "not in this run's codemods"
+            if why is not None:
+                self.old_stack_skipped[name] = why
+                continue
+            alone = self.variants.alone(name)
+            if not alone:
+                continue
+            for attribution in pending:
+                nodeid = attribution.nodeid
+                if not self.fails_old(nodeid, alone):
+                    continue
+                files = sorted(alone)
+                narrowed = minimal_removal(files, self._old_file_check(nodeid, alone))
+                blamed = sorted(narrowed) if narrowed else files
+                if not self._same_failure(nodeid, alone):
+                    # A codemod's edits can need another's to run (auto mode beside a
+                    # plugin line another codemod removes): failing alone in another way
+                    # says nothing about this regression.
+                    self.log(
+                        f"{name}'s edits alone break {nodeid} on the old stack in another "
+                        "way than after migration: not counted"
+                    )
+                    continue
+                outcome = self._old_outcome(nodeid, alone)
+                attribution.blame(
+                    OLD_STACK,
+                    name,
+                    blamed,
+                    f"with only {name}'s edits, in {', '.join(blamed)}, it {outcome} on the "
+                    f"old stack ({old.label}), where it passed before: the way it fails after "
+                    "migration",
+                )
+            pending = [a for a in pending if not a.culprits]
+
+    def _same_failure(self, nodeid: str, contents: Contents) -> bool:
+        """Whether the test fails on the old stack with ``contents`` the way it fails
+        after migration (the same kind of error)."""
+        after = self._after.tests.get(nodeid) if self._after else None
+        if after is None:
+            return True  # nothing to compare with: it disappeared after migration
+        _, probe = self._old_result(nodeid, contents)
+        return probe is not None and error_kind(after) == error_kind(probe)
+
+    def _old_file_check(self, nodeid: str, alone: Contents) -> Callable[[frozenset[str]], bool]:
+        def fails_without(paths: frozenset[str]) -> bool:
+            return self.fails_old(nodeid, with_reverted(alone, {}, paths))
+
+        return fails_without
+
+    def _passed_before(self, nodeid: str) -> bool:
+        assert self.old_stack is not None
+        test = self.before.tests.get(self.old_stack.ids.get(nodeid, nodeid))
+        return test is not None and test.outcome == "passed"
+
+    def _old_outcome(self, nodeid: str, contents: Contents) -> str:
+        _, test = self._old_result(nodeid, contents)
+        if test is None:
+            return "disappears"
+        verb = {"failed": "fails", "error": "errors", "skipped": "is skipped"}.get(test.outcome)
+        line = failure_line(test)
+        said = verb or f"is {test.outcome}"
+        return f"{said} ({line})" if line != test.outcome else said
+
+    def _verdict(self, attribution: Attribution, legacy: Contents) -> None:
+        order = {NEW_STACK: 0, OLD_STACK: 1, TRACEBACK: 2, ENVIRONMENT: 3}
+        attribution.evidence.sort(key=lambda e: order[e.kind])
+        if attribution.culprits:
+            # The traceback then only corroborates: other codemods it passes through
+            # stay in ``suspects``, out of the way of the cause a re-run showed.
+            attribution.evidence = [
+                e for e in attribution.evidence
+                if e.kind != TRACEBACK or e.codemod in attribution.culprits
+            ]  # fmt: skip
+            return
+        if attribution.suspects:
+            attribution.note = "only its traceback points there; no re-run confirmed it"
+            return
+        nodeid = attribution.nodeid
+        if self.fails(nodeid, legacy):
+            test = self.run(legacy).tests.get(nodeid)
+            shown = failure_line(test) if test is not None else "not collected"
+            attribution.note = "the new environment breaks it"
+            attribution.evidence.append(
+                Evidence(
+                    ENVIRONMENT,
+                    f"it also fails on the new stack with the legacy code left in place "
+                    f"({shown}), and no edit touches its traceback, function, marks or "
+                    "fixtures",
+                )
+            )
+            return
+        attribution.note = (
+            "not attributed: no codemod left out alone makes it pass, none alone breaks it "
+            "on the old stack, and no edit touches its traceback, function, marks or fixtures"
+        )
 
     def _file_check(
         self, nodeid: str, with_it: Contents, without_it: Contents
@@ -244,9 +579,15 @@ def rolled_back(
 
 
 __all__ = [
+    "ENVIRONMENT",
+    "NEW_STACK",
+    "OLD_STACK",
+    "TRACEBACK",
     "Attribution",
     "Attributor",
     "Contents",
+    "Evidence",
+    "OldStack",
     "Variants",
     "apply_contents",
     "contents_of",

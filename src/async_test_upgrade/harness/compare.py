@@ -22,11 +22,15 @@ CATEGORIES = ("regression", "fixed", "newly running", "changed", "unchanged")
 _PASSING = ("passed", "xpassed")
 _FAILING = ("failed", "error")
 
+#: pytest's words for an async test no plugin ran: a failure since 8.4, a skip before.
+_NO_PLUGIN_RAN = (
+    "async def functions are not natively supported",
+    "async def function and no async plugin installed",
+)
 _NOT_RUN_SIGNS = (
     ("was never awaited", "a coroutine was never awaited"),
     ("PytestUnhandledCoroutineWarning", "pytest skipped the coroutine (no async plugin ran it)"),
-    ("async def functions are not natively supported", "pytest did not run the coroutine"),
-    ("async def function and no async plugin installed", "pytest did not run the coroutine"),
+    *((words, "pytest did not run the coroutine") for words in _NO_PLUGIN_RAN),
 )
 
 
@@ -134,9 +138,15 @@ def _renamed_parameter_ids(
     return pairs
 
 
-def compare(before: RunResult, after: RunResult) -> Comparison:
+def renamed_ids(before: RunResult, after: RunResult) -> dict[str, str]:
+    """Before ids that the run after spells differently: before id -> after id."""
     renamed = _renamed_by_aiohttp(before, after)
     renamed.update(_renamed_parameter_ids(before, after, renamed))
+    return renamed
+
+
+def compare(before: RunResult, after: RunResult) -> Comparison:
+    renamed = renamed_ids(before, after)
     before_tests = {renamed.get(nodeid, nodeid): test for nodeid, test in before.tests.items()}
     rows = []
     for nodeid in sorted(before_tests.keys() | after.tests.keys()):
@@ -174,14 +184,47 @@ def _why(after: TestOutcome | None) -> str:
 def failure_line(after: TestOutcome) -> str:
     """The line of a failure's message that names the error."""
     lines = [line for line in after.message.strip().splitlines() if line.strip()]
+    return (_error_line(lines) or after.outcome).strip()[:200]
+
+
+#: The last line of a Python traceback: ``ValueError: ...``, ``pkg.errors.Gone``.
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning)\b")
+
+
+def _error_line(lines: list[str]) -> str | None:
     # The first line of pytest's last "E   ..." block names the error (the lines after
     # it explain an assertion's operands).
     start = None
     for index, line in enumerate(lines):
         if line.startswith("E ") and (index == 0 or not lines[index - 1].startswith("E ")):
             start = index
-    text = lines[start][1:] if start is not None else (lines[-1] if lines else after.outcome)
-    return text.strip()[:200]
+    if start is not None:
+        return lines[start][1:]
+    # A plain Python traceback (a crash report, a plugin's own text): the exception line.
+    if any(line.startswith("Traceback (most recent call last)") for line in lines):
+        for line in reversed(lines):
+            if _EXCEPTION_LINE.match(line):
+                return line
+        return lines[-1]
+    # Anything else is a message written for people (pytest's "async def functions are
+    # not natively supported." and its list of plugins, a skip reason, a fixture lookup
+    # error): its first line says what happened, the rest explains or lists.
+    return lines[0] if lines else None
+
+
+def error_kind(test: TestOutcome) -> str:
+    """What kind of failure ``test`` had, comparable across stacks and runs: the exception
+    type, or else its failure line without addresses and numbers. A coroutine no plugin
+    ran is one kind, whichever pytest says so (a skip up to 8.3, a failure since 8.4)."""
+    if any(words in test.message for words in _NO_PLUGIN_RAN):
+        return "coroutine not run"
+    line = failure_line(test)
+    match = _EXCEPTION_LINE.match(line)
+    if match is not None:
+        return match.group(0).rsplit(".", 1)[-1]
+    if line.startswith("assert "):
+        return "AssertionError"
+    return re.sub(r"0x[0-9a-fA-F]+|\d+", "N", line)
 
 
 #: A traceback entry as pytest prints it: ``path/to/file.py:12: in function`` (or

@@ -18,11 +18,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from async_test_upgrade.files import InputError
+from async_test_upgrade.model import Version, format_version
 
 Log = Callable[[str], None]
 COMPLETE_MARKER = ".async-test-upgrade-complete"
@@ -274,3 +275,101 @@ def run_install(environment: Environment, command: str, project: Path) -> None:
     if done.returncode != 0:
         output = (done.stderr or done.stdout).strip()[-2000:]
         raise InputError(f"--install-cmd {command!r} failed in {environment.label}:\n{output}")
+
+
+#: Lists what an environment has installed, from the metadata of every distribution on
+#: its path. Dependency-free and valid on Python 3.6+ (no importlib.metadata before 3.8,
+#: and a bare virtualenv has no pkg_resources).
+_INVENTORY = """
+import json, os, platform, sys
+found = {}
+for entry in sys.path:
+    try:
+        names = os.listdir(entry or ".")
+    except OSError:
+        continue
+    for name in names:
+        if name.endswith(".dist-info"):
+            meta = os.path.join(entry, name, "METADATA")
+        elif name.endswith(".egg-info"):
+            meta = os.path.join(entry, name)
+            if os.path.isdir(meta):
+                meta = os.path.join(meta, "PKG-INFO")
+        else:
+            continue
+        fields = {}
+        try:
+            with open(meta, encoding="utf-8", errors="replace") as handle:
+                for line in handle:
+                    if not line.strip():
+                        break
+                    key, _, value = line.partition(":")
+                    fields.setdefault(key.strip().lower(), value.strip())
+        except OSError:
+            continue
+        if fields.get("name") and fields.get("version"):
+            found.setdefault(fields["name"], fields["version"])
+print(json.dumps({"python": platform.python_version(), "distributions": found}))
+"""
+
+
+def normalize(name: str) -> str:
+    """A distribution name as the packaging standards compare them."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _version(text: str) -> Version | None:
+    match = re.match(r"(\d+)(?:\.(\d+))?", text)
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(2) or 0)
+
+
+@dataclass(frozen=True)
+class Stack:
+    """What an environment runs: its Python version and its installed distributions."""
+
+    python: str
+    #: normalized distribution name -> version
+    distributions: dict[str, str] = field(default_factory=dict)
+
+    def version_of(self, name: str) -> str | None:
+        if normalize(name) == "python":
+            return self.python
+        return self.distributions.get(normalize(name))
+
+    def unmet(self, needs: Mapping[str, Version]) -> str | None:
+        """Why code needing ``needs`` cannot run on this stack, or None when it can."""
+        missing = []
+        for name, oldest in sorted(needs.items()):
+            label = "Python" if normalize(name) == "python" else name
+            have = self.version_of(name)
+            parsed = _version(have) if have else None
+            if have is None:
+                missing.append(f"{label} >= {format_version(oldest)}, not installed")
+            elif parsed is None or parsed < oldest:
+                missing.append(f"{label} >= {format_version(oldest)}, has {have}")
+        return "; ".join(missing) or None
+
+
+def installed(environment: Environment) -> Stack:
+    """The Python version and the distributions ``environment`` has installed."""
+    env = {**os.environ, **environment.variables()}
+    try:
+        done = subprocess.run(
+            [str(environment.python), "-c", _INVENTORY],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+            env=env,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise InputError(f"cannot list what {environment.label} has installed: {error}") from error
+    if done.returncode != 0:
+        raise InputError(
+            f"cannot list what {environment.label} has installed: {done.stderr.strip()[-500:]}"
+        )
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    distributions = {normalize(k): str(v) for k, v in data["distributions"].items() if k}
+    return Stack(str(data["python"]), distributions)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from async_test_upgrade.harness.attribution import Attribution
 from async_test_upgrade.harness.compare import CATEGORIES
 from async_test_upgrade.harness.runner import OUTCOMES, RunResult
 from async_test_upgrade.harness.verify import VerifyReport
@@ -19,6 +22,25 @@ def run_line(name: str, run: RunResult, environment: str) -> str:
         where = f" in {run.hung_in}" if run.hung_in else ""
         line += f"\n  TIMED OUT{where}: the run was killed at the time limit"
     return line
+
+
+def attribution_lines(attributions: Sequence[Attribution]) -> list[str]:
+    """Each verdict with its evidence; tests with the very same verdict and evidence (a
+    broken fixture fails all its tests alike) share one entry."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for attribution in attributions:
+        evidence = tuple(f"    - {e.describe()}" for e in attribution.evidence)
+        groups.setdefault((attribution.headline(), *evidence), []).append(attribution.nodeid)
+    lines = []
+    for key, nodeids in groups.items():
+        headline, evidence = key[0], key[1:]
+        if len(nodeids) == 1:
+            lines.append(f"  {nodeids[0]}: {headline}")
+        else:
+            lines.append(f"  {len(nodeids)} tests: {headline}")
+            lines.extend(f"    {nodeid}" for nodeid in nodeids)
+        lines.extend(evidence)
+    return lines
 
 
 def report_lines(report: VerifyReport, verbose: bool = False) -> list[str]:
@@ -72,10 +94,15 @@ def report_lines(report: VerifyReport, verbose: bool = False) -> list[str]:
     if report.attributions:
         lines.append("")
         lines.append("attribution:")
-        lines.extend(f"  {a.describe()}" for a in report.attributions)
+        lines.extend(attribution_lines(report.attributions))
+        for name, why in report.old_stack_skipped.items():
+            lines.append(f"  not tried alone on the old stack: {name} (its output needs {why})")
     if report.rollback is not None:
         lines.append("")
         rollback = report.rollback
+        if rollback.refused:
+            lines.append(f"rollback refused: {rollback.refused}")
+            return lines
         lines.append(f"rollback: wrote {len(rollback.written)} file(s)")
         for path, names in rollback.left_out.items():
             lines.append(f"  left out {', '.join(names)} in {path}")

@@ -23,6 +23,7 @@ from async_test_upgrade.harness.attribution import (
     Attribution,
     Attributor,
     Contents,
+    OldStack,
     Variants,
     contents_of,
     copy_tree,
@@ -33,6 +34,7 @@ from async_test_upgrade.harness.compare import (
     compare,
     failure_line,
     frames,
+    renamed_ids,
     still_failing,
 )
 from async_test_upgrade.harness.runner import (
@@ -85,6 +87,8 @@ class Rollback:
     conflicts: list[str]
     #: Regressed tests that still fail on the rolled-back migration.
     still_failing: list[str]
+    #: Why nothing was written: some regression has only weak evidence against a codemod.
+    refused: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +96,7 @@ class Rollback:
             "written": self.written,
             "conflicts": self.conflicts,
             "still_failing": self.still_failing,
+            "refused": self.refused,
         }
 
 
@@ -106,6 +111,8 @@ class VerifyReport:
     attributions: list[Attribution] = field(default_factory=list)
     rollback: Rollback | None = None
     probes: int = 0
+    #: codemod -> why its edits were not tried alone on the legacy side.
+    old_stack_skipped: dict[str, str] = field(default_factory=dict)
     #: Files the migration could not handle (left unchanged), and its review notes.
     migration_errors: list[str] = field(default_factory=list)
     review_notes: int = 0
@@ -139,6 +146,7 @@ class VerifyReport:
             "library_failures": self.library_failures,
             "attribution": [a.to_json() for a in self.attributions],
             "attribution_runs": self.probes,
+            "old_stack_skipped": self.old_stack_skipped,
             "rollback": self.rollback.to_json() if self.rollback else None,
         }
 
@@ -186,6 +194,7 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
 
     environments: dict[str, str] = {}
     before: RunResult | None = None
+    before_env: envs.Environment | None = None
     if request.before is not None:
         before_tree = work / "before"
         copy_tree(pristine, before_tree)
@@ -247,11 +256,19 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
         finally:
             shutil.rmtree(tree, ignore_errors=True)
 
-    attributor = Attributor(variants, probe, before, log)
+    assert before_env is not None
+    old_stack = _old_stack(
+        before, after, before_env, regressed, variants, work, plugin_dir, request
+    )
+    attributor = Attributor(variants, probe, before, log, old_stack)
     if regressed:
         log(f"attributing {len(regressed)} regression(s) ...")
-        report.attributions = [attributor.attribute(nodeid) for nodeid in regressed]
-    if request.rollback:
+        report.attributions = attributor.attribute_all(regressed, after, str(after_tree))
+        report.old_stack_skipped = dict(attributor.old_stack_skipped)
+    weak = [a for a in report.attributions if a.only_weak]
+    if request.rollback and weak:
+        report.rollback = Rollback({}, [], [], [], refused=_refusal(weak))
+    elif request.rollback:
         contents, left_out = rolled_back(variants, report.attributions)
         remaining = []
         if regressed:
@@ -264,6 +281,47 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
         report.rollback = Rollback(left_out, written, conflicts, remaining)
     report.probes = attributor.probes
     return report
+
+
+def _old_stack(
+    before: RunResult,
+    after: RunResult,
+    environment: envs.Environment,
+    regressed: Sequence[str],
+    variants: Variants,
+    work: Path,
+    plugin_dir: Path,
+    request: VerifyRequest,
+) -> OldStack:
+    """The legacy side as the attribution re-runs it: the regressed tests, by the ids
+    they had before migration, on variant trees in the environment of the run before."""
+    to_after = renamed_ids(before, after)
+    ids = {after_id: before_id for before_id, after_id in to_after.items()}
+    # Both spellings: a variant tree may rename a test as the migration did.
+    selected = sorted({*regressed, *(ids.get(nodeid, nodeid) for nodeid in regressed)})
+    counter = iter(range(1, 1_000_000))
+
+    def probe(contents: Contents) -> RunResult:
+        tree = variants.materialize(contents, work / f"old-variant-{next(counter)}")
+        try:
+            return run_pytest(
+                tree, environment, plugin_dir, request.pytest_args, request.timeout, selected
+            )
+        finally:
+            shutil.rmtree(tree, ignore_errors=True)
+
+    return OldStack(probe, lambda: envs.installed(environment), ids)
+
+
+def _refusal(weak: Sequence[Attribution]) -> str:
+    suspects = sorted({name for a in weak for name in a.suspects})
+    tests = ", ".join(a.nodeid for a in weak[:3]) + (" ..." if len(weak) > 3 else "")
+    return (
+        f"nothing written: for {len(weak)} regression(s) ({tests}) the only evidence is "
+        f"that the failing test passes through edits of {', '.join(suspects)}, which no "
+        "re-run confirmed, so there is nothing sure to leave out. Review those edits, or "
+        f"run again with --skip {','.join(suspects)}"
+    )
 
 
 def library_failures(run: RunResult, tree: Path, library: Sequence[str]) -> dict[str, str]:
