@@ -45,7 +45,11 @@ After::
 **When it refuses**
 
 Only where every call of that mock written in the test is awaited: a mock the test
-itself calls without ``await`` keeps its ``assert_called*`` and the line is reported.
+itself calls without ``await`` keeps its ``assert_called*`` and the line is reported. So
+does an assertion right after a sync call of the code under test (a callback such as
+``protocol.data_received(...)`` may only have scheduled the coroutine, which has not run
+yet), and every assertion of a test that replaces a scheduler (``loop.create_task``,
+``ensure_future``, ``gather``...) with a mock, which never awaits what it is given.
 Calls made by the code under test are assumed awaited (``verify`` proves it; a failing
 ``assert_awaited*`` is the bug this rewrite exists to catch). ``assert_not_called`` is
 never rewritten (``assert_not_awaited`` is weaker). Mocks not proven ``AsyncMock``
@@ -222,6 +226,15 @@ class AssertCalledToAwaited(CodemodTransformer):
         proof = self._proof(function, scan)
         if not proof:
             return
+        scheduler = _mocked_scheduler(function)
+        if scheduler is not None:
+            self.review(
+                scheduler,
+                f"the test replaces {_mocks.code(scheduler)} with a mock: a coroutine the code "
+                "under test hands to it is never awaited, so this test's assert_called* stay",
+            )
+            return
+        preceding = _preceding_actions(function, set(proof))
         stores = {
             id(n.target)
             for n in _mocks.walk(function.body)
@@ -242,6 +255,15 @@ class AssertCalledToAwaited(CodemodTransformer):
                     f"{self.line(unawaited[0].node)}; kept {node.attr.value}",
                 )
                 continue
+            action = preceding.get(id(node))
+            if action is not None:
+                self.review(
+                    node,
+                    f"{path} is checked right after the sync call at line {self.line(action)}, "
+                    "which may only schedule the coroutine (not awaited yet); kept "
+                    f"{node.attr.value}",
+                )
+                continue
             self.renames[id(node)] = (
                 new_name,
                 f"{path}.{node.attr.value} -> {new_name}: {path} is {proof[path]}, and no "
@@ -257,6 +279,85 @@ class AssertCalledToAwaited(CodemodTransformer):
         new_name, evidence = planned
         self.changed(original_node, evidence)
         return updated_node.with_changes(attr=cst.Name(new_name))
+
+
+#: Callables that take a coroutine to run later: a test replacing one with a mock keeps
+#: the coroutines the code under test gives it from ever being awaited.
+SCHEDULERS = frozenset(
+    {"create_task", "ensure_future", "run_coroutine_threadsafe", "call_soon", "gather", "wait"}
+)
+
+
+def _mocked_scheduler(function: cst.FunctionDef) -> cst.CSTNode | None:
+    """``x.create_task = <mock>`` (or another scheduler) in the test, or a patch of one."""
+    for node in _mocks.walk(function.body):
+        if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Attribute):
+            if node.target.attr.value in SCHEDULERS:
+                return node.target
+        elif isinstance(node, cst.SimpleString):
+            value = node.evaluated_value
+            if isinstance(value, str) and value.rpartition(".")[2] in SCHEDULERS:
+                return node
+    return None
+
+
+def _preceding_actions(function: cst.FunctionDef, mocks: set[str]) -> dict[int, cst.CSTNode]:
+    """For each attribute in an assertion statement whose closest earlier statement with
+    a call (in the same block) makes a sync call and awaits nothing: id -> that call.
+    A sync call of the code under test may schedule a coroutine the mock then returns,
+    which has not run when the assertion checks it. Calls of the mocks themselves, and
+    of values the test got by awaiting, run no code under test and do not count."""
+    inert = set(mocks) | _awaited_names(function)
+    found: dict[int, cst.CSTNode] = {}
+    for block in _mocks.walk(function.body):
+        if not isinstance(block, cst.IndentedBlock):
+            continue
+        last_action: cst.CSTNode | None = None
+        for statement in block.body:
+            attributes = [
+                n
+                for n in _mocks.walk(statement)
+                if isinstance(n, cst.Attribute) and n.attr.value in _mocks.CALLED_TO_AWAITED
+            ]
+            if attributes and last_action is not None:
+                found.update((id(a), last_action) for a in attributes)
+                continue
+            if attributes:
+                continue
+            nodes = _mocks.walk(statement)
+            if any(isinstance(n, cst.Await) for n in nodes):
+                last_action = None
+            else:
+                calls = [n for n in nodes if isinstance(n, cst.Call) and not _calls_inert(n, inert)]
+                if calls and not _configures_mocks(statement):
+                    last_action = calls[0]
+    return found
+
+
+def _awaited_names(function: cst.FunctionDef) -> set[str]:
+    """Names the test binds to an awaited result (``coro = await service.load()``)."""
+    return {
+        target.target.value
+        for node in _mocks.walk(function.body)
+        if isinstance(node, cst.Assign) and isinstance(node.value, cst.Await)
+        for target in node.targets
+        if isinstance(target.target, cst.Name)
+    }
+
+
+def _calls_inert(call: cst.Call, inert: set[str]) -> bool:
+    """A call of a mock, or of a method of an awaited value."""
+    path = _mocks.dotted(call.func)
+    if path is None:
+        return False
+    return path in inert or path.rpartition(".")[0] in inert or path.split(".")[0] in inert
+
+
+def _configures_mocks(statement: cst.BaseStatement) -> bool:
+    """An assignment (``m.return_value = ...``, ``x = MagicMock()``): not an action."""
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(s, cst.Assign | cst.AnnAssign) for s in statement.body
+    )
 
 
 def _functions(module: cst.Module) -> list[cst.FunctionDef]:

@@ -286,12 +286,21 @@ class GetEventLoopInAsync(EnclosingTracker):
         if any(isinstance(n, cst.FunctionDef) for n in outer):
             return  # a callback inside another function: it runs wherever that one says
         kind = role(self, func, outer)
-        if kind != "test":
+        if kind == "fixture":
             self.review(
                 getter,
-                f"get_event_loop() in sync {'fixture' if kind else 'function'} {name}: objects "
-                "made on that loop may be used later; make it an async fixture/test instead "
-                "of asyncio.run; left alone",
+                f"get_event_loop() in sync fixture {name}: objects made on that loop may be "
+                "used later; make it an async fixture instead of asyncio.run; left alone",
+            )
+            return
+        if kind is None:
+            self.review(
+                getter,
+                f"get_event_loop() in sync helper {name}: in a sync test that runs after an "
+                "async one there is no current loop (pytest-asyncio leaves none set), and "
+                "get_event_loop() raises there, so the result depends on test order; give "
+                f"{name} the loop from its caller (asyncio.get_running_loop() in async "
+                "tests); left alone",
             )
             return
         loop_api_uses = _LoopApiCounter()

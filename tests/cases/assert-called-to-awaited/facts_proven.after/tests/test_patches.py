@@ -20,7 +20,7 @@ async def test_patch_of_async_def_is_an_asyncmock():
 async def test_decorators(get, cache_key):
     await UserRepo().get(2)
     UserRepo().cache_key(2)
-    get.assert_awaited_once_with(2)
+    get.assert_called_once_with(2)
     cache_key.assert_called_once_with(2)
 
 
@@ -30,5 +30,5 @@ async def test_mocker(mocker):
     render = mocker.patch("shop.service.render")
     await service.fetch_user(3)
     service.render(3)
-    fetch.assert_awaited_with(3)
+    fetch.assert_called_with(3)
     render.assert_called_with(3)
