@@ -482,3 +482,45 @@ def test_a_suite_that_hangs_after_migration_is_reported_not_waited_on(
     assert code == 1
     assert "TIMED OUT in test_slow.py::test_hangs_after" in out
     assert "test_slow.py::test_hangs_after  passed    error     REGRESSION" in out
+
+
+def test_a_home_made_runner_makes_unmarked_coroutine_tests_count_as_run(tmp_path: Path) -> None:
+    # A conftest that runs coroutine tests itself (as aiohttp's old plugin did): an
+    # unmarked async test that passed there really ran, and failing after is a regression.
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "conftest.py").write_text(
+        textwrap.dedent(
+            """\
+            import asyncio
+            import inspect
+
+            import pytest
+
+
+            @pytest.hookimpl(tryfirst=True)
+            def pytest_pyfunc_call(pyfuncitem):
+                if inspect.iscoroutinefunction(pyfuncitem.obj):
+                    asyncio.run(pyfuncitem.obj())
+                    return True
+                return None
+            """
+        )
+    )
+    (project / "test_it.py").write_text("async def test_runs():\n    assert True\n")
+    plugin = install_plugin(tmp_path / "plugin")
+    before = run_pytest(project, CURRENT, plugin, timeout=120)
+    assert before.tests["test_it.py::test_runs"].outcome == "passed"
+    assert any("conftest" in name for name in before.coroutine_runners), before.coroutine_runners
+    failing = TestOutcome("test_it.py::test_runs", "failed", coroutine=True, markers=["asyncio"])
+    row = classify(
+        "test_it.py::test_runs",
+        before.tests["test_it.py::test_runs"],
+        failing,
+        before.coroutine_runners,
+    )
+    assert row.category == "regression"
+    # Without a runner, the same unmarked test never ran: it is newly running.
+    assert classify("t", before.tests["test_it.py::test_runs"], failing).category == (
+        "newly running"
+    )

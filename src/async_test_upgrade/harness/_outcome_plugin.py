@@ -139,6 +139,21 @@ else:
         _warning(warning_message, when, getattr(item, "nodeid", "") if item else "")
 
 
+#: Plugins whose pytest_pyfunc_call only runs coroutine tests that carry their mark.
+_MARK_DRIVEN = ("python", "asyncio", "pytest_asyncio", "anyio", "trio", "pytest_trio")
+
+
+def pytest_collection_finish(session: Any) -> None:
+    # Who else runs test functions: aiohttp's old plugin and home-made conftest runners
+    # run every coroutine test, marked or not.
+    hook = getattr(session.config.pluginmanager.hook, "pytest_pyfunc_call", None)
+    getter = getattr(hook, "get_hookimpls", None)
+    if getter is None:
+        return
+    names = [str(getattr(impl, "plugin_name", "")) for impl in getter()]
+    _emit(event="runners", names=[n for n in names if n and n not in _MARK_DRIVEN])
+
+
 def pytest_sessionfinish(session: Any, exitstatus: Any) -> None:
     _emit(event="finish", exitstatus=int(exitstatus), collected=session.testscollected)
 

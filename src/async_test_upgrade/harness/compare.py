@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,14 +35,18 @@ _NOT_RUN_SIGNS = (
 )
 
 
-def not_really_run(test: TestOutcome) -> str | None:
-    """Why this test's coroutine never ran, or None when it did (or it is not async)."""
+def not_really_run(test: TestOutcome, runners: Sequence[str] = ()) -> str | None:
+    """Why this test's coroutine never ran, or None when it did (or it is not async).
+
+    ``runners``: the run's plugins that may run unmarked coroutine tests themselves
+    (:attr:`RunResult.coroutine_runners`); with one, a missing mark proves nothing."""
     evidence = [test.message, *test.warnings]
     for sign, reason in _NOT_RUN_SIGNS:
         if any(sign in text for text in evidence):
             return reason
     if (
-        test.coroutine
+        not runners
+        and test.coroutine
         and not test.markers
         and not test.collect_error
         and _AIOHTTP_LOOP_PARAM.search(test.nodeid) is None
@@ -150,15 +155,31 @@ def compare(before: RunResult, after: RunResult) -> Comparison:
     before_tests = {renamed.get(nodeid, nodeid): test for nodeid, test in before.tests.items()}
     rows = []
     for nodeid in sorted(before_tests.keys() | after.tests.keys()):
-        rows.append(classify(nodeid, before_tests.get(nodeid), after.tests.get(nodeid)))
+        rows.append(
+            classify(
+                nodeid,
+                before_tests.get(nodeid),
+                after.tests.get(nodeid),
+                before.coroutine_runners,
+                after.coroutine_runners,
+            )
+        )
     return Comparison(rows)
 
 
-def classify(nodeid: str, before: TestOutcome | None, after: TestOutcome | None) -> Row:
+def classify(
+    nodeid: str,
+    before: TestOutcome | None,
+    after: TestOutcome | None,
+    before_runners: Sequence[str] = (),
+    after_runners: Sequence[str] = (),
+) -> Row:
     was = before.outcome if before else MISSING
     now = after.outcome if after else MISSING
-    skipped_run = not_really_run(before) if before else None
-    runs_now = after is not None and now != "skipped" and not_really_run(after) is None
+    skipped_run = not_really_run(before, before_runners) if before else None
+    runs_now = (
+        after is not None and now != "skipped" and not_really_run(after, after_runners) is None
+    )
     if skipped_run and runs_now:
         return Row(nodeid, was, now, "newly running", f"before: {skipped_run}")
     if was == "passed" and now not in _PASSING:

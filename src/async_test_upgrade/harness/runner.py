@@ -72,6 +72,9 @@ class RunResult:
     hung_in: str | None = None
     #: The plugin reported the session's end (pytest got as far as sessionfinish).
     finished: bool = False
+    #: Plugins (or conftests) with a ``pytest_pyfunc_call`` that may run coroutine tests
+    #: without an async mark (aiohttp's old plugin, a home-made runner).
+    coroutine_runners: list[str] = field(default_factory=list)
 
     def count(self, outcome: str) -> int:
         return sum(1 for t in self.tests.values() if t.outcome == outcome)
@@ -222,6 +225,8 @@ def _fold(lines: str, result: RunResult) -> None:
         elif kind == "warning":
             text = f"{event.get('category')}: {event.get('message')}"
             warnings.setdefault(nodeid, []).append(text)
+        elif kind == "runners":
+            result.coroutine_runners = [str(n) for n in event.get("names", [])]
         elif kind == "finish":
             result.finished = True
     for nodeid, outcome in tests.items():
