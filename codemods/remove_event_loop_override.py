@@ -487,6 +487,13 @@ def _refusal(override: EventLoopOverride | None, options: Options) -> str:
     extra = set(override.fixture_arguments) - {"scope", "name"}
     if extra:
         return base + f"the fixture takes {', '.join(sorted(extra))}; configure loop_scope by hand"
+    if override.requests:
+        return base + (
+            f"it requests {', '.join(override.requests)}; when those are parametrized, every "
+            "async test ran once per variant, and pytest-asyncio 1.x ignores the override, "
+            "so the variants disappear: make each variant a loop factory in a "
+            "pytest_asyncio_loop_factories hook (pytest-asyncio 1.4+) by hand"
+        )
     if override.loop_factory is not None:
         return (
             base + f"it makes a custom loop ({override.loop_factory}); "

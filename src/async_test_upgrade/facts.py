@@ -110,6 +110,9 @@ class EventLoopOverride:
     #: The body also switches debug mode on (``loop.set_debug(True)``), or only wraps
     #: pytest-asyncio's own ``event_loop`` to do so.
     debug: bool = False
+    #: The fixtures it requests (``request`` and ``event_loop`` aside): parametrized ones
+    #: multiply every async test.
+    requests: tuple[str, ...] = ()
 
     @property
     def directory(self) -> str:
@@ -532,6 +535,11 @@ class _FileIndexer(ast.NodeVisitor):
                     plain_loop=name == "event_loop" and _is_plain_loop_body(node),
                     makes_loop=_makes_loop(node) or body is not None,
                     debug=body is not None and body.debug,
+                    requests=tuple(
+                        a.arg
+                        for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
+                        if a.arg not in ("request", "event_loop", "self")
+                    ),
                     in_class=bool(self.scope_stack),
                     loop_factory=self._custom_loop_factory(node) if name == "event_loop" else None,
                     fixture_arguments=tuple(k.arg for k in keywords if k.arg),
