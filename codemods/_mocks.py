@@ -220,22 +220,10 @@ def patch_new(call: cst.Call, kind: PatchKind) -> cst.Arg | None:
 def expression_names(t: CodemodTransformer, node: cst.BaseExpression) -> set[str]:
     """Qualified names of ``node``; a name defined in this module gets its module prefix."""
     module = t.ctx.module_name
-    names = {_absolute(n, module, t.ctx.path) for n in t.qualified_names(node)}
+    names = set(t.qualified_names(node))  # relative imports come back from the root
     if module:
         names |= {f"{module}.{n}" for n in names if "<locals>" not in n}
     return {n for n in names if "<locals>" not in n}
-
-
-def _absolute(name: str, module: str, path: str) -> str:
-    """``.conftest.fake`` (a relative import, as QualifiedNameProvider spells it) seen from
-    ``tests.test_x`` is ``tests.conftest.fake``."""
-    if not name.startswith("."):
-        return name
-    dots = len(name) - len(name.lstrip("."))
-    package = module.split(".") if path.endswith("__init__.py") else module.split(".")[:-1]
-    if dots > 1:
-        package = package[: len(package) - (dots - 1)]
-    return ".".join([*package, name[dots:]])
 
 
 def target_is_async(t: CodemodTransformer, qualnames: set[str]) -> str | None:

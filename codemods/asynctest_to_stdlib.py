@@ -129,8 +129,11 @@ from async_test_upgrade.cst import (
     Visitor,
     callee,
     keyword,
+    set_keyword,
     without_args,
 )
+from async_test_upgrade.facts import ProjectFacts
+from async_test_upgrade.gate import CodeIndex
 from async_test_upgrade.registry import codemod
 
 #: The asynctest modules a name can be imported from.
@@ -226,6 +229,19 @@ Definition = TypeVar("Definition", cst.FunctionDef, cst.ClassDef)
 AnyImport = TypeVar("AnyImport", cst.Import, cst.ImportFrom)
 
 HOOK_RENAMES = {"setUp": "asyncSetUp", "tearDown": "asyncTearDown"}
+#: Arguments that decide what a mock returns when awaited (or replace the mock).
+CONFIGURES_RESULT = frozenset(
+    {
+        "return_value",
+        "side_effect",
+        "spec",
+        "spec_set",
+        "wraps",
+        "new",
+        "new_callable",
+        "autospec",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -282,6 +298,30 @@ class Plan:
     root: str
 
 
+def asynctest_subclass_names(facts: ProjectFacts) -> frozenset[str]:
+    """The short names of the project classes deriving from asynctest's TestCase (directly
+    or through other project classes), computed once per facts object."""
+    cached: frozenset[str] | None = vars(facts).get("_asynctest_subclasses")
+    if cached is not None:
+        return cached
+    derived: set[str] = set()
+
+    def derives(name: str, depth: int) -> bool:
+        if depth > 10:
+            return False
+        name = facts.resolve(name)
+        if _asynctest_name([name]) == TESTCASE:
+            return True
+        return any(derives(base, depth + 1) for base in facts.class_bases.get(name, ()))
+
+    for qualname in facts.class_bases:
+        if derives(qualname, 0):
+            derived.add(qualname.rpartition(".")[2])
+    cached = frozenset(derived)
+    vars(facts)["_asynctest_subclasses"] = cached
+    return cached
+
+
 def _root(node: cst.BaseExpression) -> str | None:
     while isinstance(node, cst.Attribute):
         node = node.value
@@ -316,11 +356,19 @@ def _is_super_call(node: cst.BaseExpression, method: str) -> bool:
     summary="asynctest mocks, patch and TestCase -> unittest.mock / IsolatedAsyncioTestCase",
     order=700,
     safety="review",
-    # A subclass of a project asynctest base never names asynctest itself.
-    triggers=("asynctest", "async def setUp", "async def tearDown", "self.loop"),
+    # A subclass of a project asynctest base never names asynctest itself: its hooks
+    # (setUp, tearDown) or self.loop are what it has to be changed for.
+    triggers=("asynctest", "setUp", "tearDown", "self.loop"),
     needs={"python": (3, 8)},
 )
 class AsynctestToStdlib(side_effects.AwaitingSideEffects):
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """asynctest itself, or the name of a project class deriving from its TestCase."""
+        if code.has("asynctest") or code.mentions("asynctest"):
+            return True
+        return any(code.has(name) for name in asynctest_subclass_names(facts))
+
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
         PositionProvider,
         QualifiedNameProvider,
@@ -639,8 +687,51 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
                 self.changed(
                     original_node, "dropped scope=asynctest.GLOBAL: the standard patch's only mode"
                 )
-                return without_args(updated_node, [scope])
-        return updated_node
+                updated_node = without_args(updated_node, [scope])
+        return self._sync_default_result(original_node, updated_node)
+
+    def _sync_default_result(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """``CoroutineMock()`` -> ``AsyncMock(return_value=MagicMock())``, and a patch that
+        makes its own mock gets the same ``return_value``: awaiting asynctest's
+        CoroutineMock gave a MagicMock (sync methods), awaiting an AsyncMock gives another
+        AsyncMock, whose methods return coroutines (``resp = await get(); resp.json()``
+        would break)."""
+        plan = self._maker_plan(original)
+        if plan is None or any(
+            a.keyword is not None and a.keyword.value in CONFIGURES_RESULT for a in original.args
+        ):
+            return updated
+        positional = [a for a in original.args if a.keyword is None]
+        takes = {"CoroutineMock": 0, "patch": 1, "patch.object": 2}[plan[1]]
+        if len(positional) > takes or any(a.star for a in positional):
+            return updated  # a spec, or the ``new`` object itself
+        spelling = plan[0].spelling
+        style = spelling.style
+        scope = self.get_metadata(ScopeProvider, original, None)
+        if style == "bare" and scope is not None and not self._free(
+            scope, "MagicMock", {"unittest.mock.MagicMock", "mock.MagicMock"}
+        ):
+            style = "full"
+        magic = Spelling("unittest.mock", "MagicMock", style)
+        magic.request_import(self)
+        self.changed(
+            original,
+            "return_value=MagicMock(): awaiting asynctest's mock gave a MagicMock, awaiting "
+            "an AsyncMock would give an AsyncMock whose methods return coroutines",
+        )
+        return set_keyword(updated, "return_value", cst.Call(func=magic.node()))
+
+    def _maker_plan(self, call: cst.Call) -> tuple[Plan, str] | None:
+        """The plan of a CoroutineMock, ``patch`` or ``patch.object`` callee."""
+        func = call.func
+        plan = self.plans.get(id(func))
+        if plan is not None and plan.asynctest_name in ("CoroutineMock", "patch"):
+            return plan, plan.asynctest_name
+        if isinstance(func, cst.Attribute) and func.attr.value == "object":
+            plan = self.plans.get(id(func.value))
+            if plan is not None and plan.asynctest_name == "patch":
+                return plan, "patch.object"
+        return None
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef

@@ -181,7 +181,7 @@ class CustomAsyncMockClass(CodemodTransformer):
     def _plan_import(self, node: cst.ImportFrom, replaceable: set[str], scope: Scope) -> None:
         if isinstance(node.names, cst.ImportStar) or (node.module is None and not node.relative):
             return
-        module = self._absolute(node)
+        module = self.import_source(node)
         for alias in node.names:
             if not isinstance(alias.name, cst.Name):
                 continue
@@ -213,18 +213,6 @@ class CustomAsyncMockClass(CodemodTransformer):
                     for reference in assignment.references:
                         if isinstance(reference.node, cst.Name):
                             self.renamed.add(id(reference.node))
-
-    def _absolute(self, node: cst.ImportFrom) -> str:
-        module = _dotted(node.module) if node.module is not None else ""
-        if not node.relative:
-            return module
-        package = self.ctx.module_name.split(".")
-        if not self.ctx.path.endswith("__init__.py"):
-            package = package[:-1]
-        level = len(node.relative)
-        if level > 1:
-            package = package[: len(package) - (level - 1)]
-        return ".".join([*package, *([module] if module else [])])
 
     def _report_helpers(self, module: cst.Module) -> None:
         for statement in module.body:

@@ -163,7 +163,7 @@ class MockShimToStdlib(side_effects.AwaitingSideEffects):
             for small in statement.body:
                 if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
                     continue
-                legacy = self.ctx.facts.mock_shim_coroutine_mocks.get(self._absolute(small), ())
+                legacy = self.ctx.facts.mock_shim_coroutine_mocks.get(self.import_source(small), ())
                 for alias in small.names:
                     if isinstance(alias.name, cst.Name) and alias.name.value in legacy:
                         found.add(alias.evaluated_alias or alias.name.value)
@@ -182,7 +182,7 @@ class MockShimToStdlib(side_effects.AwaitingSideEffects):
         if len(updated_node.body) != 1 or not isinstance(updated_node.body[0], cst.ImportFrom):
             return updated_node
         statement = updated_node.body[0]
-        module = self._absolute(statement)
+        module = self.import_source(statement)
         exported = self.ctx.facts.mock_shims.get(module)
         if exported is None or module == self.ctx.module_name:
             return updated_node
@@ -214,18 +214,6 @@ class MockShimToStdlib(side_effects.AwaitingSideEffects):
             remaining = statement.with_changes(names=_tidy(kept), lpar=None, rpar=None)
             lines.append(cst.SimpleStatementLine(body=[remaining]))
         return cst.FlattenSentinel(lines)
-
-    def _absolute(self, node: cst.ImportFrom) -> str:
-        module = cst.Module([]).code_for_node(node.module) if node.module is not None else ""
-        if not node.relative:
-            return module
-        package = self.ctx.module_name.split(".")
-        if not self.ctx.path.endswith("__init__.py"):
-            package = package[:-1]
-        level = len(node.relative)
-        if level > 1:
-            package = package[: len(package) - (level - 1)]
-        return ".".join([*package, *([module] if module else [])])
 
 
 def _live_block(node: cst.If | cst.Try, live: object, parsed: object) -> cst.IndentedBlock | None:

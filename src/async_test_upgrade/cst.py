@@ -201,12 +201,24 @@ class CodemodTransformer(Transformer):
         if self.ctx.names is not None:
             fast = self.ctx.names.qualified_names(node)
             if fast is not None:
-                return fast
+                return self._absolute_names(fast)
         try:
             names: Collection[QualifiedName] = self.get_metadata(QualifiedNameProvider, node)
         except KeyError:
             return set()
-        return {q.name for q in names}
+        return self._absolute_names({q.name for q in names})
+
+    def import_source(self, node: cst.ImportFrom) -> str:
+        """The module a ``from ... import`` reads, spelled from the project root."""
+        module = cst.Module([]).code_for_node(node.module) if node.module is not None else ""
+        dots = "." * len(node.relative)
+        return absolute_name(dots + module, self.ctx.module_name, self.ctx.path)
+
+    def _absolute_names(self, names: set[str]) -> set[str]:
+        """Relative-import names (``..base.Case``) spelled from the project root."""
+        if not any(name.startswith(".") for name in names):
+            return names
+        return {absolute_name(name, self.ctx.module_name, self.ctx.path) for name in names}
 
     def names_among(self, node: cst.CSTNode, wanted: Collection[str]) -> set[str]:
         """The qualified names of ``node`` that are in ``wanted`` (cheaply settled when
@@ -218,6 +230,20 @@ class CodemodTransformer(Transformer):
     def is_name(self, node: cst.CSTNode, *qualified: str) -> bool:
         """Whether ``node`` refers to one of ``qualified``, resolved through imports."""
         return bool(self.names_among(node, qualified))
+
+
+def absolute_name(name: str, module: str, path: str) -> str:
+    """``..base.Case`` as seen from ``module`` (the file at ``path``): ``pkg.base.Case``."""
+    stripped = name.lstrip(".")
+    level = len(name) - len(stripped)
+    if not level:
+        return name
+    package = module.split(".") if module else []
+    if not path.endswith("__init__.py"):
+        package = package[:-1]
+    if level > 1:
+        package = package[: max(0, len(package) - (level - 1))]
+    return ".".join([*package, *([stripped] if stripped else [])])
 
 
 # --- small tree helpers ---------------------------------------------------------------------

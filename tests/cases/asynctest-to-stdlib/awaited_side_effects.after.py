@@ -21,7 +21,7 @@ class TestPoller(unittest.IsolatedAsyncioTestCase):
             return await asyncio.sleep(0)
         check = mock.AsyncMock(side_effect=awaiting_side_effect)
         await check()
-        self.fetch = mock.AsyncMock()
+        self.fetch = mock.AsyncMock(return_value=mock.MagicMock())
         async def awaiting_side_effect_2(url):
             result = service.lookup(url)
             return (await result) if inspect.isawaitable(result) else result

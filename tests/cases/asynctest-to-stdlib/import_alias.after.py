@@ -14,7 +14,7 @@ class Base(unittest.IsolatedAsyncioTestCase):
 class TestChild(Base):
     async def asyncSetUp(self):
         await super().asyncSetUp()
-        self.handler = mock.AsyncMock()
+        self.handler = mock.AsyncMock(return_value=mock.MagicMock())
 
     async def test_handler(self):
         with mock.patch.object(self, "events", new=[]):

@@ -4,4 +4,4 @@ from unittest import mock
 with warnings.catch_warnings():
     pass
 
-m = mock.AsyncMock()
+m = mock.AsyncMock(return_value=mock.MagicMock())

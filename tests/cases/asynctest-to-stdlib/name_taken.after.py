@@ -6,7 +6,7 @@ unittest = None  # the module name is reused for something else
 
 class TestTaken(asynctest.TestCase):
     async def setUp(self):
-        self.m = mock.AsyncMock()
+        self.m = mock.AsyncMock(return_value=mock.MagicMock())
 
     async def test_m(self):
         await self.m()

@@ -9,7 +9,7 @@ from unittest import mock
 
 class TestTimer(asynctest.ClockedTestCase):
     async def test_fires(self):
-        cb = mock.AsyncMock()
+        cb = mock.AsyncMock(return_value=mock.MagicMock())
         timer.schedule(self.loop, 10, cb)
         await self.advance(10)
         cb.assert_awaited_once_with()
