@@ -12,11 +12,12 @@ Moves a suite off asynctest onto the standard library:
   re-exports (``skip``, ``main``, ...) become ``unittest.*``.
 * A class deriving from ``asynctest.TestCase`` (directly, or through a project base
   class the index knows) becomes a ``unittest.IsolatedAsyncioTestCase``: ``setUp`` and
-  ``tearDown`` become ``asyncSetUp``/``asyncTearDown`` whatever their kind (asynctest ran
-  them inside the test's running loop, sync ones too: a sync ``setUp`` becomes an ``async
-  def``, a generator-based ``@asyncio.coroutine`` one keeps its decorator for
-  ``asyncio-coroutine-to-async-def``), and ``super().setUp()`` in them, awaited or not,
-  becomes ``await super().asyncSetUp()`` (``yield from`` in a generator), since the
+  ``tearDown`` become ``asyncSetUp``/``asyncTearDown`` (a coroutine hook must, to be
+  awaited at all; a generator-based ``@asyncio.coroutine`` one keeps its decorator for
+  ``asyncio-coroutine-to-async-def``; a sync one becomes an ``async def`` too, so it runs in
+  the test's loop, where code that needs a running loop works as well, unless it runs a
+  loop itself, when it stays a sync ``setUp``), and ``super().setUp()`` in them, awaited or
+  not, becomes ``await super().asyncSetUp()`` (``yield from`` in a generator), since the
   parent's hook is an async one now; ``self.loop`` in an
   ``async def`` method becomes ``asyncio.get_running_loop()``, and a sync ``test*`` method
   whose only loop use is ``self.loop.run_until_complete(X)`` becomes an ``async def``
@@ -388,6 +389,8 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
         #: ids of those calls that were not awaited (a sync parent hook): now they are,
         #: with ``yield from`` in a generator-based coroutine hook (True), else ``await``.
         self.super_hook_awaits: dict[int, bool] = {}
+        #: id(``self.run_async(X)`` call of a runner helper) -> parenthesize its await.
+        self.helper_awaits: dict[int, bool] = {}
         self.loop_uses: set[int] = set()
         #: id(self.loop.run_until_complete(X)) in a sync test -> parenthesize ``await X``.
         self.sync_awaits: dict[int, bool] = {}
@@ -498,7 +501,7 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
                     f"{node.name.value} defines both {old} and {new}; class left on asynctest",
                 )
                 return False
-        finder = _LoopUses(self)
+        finder = _LoopUses(self, self._own_runner_helpers(node))
         node.body.visit(finder)
         if finder.blocking:
             for use, reason in finder.blocking:
@@ -509,19 +512,27 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
         self.loop_uses.update(id(u) for u in finder.rewritable)
         self.sync_awaits.update(finder.awaits)
         self.async_methods.update(finder.async_methods)
+        self.helper_awaits.update(finder.helper_awaits)
         for statement in node.body.body:
             if _assigns_attribute(statement, DROPPED_ATTRIBUTES):
                 self.dropped_statements.add(id(statement))
+        helpers = self._own_runner_helpers(node)
         for old, new in HOOK_RENAMES.items():
             hook = methods.get(old)
             if hook is None:
                 continue
-            # asynctest ran setUp and tearDown inside the test's running loop, sync or
-            # not: as asyncSetUp/asyncTearDown they still do (a sync setUp runs with no
-            # loop running under IsolatedAsyncioTestCase). A generator-based coroutine
-            # hook becomes async def through asyncio-coroutine-to-async-def.
+            sync = hook.asynchronous is None and not self._is_coroutine_decorated(hook)
+            if sync and _drives_a_loop(hook, helpers):
+                # It runs coroutines on the current (not running) loop itself, as
+                # IsolatedAsyncioTestCase still lets a sync setUp do: it stays sync.
+                continue
+            # A coroutine hook must become asyncSetUp/asyncTearDown to be awaited at all.
+            # A sync one (asynctest called it with the test's loop current, not running)
+            # becomes one too: it then runs in the test's loop, where code that needs a
+            # running loop (aiohttp's ClientSession since 3.9, say) works as well. A
+            # generator-based hook becomes async def through asyncio-coroutine-to-async-def.
             self.renamed_hooks[id(hook)] = new
-            if hook.asynchronous is None and not self._is_coroutine_decorated(hook):
+            if sync:
                 self.async_methods.add(id(hook))
             self._plan_super_calls(hook, old, new)
         for call in m.findall(node.body, m.Call(func=m.Attribute(value=m.Name("self")))):
@@ -540,6 +551,18 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
                     "`with self.assertRaises(...): await ...` (or assertWarns) by hand",
                 )
         return True
+
+    def _own_runner_helpers(self, node: cst.ClassDef) -> dict[str, cst.FunctionDef]:
+        """The class's runner helpers that can become async: only where no other class
+        of the project derives from it (a subclass elsewhere may call them from sync code
+        this file cannot see)."""
+        qualname = ".".join(p for p in (self.ctx.module_name, node.name.value) if p)
+        facts = self.ctx.facts
+        if any(
+            facts.resolve(base) == qualname for bases in facts.class_bases.values() for base in bases
+        ):
+            return {}
+        return _runner_helpers(node)
 
     def _plan_super_calls(self, hook: cst.FunctionDef, old: str, new: str) -> None:
         """``super().setUp()`` (awaited or not) -> ``await super().asyncSetUp()``: the
@@ -592,7 +615,13 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
             chain = self._indexed_chain(qualified, 0)
             if chain is None:
                 continue
-            blocking = [c for c in chain if c in self.ctx.facts.asynctest_blocking_classes]
+            facts = self.ctx.facts
+            # Every class of the chain has a subclass (this one): its helpers block it.
+            blocking = [
+                c
+                for c in chain
+                if c in facts.asynctest_blocking_classes or c in facts.asynctest_helper_classes
+            ]
             if blocking:
                 self.review(
                     base,
@@ -659,6 +688,17 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
         return new
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        parenthesize = self.helper_awaits.get(id(original_node))
+        if parenthesize is not None:
+            self.changed(
+                original_node,
+                "self.<helper>(X) -> await self.<helper>(X): the helper only ran X on the "
+                "test loop, and it is async now (the test becomes async)",
+            )
+            awaited = cst.Await(expression=updated_node)
+            if parenthesize:
+                awaited = awaited.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            return awaited
         if id(original_node) in self.sync_awaits:
             self.changed(
                 original_node,
@@ -708,8 +748,10 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
         spelling = plan[0].spelling
         style = spelling.style
         scope = self.get_metadata(ScopeProvider, original, None)
-        if style == "bare" and scope is not None and not self._free(
-            scope, "MagicMock", {"unittest.mock.MagicMock", "mock.MagicMock"}
+        if (
+            style == "bare"
+            and scope is not None
+            and not self._free(scope, "MagicMock", {"unittest.mock.MagicMock", "mock.MagicMock"})
         ):
             style = "full"
         magic = Spelling("unittest.mock", "MagicMock", style)
@@ -740,8 +782,8 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
         new_name = self.renamed_hooks.get(id(original_node))
         if id(original_node) in self.async_methods:
             why = (
-                "asynctest ran it inside the test's running loop, as asyncSetUp and "
-                "asyncTearDown run"
+                "as asyncSetUp/asyncTearDown it runs in the test's loop, where code needing a "
+                "running loop works too (asynctest only set that loop as current)"
                 if new_name is not None
                 else "it only drove the test loop through self.loop.run_until_complete"
             )
@@ -1186,14 +1228,86 @@ RUN_UNTIL_COMPLETE = m.Call(
 )
 
 
+def _runner_helpers(node: cst.ClassDef) -> dict[str, cst.FunctionDef]:
+    """Methods that only run a coroutine on the test's loop (the shape
+    ``facts.runner_helpers`` reads)::
+
+        def run_async(self, coroutine):
+            return self.loop.run_until_complete(coroutine)
+    """
+    found: dict[str, cst.FunctionDef] = {}
+    for statement in node.body.body:
+        if not isinstance(statement, cst.FunctionDef) or statement.decorators:
+            continue
+        if statement.asynchronous is not None:
+            continue
+        params = statement.params
+        if (
+            len(params.params) != 2
+            or params.posonly_params
+            or params.kwonly_params
+            or isinstance(params.star_arg, cst.Param)
+            or params.star_kwarg is not None
+            or any(p.default is not None for p in params.params)
+        ):
+            continue
+        body = (
+            [s for s in statement.body.body if not _is_docstring_line(s)]
+            if isinstance(statement.body, cst.IndentedBlock)
+            else []
+        )
+        argument = params.params[1].name.value
+        if len(body) == 1 and m.matches(
+            body[0],
+            m.SimpleStatementLine(
+                body=[
+                    m.Return(
+                        value=m.Call(
+                            func=m.Attribute(value=SELF_LOOP, attr=m.Name("run_until_complete")),
+                            args=[m.Arg(value=m.Name(argument), keyword=None, star="")],
+                        )
+                    )
+                ]
+            ),
+        ):
+            found[statement.name.value] = statement
+    return found
+
+
+def _drives_a_loop(method: cst.FunctionDef, helpers: Collection[str]) -> bool:
+    """A call that runs a loop to completion: ``run_until_complete``, ``run_forever``,
+    ``asyncio.run`` or a runner helper of the class."""
+    for call in m.findall(method.body, m.Call(func=m.Attribute())):
+        assert isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+        attribute = call.func.attr.value
+        if attribute in ("run_until_complete", "run_forever") or attribute in helpers:
+            return True
+        if attribute == "run" and m.matches(call.func.value, m.Name("asyncio")):
+            return True
+    return False
+
+
+def _is_docstring_line(statement: cst.BaseStatement) -> bool:
+    return m.matches(
+        statement,
+        m.SimpleStatementLine(body=[m.Expr(value=m.SimpleString() | m.ConcatenatedString())]),
+    )
+
+
 class _LoopUses(Visitor):
     """``self.loop`` in a TestCase body: rewritable in async methods; in a sync test
     method, ``self.loop.run_until_complete(X)`` can become ``await X`` (the method turns
+    async), and so can a call of a runner helper (``self.run_async(X)``, the helper turning
     async); anywhere else it blocks the conversion."""
 
-    def __init__(self, owner: AsynctestToStdlib) -> None:
+    def __init__(
+        self, owner: AsynctestToStdlib, helpers: dict[str, cst.FunctionDef] | None = None
+    ) -> None:
         super().__init__()
         self.owner = owner
+        self.helpers = helpers or {}
+        #: id(``self.helper(X)`` call) -> whether ``await`` needs parentheses there.
+        self.helper_awaits: dict[int, bool] = {}
         self.functions: list[cst.FunctionDef | cst.Lambda] = []
         self.rewritable: list[cst.Attribute] = []
         self.blocking: list[tuple[cst.CSTNode, str]] = []
@@ -1207,6 +1321,13 @@ class _LoopUses(Visitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.functions.append(node)
+        if len(self.functions) == 1 and self.helpers.get(node.name.value) is node:
+            # The helper becomes ``async def`` awaiting its argument.
+            for run in m.findall(node.body, RUN_UNTIL_COMPLETE):
+                assert isinstance(run, cst.Call) and isinstance(run.func, cst.Attribute)
+                self.awaits[id(run)] = False
+                self.claimed.add(id(run.func.value))
+            self.async_methods.add(id(node))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.functions.pop()
@@ -1253,7 +1374,19 @@ class _LoopUses(Visitor):
         method = self._sync_test_method()
         if method is None:
             return
-        if m.matches(node, RUN_UNTIL_COMPLETE):
+        func = node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and m.matches(func.value, m.Name("self"))
+            and func.attr.value in self.helpers
+            and len(node.args) == 1
+            and node.args[0].keyword is None
+            and not node.args[0].star
+        ):
+            self.helper_awaits[id(node)] = id(node) not in self.bare_slots
+            self.async_methods.add(id(method))
+            self.claimed.add(id(func))
+        elif m.matches(node, RUN_UNTIL_COMPLETE):
             assert isinstance(node.func, cst.Attribute)
             self.awaits[id(node)] = id(node) not in self.bare_slots
             self.async_methods.add(id(method))
@@ -1267,6 +1400,16 @@ class _LoopUses(Visitor):
             )
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        if (
+            node.attr.value in self.helpers
+            and m.matches(node.value, m.Name("self"))
+            and id(node) not in self.claimed
+            and not (self.functions and self.helpers.get(node.attr.value) is self.functions[0])
+        ):
+            self.blocking.append(
+                (node, f"self.{node.attr.value} is used other than as a call in a sync test")
+            )
+            return
         if not m.matches(node, SELF_LOOP) or id(node) in self.claimed:
             return
         if any(node is n for n, _ in self.blocking) or not self.functions:

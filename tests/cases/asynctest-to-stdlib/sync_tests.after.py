@@ -24,6 +24,6 @@ class TestMixed(asynctest.TestCase):
         asyncio.get_event_loop().run_until_complete(timer.tick())
 
 
-class TestHelper(asynctest.TestCase):
-    def drive(self, coro):
-        return self.loop.run_until_complete(coro)
+class TestHelper(unittest.IsolatedAsyncioTestCase):
+    async def drive(self, coro):
+        return await coro
