@@ -18,10 +18,14 @@ Moves a suite off asynctest onto the standard library:
   the test's loop, where code that needs a running loop works as well, unless it runs a
   loop itself, when it stays a sync ``setUp``), and ``super().setUp()`` in them, awaited or
   not, becomes ``await super().asyncSetUp()`` (``yield from`` in a generator), since the
-  parent's hook is an async one now; ``self.loop`` in an
-  ``async def`` method becomes ``asyncio.get_running_loop()``, and a sync ``test*`` method
-  whose only loop use is ``self.loop.run_until_complete(X)`` becomes an ``async def``
-  awaiting ``X``.
+  parent's hook is an async one now; ``self.loop`` in a
+  coroutine becomes ``asyncio.get_running_loop()``; a sync ``test*`` method whose only
+  loop uses are ``self.loop.run_until_complete(X)`` (or calls of a runner helper,
+  ``def run_async(self, c): return self.loop.run_until_complete(c)``, which then turns
+  async unless other sync code or a subclass may call it) becomes an ``async def``
+  awaiting ``X``; any other ``self.loop`` in sync code becomes
+  ``asyncio.get_event_loop()``, the test's loop, which IsolatedAsyncioTestCase (like
+  asynctest) sets as current around setUp, the test and tearDown.
 * A ``CoroutineMock`` side effect whose result may be awaitable (``side_effect=lambda:
   asyncio.sleep(0)``, a lambda calling one of the project's coroutine functions or
   something unknown, a function of the module returning a coroutine) becomes an ``async
@@ -88,12 +92,10 @@ list holding Futures; ``m.return_value = fut`` later; what it returns used as a 
 ``m.return_value.set_result(v)``): asynctest awaited the Futures it returned, an
 ``AsyncMock`` would hand them out; ``patch(..., scope=asynctest.LIMITED)``,
 ``return_once``, ``exhaust_callbacks``, the selector/socket mocks and any other
-asynctest-only name; a ``TestCase`` class that uses ``self.loop`` outside an ``async
-def`` method otherwise (a sync helper has no running loop to ask for, a sync test that
-also drives another loop cannot be awaited through) or assigns it,
-overrides the machinery (``run``, ``debug``, ``doCleanups``, ``_init_loop``...) or
-already defines ``asyncSetUp``/``asyncTearDown`` (and, through the project index, every
-subclass of such a class, in any file); ``from asynctest import *``; a name
+asynctest-only name; a ``TestCase`` class that assigns ``self.loop``, overrides the
+machinery (``run``, ``debug``, ``doCleanups``, ``_init_loop``...) or defines both a hook
+and its async counterpart (and, through the project index, every subclass of such a
+class, in any file); ``from asynctest import *``; a name
 that the new spelling would clash with (a local ``mock`` variable gets the full
 ``unittest.mock.X`` spelling instead; a rebound ``unittest`` keeps the class). Also noted, but
 converted: ``addCleanup`` in a converted class (asynctest awaited coroutine functions
@@ -107,7 +109,7 @@ imported function, a lambda inside a comprehension).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, TypeVar
 
 import libcst as cst
@@ -392,6 +394,8 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
         #: id(``self.run_async(X)`` call of a runner helper) -> parenthesize its await.
         self.helper_awaits: dict[int, bool] = {}
         self.loop_uses: set[int] = set()
+        #: ``self.loop`` read in sync code: the current loop.
+        self.sync_loop_uses: set[int] = set()
         #: id(self.loop.run_until_complete(X)) in a sync test -> parenthesize ``await X``.
         self.sync_awaits: dict[int, bool] = {}
         self.async_methods: set[int] = set()
@@ -503,6 +507,7 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
                 return False
         finder = _LoopUses(self, self._own_runner_helpers(node))
         node.body.visit(finder)
+        finder.decide()
         if finder.blocking:
             for use, reason in finder.blocking:
                 self.review(use, f"{reason}; class {node.name.value} left on asynctest")
@@ -510,6 +515,7 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
 
         self.converted_classes.add(id(node))
         self.loop_uses.update(id(u) for u in finder.rewritable)
+        self.sync_loop_uses.update(id(u) for u in finder.sync_reads)
         self.sync_awaits.update(finder.awaits)
         self.async_methods.update(finder.async_methods)
         self.helper_awaits.update(finder.helper_awaits)
@@ -559,7 +565,9 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
         qualname = ".".join(p for p in (self.ctx.module_name, node.name.value) if p)
         facts = self.ctx.facts
         if any(
-            facts.resolve(base) == qualname for bases in facts.class_bases.values() for base in bases
+            facts.resolve(base) == qualname
+            for bases in facts.class_bases.values()
+            for base in bases
         ):
             return {}
         return _runner_helpers(node)
@@ -616,12 +624,7 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
             if chain is None:
                 continue
             facts = self.ctx.facts
-            # Every class of the chain has a subclass (this one): its helpers block it.
-            blocking = [
-                c
-                for c in chain
-                if c in facts.asynctest_blocking_classes or c in facts.asynctest_helper_classes
-            ]
+            blocking = [c for c in chain if c in facts.asynctest_blocking_classes]
             if blocking:
                 self.review(
                     base,
@@ -657,6 +660,17 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
     ) -> cst.BaseExpression:
+        if id(original_node) in self.sync_loop_uses:
+            self.add_import("asyncio")
+            self.changed(
+                original_node,
+                "self.loop -> asyncio.get_event_loop() in sync code of a class leaving "
+                "asynctest.TestCase: IsolatedAsyncioTestCase sets the test's loop as the "
+                "current one around setUp, the test and tearDown, as asynctest did",
+            )
+            return cst.Call(
+                func=cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("get_event_loop"))
+            )
         if id(original_node) in self.loop_uses:
             self.add_import("asyncio")
             self.changed(
@@ -1294,11 +1308,32 @@ def _is_docstring_line(statement: cst.BaseStatement) -> bool:
     )
 
 
+@dataclass
+class _MethodLoops:
+    """What one method of a TestCase does with the test's loop."""
+
+    method: cst.FunctionDef
+    #: ``self.loop.run_until_complete(X)`` in its own frame.
+    runs: list[cst.Call] = field(default_factory=list)
+    #: ``self.helper(X)`` calls of a runner helper in its own frame.
+    helper_calls: list[cst.Call] = field(default_factory=list)
+    #: Every ``self.loop`` read in it, nested functions included, and where it is read:
+    #: True inside a coroutine (own frame of an async def).
+    loops: list[tuple[cst.Attribute, bool]] = field(default_factory=list)
+    #: Another loop driver in its own frame (asyncio.run, another run_until_complete).
+    drives: bool = False
+    #: A ``yield`` in its own frame.
+    yields: bool = False
+
+
 class _LoopUses(Visitor):
-    """``self.loop`` in a TestCase body: rewritable in async methods; in a sync test
-    method, ``self.loop.run_until_complete(X)`` can become ``await X`` (the method turns
-    async), and so can a call of a runner helper (``self.run_async(X)``, the helper turning
-    async); anywhere else it blocks the conversion."""
+    """``self.loop`` in a TestCase body, and what it becomes. In a coroutine, the test's
+    loop is the running one: ``asyncio.get_running_loop()``. A sync ``test*`` method whose
+    only loop uses are ``self.loop.run_until_complete(X)`` (or calls of a runner helper,
+    ``self.run_async(X)``) in its own frame becomes an ``async def`` awaiting ``X``. Any
+    other sync code reads ``asyncio.get_event_loop()``: IsolatedAsyncioTestCase, like
+    asynctest, sets the test's loop as the current one around setUp, the test and
+    tearDown. Assigning ``self.loop`` blocks the conversion."""
 
     def __init__(
         self, owner: AsynctestToStdlib, helpers: dict[str, cst.FunctionDef] | None = None
@@ -1306,28 +1341,25 @@ class _LoopUses(Visitor):
         super().__init__()
         self.owner = owner
         self.helpers = helpers or {}
-        #: id(``self.helper(X)`` call) -> whether ``await`` needs parentheses there.
-        self.helper_awaits: dict[int, bool] = {}
         self.functions: list[cst.FunctionDef | cst.Lambda] = []
-        self.rewritable: list[cst.Attribute] = []
         self.blocking: list[tuple[cst.CSTNode, str]] = []
-        #: id(run_until_complete Call) -> whether ``await X`` needs parentheses there.
-        self.awaits: dict[int, bool] = {}
-        #: id(FunctionDef) of the sync test methods those calls make async.
-        self.async_methods: set[int] = set()
         self.claimed: set[int] = set()
         #: Expression slots where ``await X`` reads the same without parentheses.
         self.bare_slots: set[int] = set()
+        self.methods: list[_MethodLoops] = []
+        # The outcome, for the owner.
+        self.rewritable: list[cst.Attribute] = []
+        self.sync_reads: list[cst.Attribute] = []
+        self.awaits: dict[int, bool] = {}
+        self.helper_awaits: dict[int, bool] = {}
+        self.async_methods: set[int] = set()
+
+    # --- where we are ---------------------------------------------------------------------
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.functions.append(node)
-        if len(self.functions) == 1 and self.helpers.get(node.name.value) is node:
-            # The helper becomes ``async def`` awaiting its argument.
-            for run in m.findall(node.body, RUN_UNTIL_COMPLETE):
-                assert isinstance(run, cst.Call) and isinstance(run.func, cst.Attribute)
-                self.awaits[id(run)] = False
-                self.claimed.add(id(run.func.value))
-            self.async_methods.add(id(node))
+        if len(self.functions) == 1:
+            self.methods.append(_MethodLoops(node))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.functions.pop()
@@ -1358,21 +1390,18 @@ class _LoopUses(Visitor):
         if m.matches(node.target, SELF_LOOP):
             self.blocking.append((node, "self.loop is assigned"))
 
-    def _sync_test_method(self) -> cst.FunctionDef | None:
-        """The enclosing function when it is a sync ``test*`` method itself (not a nested
-        function) with no ``yield``."""
-        if len(self.functions) != 1:
-            return None
-        method = self.functions[0]
-        if not isinstance(method, cst.FunctionDef) or method.asynchronous is not None:
-            return None
-        if not method.name.value.startswith("test") or m.findall(method.body, m.Yield()):
-            return None
-        return method
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if len(self.functions) == 1 and self.methods:
+            self.methods[-1].yields = True
+
+    def _own_frame(self) -> _MethodLoops | None:
+        return self.methods[-1] if len(self.functions) == 1 and self.methods else None
+
+    # --- uses -------------------------------------------------------------------------------
 
     def visit_Call(self, node: cst.Call) -> None:
-        method = self._sync_test_method()
-        if method is None:
+        record = self._own_frame()
+        if record is None:
             return
         func = node.func
         if (
@@ -1383,48 +1412,106 @@ class _LoopUses(Visitor):
             and node.args[0].keyword is None
             and not node.args[0].star
         ):
-            self.helper_awaits[id(node)] = id(node) not in self.bare_slots
-            self.async_methods.add(id(method))
-            self.claimed.add(id(func))
+            record.helper_calls.append(node)
         elif m.matches(node, RUN_UNTIL_COMPLETE):
-            assert isinstance(node.func, cst.Attribute)
-            self.awaits[id(node)] = id(node) not in self.bare_slots
-            self.async_methods.add(id(method))
-            self.claimed.add(id(node.func.value))
-        elif m.matches(node.func, m.Attribute(attr=m.Name("run_until_complete"))) or (
-            self.owner.is_name(node.func, "asyncio.run")
+            record.runs.append(node)
+        elif m.matches(func, m.Attribute(attr=m.Name("run_until_complete"))) or (
+            self.owner.is_name(func, "asyncio.run")
         ):
-            # Inside the async test this would run a loop within the running one.
-            self.blocking.append(
-                (node, f"{method.name.value} drives an event loop of its own (sync test)")
-            )
+            record.drives = True
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if (
-            node.attr.value in self.helpers
-            and m.matches(node.value, m.Name("self"))
-            and id(node) not in self.claimed
-            and not (self.functions and self.helpers.get(node.attr.value) is self.functions[0])
-        ):
-            self.blocking.append(
-                (node, f"self.{node.attr.value} is used other than as a call in a sync test")
+        if not m.matches(node, SELF_LOOP) or not self.functions or not self.methods:
+            return
+        innermost = self.functions[-1]
+        in_coroutine = isinstance(innermost, cst.FunctionDef) and innermost.asynchronous is not None
+        self.methods[-1].loops.append((node, in_coroutine))
+
+    # --- deciding ---------------------------------------------------------------------------
+
+    def decide(self) -> None:
+        """After the walk of the class body: what each use becomes."""
+        scope_ok = self._asyncio_free()
+        kept_helpers = self._decide_tests()
+        for record in self.methods:
+            name = record.method.name.value
+            helper = self.helpers.get(name) is record.method
+            if helper and name not in kept_helpers:
+                for run in record.runs:
+                    assert isinstance(run.func, cst.Attribute)
+                    self.awaits[id(run)] = False
+                    self.claimed.add(id(run.func.value))
+                self.async_methods.add(id(record.method))
+            for use, in_coroutine in record.loops:
+                if id(use) in self.claimed:
+                    continue
+                if not scope_ok:
+                    self.blocking.append((use, "the name asyncio is bound to something else here"))
+                elif in_coroutine:
+                    self.rewritable.append(use)
+                else:
+                    self.sync_reads.append(use)
+
+    def _decide_tests(self) -> set[str]:
+        """Make the sync tests that only run coroutines on the loop async; the names of
+        the runner helpers some sync code still calls (they stay sync)."""
+        kept: set[str] = set()
+        for record in self.methods:
+            method = record.method
+            calls_helpers = bool(record.helper_calls)
+            convertible = (
+                method.asynchronous is None
+                and method.name.value.startswith("test")
+                and not record.yields
+                and not record.drives
+                and (record.runs or calls_helpers)
+                and len(record.loops) == len(record.runs)
             )
-            return
-        if not m.matches(node, SELF_LOOP) or id(node) in self.claimed:
-            return
-        if any(node is n for n, _ in self.blocking) or not self.functions:
-            return
-        function = self.functions[-1]
-        if not (isinstance(function, cst.FunctionDef) and function.asynchronous is not None):
-            self.blocking.append(
-                (node, "self.loop outside an async method: no running loop to ask for there")
-            )
-            return
-        scope = self.owner.get_metadata(ScopeProvider, node, None)
-        if scope is not None and not self.owner._free(scope, "asyncio", ("asyncio",)):
-            self.blocking.append((node, "the name asyncio is bound to something else here"))
-            return
-        self.rewritable.append(node)
+            if not convertible:
+                kept.update(self._helpers_called(record))
+                continue
+            for run in record.runs:
+                assert isinstance(run.func, cst.Attribute)
+                self.awaits[id(run)] = id(run) not in self.bare_slots
+                self.claimed.add(id(run.func.value))
+            for call in record.helper_calls:
+                self.helper_awaits[id(call)] = id(call) not in self.bare_slots
+            self.async_methods.add(id(method))
+        # A helper referenced other than by those calls (passed on, called elsewhere).
+        for record in self.methods:
+            for node in m.findall(record.method.body, m.Attribute(value=m.Name("self"))):
+                assert isinstance(node, cst.Attribute)
+                if node.attr.value in self.helpers and not any(
+                    call.func is node
+                    for r in self.methods
+                    if id(r.method) in self.async_methods
+                    for call in r.helper_calls
+                ):
+                    kept.add(node.attr.value)
+        if kept:
+            # Calls made async above would now await a sync helper: undo them.
+            for record in self.methods:
+                if any(self._called_name(c) in kept for c in record.helper_calls):
+                    for call in record.helper_calls:
+                        self.helper_awaits.pop(id(call), None)
+                    if id(record.method) in self.async_methods and not record.runs:
+                        self.async_methods.discard(id(record.method))
+        return kept
+
+    def _helpers_called(self, record: _MethodLoops) -> set[str]:
+        return {self._called_name(c) for c in record.helper_calls}
+
+    @staticmethod
+    def _called_name(call: cst.Call) -> str:
+        assert isinstance(call.func, cst.Attribute)
+        return call.func.attr.value
+
+    def _asyncio_free(self) -> bool:
+        uses = [use for record in self.methods for use, _ in record.loops]
+        if not uses:
+            return True
+        scope = self.owner.get_metadata(ScopeProvider, uses[0], None)
+        return scope is None or self.owner._free(scope, "asyncio", ("asyncio",))
 
 
 def _assigns_attribute(statement: cst.CSTNode, names: Collection[str]) -> bool:

@@ -165,10 +165,6 @@ class ProjectFacts:
     #: machinery (``run``, ``_init_loop``...) or use ``self.loop`` outside an ``async def``
     #: (or assign it). Consulted for the chain of every asynctest subclass.
     asynctest_blocking_classes: set[str] = field(default_factory=set)
-    #: Classes that can leave asynctest.TestCase only because their runner helpers
-    #: (``def run_async(self, c): return self.loop.run_until_complete(c)``) become async:
-    #: not when a subclass exists, which may call them from sync code.
-    asynctest_helper_classes: set[str] = field(default_factory=set)
     #: "pkg.helpers.async_return" -> "result" / "exception": a module-level
     #: ``def h(x): f = asyncio.Future(); f.set_result(x); return f`` (or set_exception).
     future_helpers: dict[str, str] = field(default_factory=dict)
@@ -401,11 +397,8 @@ class _FileIndexer(ast.NodeVisitor):
             self.facts.custom_asyncmock_classes.add(qualname)
             if _is_plain_async_call_mock(node, bases):
                 self.facts.replaceable_asyncmock_classes.add(qualname)
-        if bases and _blocks_asynctest_conversion(node, subclassed=False):
+        if bases and _blocks_asynctest_conversion(node):
             self.facts.asynctest_blocking_classes.add(qualname)
-        elif bases and _blocks_asynctest_conversion(node, subclassed=True):
-            # Only its runner helpers block, and only when a subclass may call them.
-            self.facts.asynctest_helper_classes.add(qualname)
         self._check_marks(node.decorator_list, node)
         self.foreign_marked.append(
             self.foreign_marked[-1]
@@ -1077,186 +1070,31 @@ ASYNCTEST_MACHINERY = frozenset(
 )
 
 
-def _blocks_asynctest_conversion(node: ast.ClassDef, subclassed: bool = False) -> bool:
+def _blocks_asynctest_conversion(node: ast.ClassDef) -> bool:
+    """A class that cannot leave asynctest.TestCase as it is: it overrides the machinery
+    (``run``, ``_init_loop``...) or assigns ``self.loop``. Reading ``self.loop`` does not
+    block: in a coroutine it is the running loop, in sync code the current one."""
     for statement in node.body:
         if (
             isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef)
             and statement.name in ASYNCTEST_MACHINERY
         ):
             return True
-    helpers = runner_helpers(node) if not subclassed else set()
-    for statement in node.body:
-        if isinstance(statement, ast.FunctionDef) and statement.name in helpers:
-            continue
-        if not _helper_uses_ok(statement, helpers):
-            return True
-        if _awaitable_sync_test(statement):
-            assert isinstance(statement, ast.FunctionDef)
-            if _drives_other_loop(statement):
-                return True
-            continue
-        if _sync_self_loop(statement, in_async=False):
-            return True
-    return False
+    return any(_assigns_self_loop(statement) for statement in node.body)
 
 
-def runner_helpers(node: ast.ClassDef) -> set[str]:
-    """Methods that only run a coroutine on the test's loop::
-
-        def run_async(self, coroutine):
-            return self.loop.run_until_complete(coroutine)
-
-    (a docstring and annotations allowed): sync tests calling them can await instead."""
-    found: set[str] = set()
-    for statement in node.body:
-        if not isinstance(statement, ast.FunctionDef) or statement.decorator_list:
-            continue
-        args = statement.args
-        if (
-            len(args.args) != 2
-            or args.posonlyargs
-            or args.kwonlyargs
-            or args.vararg
-            or args.kwarg
-            or args.defaults
-        ):
-            continue
-        body = list(statement.body)
-        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-            body = body[1:]
-        if len(body) != 1 or not isinstance(body[0], ast.Return):
-            continue
-        call = body[0].value
-        param = args.args[1].arg
-        if (
-            call is not None
-            and _is_self_loop_run(call)
-            and isinstance(call, ast.Call)
-            and isinstance(call.args[0], ast.Name)
-            and call.args[0].id == param
-        ):
-            found.add(statement.name)
-    return found
-
-
-def _helper_uses_ok(statement: ast.stmt, helpers: set[str]) -> bool:
-    """Every use of a runner helper in ``statement`` is a call ``self.helper(X)`` in the own
-    frame of a sync test method (which can then await ``X``)."""
-    if not helpers:
-        return True
-    test = _awaitable_sync_test(statement)
-    calls: set[int] = set()
-    nested: set[int] = set()
-    for node in ast.walk(statement):
-        if node is not statement and isinstance(
-            node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
-        ):
-            nested.update(id(n) for n in ast.walk(node))
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and len(node.args) == 1
-            and not node.keywords
-            and not isinstance(node.args[0], ast.Starred)
-        ):
-            calls.add(id(node.func))
-    for node in ast.walk(statement):
-        if (
-            isinstance(node, ast.Attribute)
-            and node.attr in helpers
-            and isinstance(node.value, ast.Name)
-            and node.value.id == "self"
-            and not (test and id(node) in calls and id(node) not in nested)
-        ):
-            return False
-    return True
-
-
-def _is_self_loop_run(node: ast.AST) -> bool:
-    """``self.loop.run_until_complete(X)`` with one positional argument."""
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "run_until_complete"
-        and isinstance(node.func.value, ast.Attribute)
-        and node.func.value.attr == "loop"
-        and isinstance(node.func.value.value, ast.Name)
-        and node.func.value.value.id == "self"
-        and len(node.args) == 1
-        and not isinstance(node.args[0], ast.Starred)
-        and not node.keywords
-    )
-
-
-def _awaitable_sync_test(statement: ast.stmt) -> bool:
-    """A sync ``test*`` method (no yield): its ``self.loop.run_until_complete(X)`` calls
-    can become ``await X`` (asynctest-to-stdlib makes the test async)."""
-    return (
-        isinstance(statement, ast.FunctionDef)
-        and statement.name.startswith("test")
-        and not any(isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(statement))
-    )
-
-
-def _drives_other_loop(method: ast.FunctionDef) -> bool:
-    """Anything but a direct ``self.loop.run_until_complete(X)`` touching a loop."""
-    skip: set[int] = set()
-    for node in ast.walk(method):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) and (
-            node is not method
-        ):
-            if _sync_self_loop(node, in_async=False):
-                return True
-            skip.update(id(n) for n in ast.walk(node))
-    for node in ast.walk(method):
-        if id(node) in skip:
-            continue
-        if _is_self_loop_run(node):
-            assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            skip.add(id(node.func.value))
-            continue
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and (
-                node.func.attr == "run_until_complete"
-                or (
-                    node.func.attr == "run"
-                    and isinstance(node.func.value, ast.Name)
-                    and node.func.value.id == "asyncio"
-                )
-            )
-        ):
-            return True
-    for node in ast.walk(method):
-        if (
-            id(node) not in skip
-            and isinstance(node, ast.Attribute)
-            and node.attr == "loop"
-            and isinstance(node.value, ast.Name)
-            and node.value.id == "self"
-        ):
-            return True
-    return False
-
-
-def _sync_self_loop(node: ast.AST, in_async: bool) -> bool:
-    """``self.loop`` read where no loop is running for sure, or assigned anywhere."""
+def _assigns_self_loop(node: ast.AST) -> bool:
     if isinstance(node, ast.ClassDef):
         return False  # a nested class has its own self
-    if isinstance(node, ast.AsyncFunctionDef):
-        in_async = True
-    elif isinstance(node, ast.FunctionDef | ast.Lambda):
-        in_async = False
     if (
         isinstance(node, ast.Attribute)
         and node.attr == "loop"
         and isinstance(node.value, ast.Name)
         and node.value.id == "self"
-        and (isinstance(node.ctx, ast.Store | ast.Del) or not in_async)
+        and isinstance(node.ctx, ast.Store | ast.Del)
     ):
         return True
-    return any(_sync_self_loop(child, in_async) for child in ast.iter_child_nodes(node))
+    return any(_assigns_self_loop(child) for child in ast.iter_child_nodes(node))
 
 
 def _is_plain_async_call_mock(node: ast.ClassDef, bases: tuple[str, ...]) -> bool:

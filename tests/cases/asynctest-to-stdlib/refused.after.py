@@ -15,9 +15,9 @@ class TestTimer(asynctest.ClockedTestCase):
         cb.assert_awaited_once_with()
 
 
-class TestSyncLoop(asynctest.TestCase):
+class TestSyncLoop(unittest.IsolatedAsyncioTestCase):
     def tick(self):
-        return self.loop.run_until_complete(timer.tick())
+        return asyncio.get_event_loop().run_until_complete(timer.tick())
 
     def test_sync(self):
         self.assertEqual(self.tick(), 1)

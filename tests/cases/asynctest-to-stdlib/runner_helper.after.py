@@ -1,6 +1,5 @@
 import asyncio
 
-from asynctest.case import TestCase
 from unittest import IsolatedAsyncioTestCase
 
 
@@ -22,9 +21,9 @@ class TestFetching(IsolatedAsyncioTestCase):
         self.assertEqual((await self.run_async(fetch(result))).bit_length(), 2)
 
 
-class TestHelperInSetUp(TestCase):
+class TestHelperInSetUp(IsolatedAsyncioTestCase):
     def run_async(self, coroutine):
-        return self.loop.run_until_complete(coroutine)
+        return asyncio.get_event_loop().run_until_complete(coroutine)
 
     def setUp(self):
         self.value = self.run_async(fetch(3))

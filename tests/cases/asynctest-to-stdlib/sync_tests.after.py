@@ -1,9 +1,8 @@
 import asyncio
 
-import asynctest
+import unittest
 
 from app import timer
-import unittest
 
 
 class TestSyncLoop(unittest.IsolatedAsyncioTestCase):
@@ -18,9 +17,9 @@ class TestSyncLoop(unittest.IsolatedAsyncioTestCase):
         self.assertTrue(timer)
 
 
-class TestMixed(asynctest.TestCase):
+class TestMixed(unittest.IsolatedAsyncioTestCase):
     def test_mixed(self):
-        self.loop.run_until_complete(timer.tick())
+        asyncio.get_event_loop().run_until_complete(timer.tick())
         asyncio.get_event_loop().run_until_complete(timer.tick())
 
 

@@ -2,7 +2,7 @@ from tests.base import LoopCase
 
 
 class TestKept(LoopCase):
-    async def setUp(self):
+    async def asyncSetUp(self):
         self.ready = True
 
     async def test_ready(self):
