@@ -91,7 +91,7 @@ import libcst as cst
 
 from async_test_upgrade.codemods import _mocks
 from async_test_upgrade.cst import (
-    CodemodTransformer,
+    CommentKeepingRemoval,
     FileContext,
     keyword,
     set_keyword,
@@ -187,7 +187,7 @@ class _Unit:
     triggers=("Future(", "create_future(", "set_result(", "set_exception(", "return_value"),
     needs={"python": (3, 8)},
 )
-class FutureMockToAsyncMock(CodemodTransformer):
+class FutureMockToAsyncMock(CommentKeepingRemoval):
     @staticmethod
     def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
         """Nothing to do (nor to report) without a Future built here or a project helper
@@ -1182,7 +1182,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
         if id(original_node) in self.remove:
-            return cst.RemoveFromParent()
+            return self.drop(updated_node)
         planned = self.statements.get(id(original_node))
         if planned is None:
             return updated_node
@@ -1212,7 +1212,7 @@ class FutureMockToAsyncMock(CodemodTransformer):
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         if self.gone:
             self.drop_import_if_unused("asyncio")
-        return updated_node
+        return super().leave_Module(original_node, updated_node)
 
 
 _EQUAL = cst.AssignEqual(

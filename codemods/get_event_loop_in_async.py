@@ -82,8 +82,8 @@ the test's body (inside an ``if`` or ``with``: the ``Runner`` block could not en
 uses); the pattern in a helper, or in a fixture that uses the loop for anything else, uses
 ``yield from``, has a scope wider than its tests' loops, or serves tests running in loops
 of different scopes (the values it makes would be bound to the wrong loop);
-``get_event_loop()`` run at import time of test code; a
-single-use ``loop = ...`` line with comments on it. A rewritten test that takes fixtures
+``get_event_loop()`` run at import time of test code. The comments of a deleted
+``loop = ...`` line move to the next statement. A rewritten test that takes fixtures
 is noted for review: an object a fixture made on the old current loop cannot be used
 from the new loop.
 """
@@ -111,7 +111,7 @@ from async_test_upgrade.codemods._event_loop import (
     used_as_primary,
 )
 from async_test_upgrade.codemods._loop_scopes import in_tests_loop
-from async_test_upgrade.cst import FileContext, Visitor
+from async_test_upgrade.cst import CommentKeepingRemoval, FileContext, Visitor
 from async_test_upgrade.registry import codemod
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ PLAIN_FIXTURES = frozenset(
     ),
     needs={"python": (3, 11)},
 )
-class GetEventLoopInAsync(EnclosingTracker):
+class GetEventLoopInAsync(EnclosingTracker, CommentKeepingRemoval):
     @staticmethod
     def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
         """A call of ``get_event_loop`` itself (not ``get_event_loop_policy``)."""
@@ -232,7 +232,7 @@ class GetEventLoopInAsync(EnclosingTracker):
                 found = [call]
             else:
                 found, line = self._bound_once(getter, func, None)
-                if not found or line is None or _has_comments(line):
+                if not found or line is None:
                     return None
                 lines.append(line)
             if not all(in_own_body(self, call, func) for call in found):
@@ -335,11 +335,6 @@ class GetEventLoopInAsync(EnclosingTracker):
             )
             return
         if statement is not None:
-            if _has_comments(statement):
-                self.review(
-                    statement, f"sync test {name}: the loop = ... line has comments; left alone"
-                )
-                return
             self.delete.add(id(statement))
         getter_func = getter.func
         module = (
@@ -525,7 +520,7 @@ class GetEventLoopInAsync(EnclosingTracker):
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
         if id(original_node) in self.delete:
-            return cst.RemoveFromParent()
+            return self.drop(updated_node)
         return updated_node
 
 
@@ -595,12 +590,6 @@ class _LoopApiCounter(Visitor):
     def visit_Name(self, node: cst.Name) -> None:
         if node.value in LOOP_APIS:
             self.count += 1
-
-
-def _has_comments(line: cst.SimpleStatementLine) -> bool:
-    if any(empty.comment is not None for empty in line.leading_lines):
-        return True
-    return line.trailing_whitespace.comment is not None
 
 
 def _is_test_code(ctx: FileContext) -> bool:

@@ -315,3 +315,65 @@ def string_literal(value: str) -> cst.SimpleString:
 
 def is_decorated_with(node: cst.FunctionDef | cst.ClassDef, matcher: m.BaseMatcherNode) -> bool:
     return any(m.matches(d.decorator, matcher) for d in node.decorators)
+
+
+# --- removing statements without losing the comments above them ----------------------------
+
+
+class CommentKeepingRemoval(CodemodTransformer):
+    """A codemod that deletes statements without deleting the comments written above
+    them: they move to the next statement of the same block (or to the block's end).
+
+    ``leave_SimpleStatementLine`` returns :meth:`drop` of the updated line instead of
+    ``RemoveFromParent()``; the blocks holding dropped lines are rebuilt on the way out."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        # The dropped lines themselves are held until their block is rebuilt, so that no
+        # node made later in the traversal can reuse one of their ids.
+        self._dropped: dict[int, cst.SimpleStatementLine] = {}
+
+    def drop(self, line: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+        self._dropped[id(line)] = line
+        return line
+
+    def _kept(
+        self, body: Sequence[cst.BaseStatement]
+    ) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
+        kept: list[cst.BaseStatement] = []
+        pending: list[cst.EmptyLine] = []
+        for statement in body:
+            if self._dropped.pop(id(statement), None) is statement:
+                pending.extend(
+                    line
+                    for line in getattr(statement, "leading_lines", ())
+                    if line.comment is not None
+                )
+                trailing = getattr(statement, "trailing_whitespace", None)
+                if trailing is not None and trailing.comment is not None:
+                    pending.append(cst.EmptyLine(comment=trailing.comment))
+                continue
+            if pending:
+                statement = statement.with_changes(
+                    leading_lines=[*pending, *statement.leading_lines]  # type: ignore[attr-defined]
+                )
+                pending = []
+            kept.append(statement)
+        return kept, pending
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        if not self._dropped:
+            return updated_node
+        kept, pending = self._kept(updated_node.body)
+        if not kept:
+            kept = [cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=pending)]
+            pending = []
+        return updated_node.with_changes(body=kept, footer=[*pending, *updated_node.footer])
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if not self._dropped:
+            return updated_node
+        kept, pending = self._kept(updated_node.body)
+        return updated_node.with_changes(body=kept, footer=[*pending, *updated_node.footer])

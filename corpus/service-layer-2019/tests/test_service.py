@@ -100,3 +100,26 @@ def test_service_keeps_its_collaborators(audit_log):
     service = UserService(repo, audit_log)
     assert service.repo is repo
     assert service.cache is None
+
+
+@pytest.mark.asyncio
+async def test_exists_then_gone(audit_log):
+    # A side effect list of Futures resolved up front, one per await.
+    found = asyncio.Future()
+    found.set_result(ADA)
+    missing = asyncio.Future()
+    missing.set_exception(UserNotFound(1))
+    repo = MagicMock()
+    repo.get = MagicMock(side_effect=[found, missing])
+    service = UserService(repo, audit_log)
+    assert await service.exists(1)
+    assert not await service.exists(1)
+
+
+@pytest.mark.asyncio
+async def test_profile_resolved_through_the_mock(audit_log):
+    # The Future is made by the mock's constructor and resolved through the mock.
+    repo = MagicMock()
+    repo.get = MagicMock(return_value=asyncio.Future())
+    repo.get.return_value.set_result(ADA)
+    assert await UserService(repo, audit_log).profile(1) == ADA

@@ -26,12 +26,6 @@ def test_loop_managed():
     loop.close()
 
 
-def test_commented_binding():
-    # the current loop, set up by the plugin
-    loop = asyncio.get_event_loop()
-    assert loop.run_until_complete(fetch()) == 1
-
-
 def run(coro):
     return asyncio.get_event_loop().run_until_complete(coro)
 
