@@ -252,6 +252,14 @@ FAILURES_PROJECT = {
 
         def test_raises():
             raise ValueError("boom")
+
+        def down(depth):
+            if depth == 0:
+                raise KeyError("bottom")
+            down(depth - 1)
+
+        def test_deep():
+            down(100)
         """,
 }
 
@@ -268,11 +276,16 @@ def test_the_result_column_shows_the_line_that_names_the_error(tmp_path: Path) -
         "test_compares": "assert [1, 2] == [1, 3]",
         "test_wants_a_missing_fixture": "fixture 'nowhere' not found",
         "test_raises": "ValueError: boom",
+        "test_deep": "KeyError: 'bottom'",
     }
     # A plain Python traceback (--tb=native): the exception, not the code above it.
     native = run_pytest(project, CURRENT, plugin, ["--tb=native"], timeout=120)
     assert failure_line(native.tests[prefix + "test_raises"]) == "ValueError: boom"
     assert failure_line(native.tests[prefix + "test_compares"]).startswith("AssertionError")
+    # One too long to keep whole arrives cut at the front, without its "Traceback" header.
+    deep = native.tests[prefix + "test_deep"]
+    assert deep.message.startswith("...") and "Traceback (most recent" not in deep.message
+    assert failure_line(deep) == "KeyError: 'bottom'"
 
 
 class FlipPhase(CodemodTransformer):

@@ -210,6 +210,8 @@ def failure_line(after: TestOutcome) -> str:
 
 #: The last line of a Python traceback: ``ValueError: ...``, ``pkg.errors.Gone``.
 _EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning)\b")
+#: A frame of a Python traceback, possibly cut at the front: ``...", line 3, in f``.
+_FRAME_LINE = re.compile(r'", line \d+, in ')
 
 
 def _error_line(lines: list[str]) -> str | None:
@@ -222,7 +224,12 @@ def _error_line(lines: list[str]) -> str | None:
     if start is not None:
         return lines[start][1:]
     # A plain Python traceback (a crash report, a plugin's own text): the exception line.
-    if any(line.startswith("Traceback (most recent call last)") for line in lines):
+    # A long one reaches here cut at the front, its "Traceback" header gone, so a frame
+    # line ("  File "...", line 3, in f") marks it as well.
+    if any(
+        line.startswith("Traceback (most recent call last)") or _FRAME_LINE.search(line)
+        for line in lines
+    ):
         for line in reversed(lines):
             if _EXCEPTION_LINE.match(line):
                 return line
