@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from async_test_upgrade.codemods._marks import is_async
-from async_test_upgrade.cst import CodemodTransformer
+from async_test_upgrade.cst import CodemodTransformer, FileContext
 from async_test_upgrade.registry import codemod
 
 if TYPE_CHECKING:
@@ -88,6 +88,11 @@ class UnittestAsyncToIsolated(CodemodTransformer):
             method.startswith("test") and owner in facts.class_bases  # every class is there
             for owner, _, method in (f.rpartition(".") for f in facts.async_functions)
         )
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        #: Every spelling of a project class (or re-export), computed on first need.
+        self._project_class_names: set[str] | None = None
 
     def leave_ClassDef(
         self, original_node: cst.ClassDef, updated_node: cst.ClassDef
@@ -170,6 +175,19 @@ class UnittestAsyncToIsolated(CodemodTransformer):
                 return f"it also derives from {source}, which may drive its own event loop"
         return ""
 
+    def _cannot_be_project_class(self, base: cst.BaseExpression) -> bool:
+        """True when ``base`` surely names no class of the project: settled from its
+        spelling, without the scope analysis (a nested class's base is common in tests)."""
+        if self.ctx.names is None:
+            return False
+        if self._project_class_names is None:
+            facts = self.ctx.facts
+            prefix = f"{self.ctx.module_name}."
+            wanted = {*facts.class_bases, *facts.reexports}
+            wanted |= {name.removeprefix(prefix) for name in wanted if name.startswith(prefix)}
+            self._project_class_names = wanted
+        return self.ctx.names.cannot_be_any_of(base, self._project_class_names)
+
     def _from_mixins(self, node: cst.ClassDef) -> tuple[list[str], str]:
         """Async test names the class inherits from project mixins, and a refusal if a
         mixin has an async setUp/tearDown (renaming it is that mixin's business)."""
@@ -177,6 +195,8 @@ class UnittestAsyncToIsolated(CodemodTransformer):
         tests: list[str] = []
         pending: list[str] = []
         for arg in node.bases:
+            if self._cannot_be_project_class(arg.value):
+                continue
             names = self.qualified_names(arg.value)
             spelled = {*names, *(f"{self.ctx.module_name}.{n}" for n in names)}
             pending.extend(

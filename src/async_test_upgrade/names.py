@@ -47,6 +47,21 @@ def _module_level_imports(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
                 yield from _module_level_imports(block)
 
 
+def _all_imports(body: Sequence[cst.CSTNode]) -> Iterator[cst.Import | cst.ImportFrom]:
+    """Import statements anywhere in the module, in any scope."""
+    pending = [body]
+    while pending:
+        for statement in pending.pop():
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, (cst.Import, cst.ImportFrom)):
+                        yield small
+            elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                pending.append(list(statement.body.body))
+            elif isinstance(statement, cst.BaseCompoundStatement):
+                pending.extend(_blocks(statement))
+
+
 def _blocks(statement: cst.BaseCompoundStatement) -> Iterator[list[cst.CSTNode]]:
     """The statement lists of a compound statement and its else/except/finally parts."""
     pending: list[cst.CSTNode | None] = [statement]
@@ -165,16 +180,20 @@ class NameResolver:
                     self._imported_anywhere.add(symbol.get_name())
                 if symbol.is_local() or symbol.is_declared_global() or symbol.is_nonlocal():
                     self._nested.add(symbol.get_name())
+        for anywhere in _all_imports(self.module.body):
+            if isinstance(anywhere, cst.ImportFrom) and anywhere.module is not None:
+                self._in_imports.update(_chain_ids(anywhere.module))
+            if isinstance(anywhere.names, cst.ImportStar):
+                continue
+            for alias in anywhere.names:
+                self._in_imports.update(_chain_ids(alias.name))
+                if alias.asname is not None:
+                    self._in_imports.update(_chain_ids(alias.asname.name))
         for statement in _module_level_imports(self.module.body):
             assert isinstance(statement, (cst.Import, cst.ImportFrom))
             if isinstance(statement.names, cst.ImportStar):
                 return  # any name may come from it: leave everything to the provider
-            if isinstance(statement, cst.ImportFrom) and statement.module is not None:
-                self._in_imports.update(_chain_ids(statement.module))
             for alias in statement.names:
-                self._in_imports.update(_chain_ids(alias.name))
-                if alias.asname is not None:
-                    self._in_imports.update(_chain_ids(alias.asname.name))
                 bound = _bound_name(alias)
                 if bound in self._imported:
                     self._imported[bound].append(statement)
@@ -264,8 +283,14 @@ class NameResolver:
         if not self._usable or id(node) in self._in_imports:
             return None
         head = full_name.split(".", 1)[0]
-        if head in self._nested or head in self._other:
-            return None
+        if head in self._nested or head.startswith("__"):
+            return None  # a local; a private name (mangled) or a dunder (``__class__``)
+        if head in self._other:
+            if head in self._imported_anywhere or head in self._imported:
+                return None
+            # Bound only by module-level code other than imports (a class, a function,
+            # an assignment, wherever it stands): the provider names it as spelled.
+            return {full_name}
         statements = self._imported.get(head)
         if statements is not None:
             if not statements:
