@@ -17,13 +17,14 @@ from pathlib import Path
 
 from async_test_upgrade import registry
 
-CODEMODS = Path(__file__).resolve().parents[1] / "codemods"
+CODEMODS = Path(__file__).resolve().parents[1] / "src" / "async_test_upgrade" / "codemods"
 PACKAGE = "async_test_upgrade.codemods"
 
 
 @dataclass(frozen=True)
 class Mutation:
-    """Replace ``old`` by ``new`` (exactly ``count`` occurrences) in ``codemods/<module>``."""
+    """Replace ``old`` by ``new`` (exactly ``count`` occurrences) in the codemod module
+    ``module``, named by its file name (``strict_to_auto.py``) wherever its family is."""
 
     module: str
     old: str
@@ -41,20 +42,20 @@ class MutationDoesNotApplyError(AssertionError):
 
 
 def load(mutation: Mutation, directory: Path) -> tuple[registry.Codemod, ...]:
-    """Every codemod, from a copy of ``codemods/`` with ``mutation`` applied, in pipeline
+    """Every codemod, from a copy of the codemods package with ``mutation`` applied, in pipeline
     order. The copy is written under ``directory`` and imported from there."""
     package = f"atu_mutant_{mutation.key}"
     if package in sys.modules:  # loaded before in this process: the same bug
         return _records(sys.modules[package].__dict__["_records"])
     target = directory / package
     shutil.copytree(CODEMODS, target, ignore=shutil.ignore_patterns("__pycache__"))
-    for path in target.glob("*.py"):
+    for path in target.rglob("*.py"):
         text = path.read_text(encoding="utf-8").replace(PACKAGE, package)
         if path.name == mutation.module:
             found = text.count(mutation.old)
             if found != mutation.count:
                 raise MutationDoesNotApplyError(
-                    f"{mutation.old!r} occurs {found} time(s) in codemods/{mutation.module}, "
+                    f"{mutation.old!r} occurs {found} time(s) in {mutation.module}, "
                     f"expected {mutation.count}"
                 )
             text = text.replace(mutation.old, mutation.new)
@@ -63,9 +64,7 @@ def load(mutation: Mutation, directory: Path) -> tuple[registry.Codemod, ...]:
     try:
         with registry.collecting() as records:
             module = importlib.import_module(package)
-            for path in sorted(target.glob("*.py")):
-                if not path.name.startswith("_"):
-                    importlib.import_module(f"{package}.{path.stem}")
+            registry.import_codemods(package)
     finally:
         sys.path.remove(str(directory))
     module._records = dict(records)  # type: ignore[attr-defined]

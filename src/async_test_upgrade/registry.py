@@ -3,8 +3,8 @@
 A codemod module registers itself with the :func:`codemod` decorator, on either a
 LibCST transformer class (source rewrites) or a function of the project facts
 (configuration-only codemods). The catalogue imports every module of
-``async_test_upgrade.codemods`` and orders the records by their ``order`` field, so
-adding a codemod never means editing a shared list.
+``async_test_upgrade.codemods`` (one sub-package per family) and orders the records by
+their ``order`` field, so adding a codemod never means editing a shared list.
 """
 
 from __future__ import annotations
@@ -127,16 +127,23 @@ def codemod(
 @cache
 def catalogue() -> tuple[Codemod, ...]:
     """Every codemod, in pipeline order."""
-    package = importlib.import_module("async_test_upgrade.codemods")
-    for info in pkgutil.iter_modules(package.__path__):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"{package.__name__}.{info.name}")
+    import_codemods("async_test_upgrade.codemods")
     return tuple(sorted(_REGISTERED.values(), key=lambda c: (c.order, c.name)))
+
+
+def import_codemods(package_name: str) -> None:
+    """Import every codemod module of a package: one sub-package per family, walked, so
+    adding a codemod or a family never means editing a list. Modules whose name starts
+    with ``_`` hold a family's shared helpers and are imported by those who use them."""
+    package = importlib.import_module(package_name)
+    for info in pkgutil.walk_packages(package.__path__, f"{package_name}."):
+        if not info.ispkg and not info.name.rpartition(".")[2].startswith("_"):
+            importlib.import_module(info.name)
 
 
 @contextmanager
 def registered(record: Codemod) -> Iterator[Codemod]:
-    """Make a record built outside ``codemods/`` part of the catalogue for a while.
+    """Make a record built outside the codemods package part of the catalogue for a while.
 
     For tests that need a codemod the product must never ship (the harness tests inject
     a deliberately broken one to prove ``verify`` catches it).

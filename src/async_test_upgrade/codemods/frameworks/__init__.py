@@ -1,0 +1,2 @@
+"""Framework test helpers: pytest-aiohttp's fixtures and test cases, httpx's
+``ASGITransport``, ASGI lifespans and Starlette's ``TestClient``."""

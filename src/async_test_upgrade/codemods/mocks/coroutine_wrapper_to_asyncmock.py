@@ -1,0 +1,423 @@
+"""
+**What it does**
+
+Replaces ``asyncio.coroutine(...)`` wrappers that turn a mock or a lambda into
+something awaitable with ``unittest.mock.AsyncMock``:
+
+* ``asyncio.coroutine(MagicMock(...))`` / ``asyncio.coroutine(Mock(...))`` becomes
+  ``AsyncMock(...)`` with the same arguments (spelled like the mock:
+  ``mock.MagicMock`` gives ``mock.AsyncMock``);
+* ``asyncio.coroutine(AsyncMock(...))`` is just the ``AsyncMock`` (the wrapper returned
+  coroutine functions unchanged);
+* ``asyncio.coroutine(lambda *a, **k: value)`` becomes
+  ``AsyncMock(side_effect=lambda *a, **k: value)`` (awaiting an ``AsyncMock`` returns
+  what a function ``side_effect`` returns);
+* a *named* stub the test also asserts on (``execute = asyncio.coroutine(execute_stub)``
+  with ``execute_stub = MagicMock(...)``) is itself rebound to an ``AsyncMock`` and used
+  where the wrapper was (``execute = execute_stub``), and reported: its ``assert_called*``
+  checks still hold, and ``assert_awaited*`` would now be available too;
+* a named stub that is an ``AsyncMock`` already (``future-mock-to-asyncmock``, which
+  runs first, makes one of a stub returning a resolved Future) is used where the
+  wrapper was: ``asyncio.coroutine`` returned coroutine functions unchanged.
+
+**Why**
+
+``asyncio.coroutine`` was deprecated in Python 3.8 and removed in 3.11:
+``AttributeError: module 'asyncio' has no attribute 'coroutine'``. It was the usual way
+to make an awaitable mock before ``AsyncMock`` (3.8), which records calls and awaits and
+returns its ``return_value`` (or applies its ``side_effect``) when awaited.
+
+**Example**
+
+Before::
+
+    db.execute = asyncio.coroutine(MagicMock(return_value=rows))
+    fetch = asyncio.coroutine(lambda url: 200)
+
+    execute_stub = MagicMock(return_value=rows)
+    execute = asyncio.coroutine(execute_stub)
+    ...
+    execute_stub.assert_called_once_with("SELECT 1")
+
+After::
+
+    db.execute = AsyncMock(return_value=rows)
+    fetch = AsyncMock(side_effect=lambda url: 200)
+
+    execute_stub = AsyncMock(return_value=rows)
+    execute = execute_stub
+    ...
+    execute_stub.assert_called_once_with("SELECT 1")
+
+**When it refuses**
+
+Reported and left alone: a mock whose ``return_value`` (or lambda whose result) is
+visibly awaitable (a future, a resolved one from a project helper, a task, a coroutine:
+the wrapper awaited it, an ``AsyncMock`` would hand it out), or whose ``side_effect``
+sequence holds such items; a named stub configured that way through its attributes
+(``stub.return_value = fut``, ``stub.side_effect = [f1, f2]``) or whose return value
+the test uses as a Future (``stub.return_value.add_done_callback(...)``); a named stub
+that is also called directly, passed around, rebound, or not built from
+``Mock``/``MagicMock``/``AsyncMock`` in the same scope; a
+wrapped ordinary function (make it ``async def`` instead); any other argument; a file
+where ``AsyncMock`` already names something else. ``@asyncio.coroutine`` on a generator
+function is ``asyncio-coroutine-to-async-def``'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import ClassVar
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import (
+    Assignment,
+    BaseAssignment,
+    PositionProvider,
+    ProviderT,
+    QualifiedNameProvider,
+    ScopeProvider,
+)
+
+from async_test_upgrade.codemods.mocks._mocks import (
+    FUTURE_METHODS,
+    async_twin,
+    code,
+    defines_foreign_asyncmock,
+    is_future_helper_call,
+    mock_kind,
+    module_mock_alias,
+    new_async_mock,
+)
+from async_test_upgrade.cst import CodemodTransformer, FileContext, keyword
+from async_test_upgrade.providers import ParentProvider
+from async_test_upgrade.registry import codemod
+
+COROUTINE = ("asyncio.coroutine", "asyncio.coroutines.coroutine")
+#: Calls whose result is an awaitable the wrapper would have awaited.
+AWAITABLE_MAKERS = frozenset(
+    {
+        "asyncio.Future",
+        "asyncio.futures.Future",
+        "asyncio.ensure_future",
+        "asyncio.create_task",
+        "asyncio.gather",
+        "asyncio.sleep",
+        "asyncio.wait_for",
+        "asyncio.shield",
+    }
+)
+AWAITABLE_METHODS = frozenset({"create_future", "create_task", "run_in_executor"})
+
+
+@codemod(
+    name="coroutine-wrapper-to-asyncmock",
+    summary="asyncio.coroutine(MagicMock(...) | lambda | stub) -> AsyncMock (removed in 3.11)",
+    order=715,
+    safety="safe",
+    triggers=("coroutine(",),
+    needs={"python": (3, 8)},
+)
+class CoroutineWrapperToAsyncMock(CodemodTransformer):
+    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
+        PositionProvider,
+        QualifiedNameProvider,
+        ScopeProvider,
+        ParentProvider,
+    )
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        #: id(wrapper call) -> what replaces it, decided before rewriting.
+        self.wrappers: dict[int, str] = {}
+        #: id(stub constructor call) -> the stub's name.
+        self.stubs: dict[int, str] = {}
+        self.foreign_asyncmock = False
+        self.mock_alias: str | None = None
+        self.attribute_bases: set[int] = set()
+
+    # --- planning ----------------------------------------------------------------------------
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.foreign_asyncmock = defines_foreign_asyncmock(node, self.ctx.names)
+        self.mock_alias = module_mock_alias(node)
+        for attribute in m.findall(node, m.Attribute()):
+            assert isinstance(attribute, cst.Attribute)
+            self.attribute_bases.add(id(attribute.value))
+        for call in m.findall(node, m.Call()):
+            assert isinstance(call, cst.Call)
+            if self.is_name(call.func, *COROUTINE):
+                self._plan(call)
+
+    def _plan(self, call: cst.Call) -> None:
+        args = [a for a in call.args if not a.star]
+        if len(args) != 1 or len(call.args) != 1 or args[0].keyword is not None:
+            self.review(call, "asyncio.coroutine(...) with unusual arguments; rewrite by hand")
+            return
+        wrapped = args[0].value
+        if self.foreign_asyncmock:
+            self.review(
+                call,
+                "asyncio.coroutine(...) left alone: AsyncMock already names something else in "
+                "this file (a home-made class?); switch it to unittest.mock.AsyncMock first",
+            )
+            return
+        if isinstance(wrapped, cst.Call) and mock_kind(self, wrapped) == "async":
+            # asyncio.coroutine returned a coroutine function (an AsyncMock) unchanged.
+            self.wrappers[id(call)] = "unwrap"
+        elif isinstance(wrapped, cst.Call) and mock_kind(self, wrapped) == "sync":
+            problem = self._awaitable_result(wrapped)
+            if problem:
+                self.review(call, problem)
+                return
+            self.wrappers[id(call)] = "mock"
+        elif isinstance(wrapped, cst.Lambda):
+            if self._visibly_awaitable(wrapped.body, call):
+                self.review(
+                    call,
+                    f"the lambda returns an awaitable ({code(wrapped.body)}) that the wrapper "
+                    "awaited; an AsyncMock side_effect would return it unawaited",
+                )
+                return
+            self.wrappers[id(call)] = "lambda"
+        elif isinstance(wrapped, cst.Name):
+            self._plan_stub(call, wrapped)
+        else:
+            self.review(
+                call,
+                f"asyncio.coroutine({code(wrapped)}) (removed in 3.11): make the wrapped "
+                "callable an AsyncMock or an async def by hand",
+            )
+
+    def _plan_stub(self, call: cst.Call, name: cst.Name) -> None:
+        scope = self.get_metadata(ScopeProvider, name, None)
+        assignments = list(scope[name.value]) if scope is not None else []
+        why = "asyncio.coroutine(" + name.value + ") (removed in 3.11)"
+        constructor = self._stub_constructor(assignments)
+        if constructor is not None and mock_kind(self, constructor) == "async":
+            # Already an AsyncMock (future-mock-to-asyncmock may have made it one):
+            # asyncio.coroutine returned coroutine functions unchanged.
+            self.wrappers[id(call)] = "async stub"
+            return
+        if constructor is None:
+            self.review(
+                call,
+                f"{why}: {name.value} is not a Mock/MagicMock built once in this scope "
+                "(a function? make it async def); rewrite by hand",
+            )
+            return
+        references = [r for a in assignments for r in a.references]
+        for reference in references:
+            node = reference.node
+            if node is name or id(node) in self.attribute_bases:
+                continue
+            self.review(
+                call,
+                f"{why}: the stub {name.value} is also used other than through its "
+                f"attributes (line {self.line(node)}); as an AsyncMock that use would change",
+            )
+            return
+        problem = self._awaitable_result(constructor) or self._awaitable_configuration(
+            name.value, references
+        )
+        if problem:
+            self.review(call, problem)
+            return
+        self.wrappers[id(call)] = "stub"
+        self.stubs[id(constructor)] = name.value
+
+    def _stub_constructor(self, assignments: Sequence[BaseAssignment]) -> cst.Call | None:
+        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+            return None
+        target = assignments[0].node
+        target_parent = self.get_metadata(ParentProvider, target, None)
+        if not isinstance(target_parent, cst.AssignTarget):
+            return None
+        statement = self.get_metadata(ParentProvider, target_parent, None)
+        if not isinstance(statement, cst.Assign) or len(statement.targets) != 1:
+            return None
+        value = statement.value
+        if isinstance(value, cst.Call) and mock_kind(self, value) in ("sync", "async"):
+            return value
+        return None
+
+    def _awaitable_result(self, mock_call: cst.Call) -> str | None:
+        for name in ("return_value", "side_effect"):
+            arg = keyword(mock_call, name)
+            if arg is None:
+                continue
+            value = arg.value
+            if isinstance(value, cst.Lambda):
+                value = value.body
+            if self._visibly_awaitable(value, mock_call):
+                return (
+                    f"the mock's {name} ({code(arg.value)}) is awaitable and the "
+                    "asyncio.coroutine wrapper awaited it; an AsyncMock would return it as "
+                    "is: rewrite by hand"
+                )
+            if name == "side_effect" and self._holds_awaitables(value, mock_call):
+                return (
+                    f"the mock's side_effect ({code(arg.value)}) holds awaitables and the "
+                    "asyncio.coroutine wrapper awaited each; an AsyncMock would return them "
+                    "as they are: rewrite by hand"
+                )
+        return None
+
+    def _holds_awaitables(self, value: cst.BaseExpression, where: cst.CSTNode) -> bool:
+        """A ``side_effect`` sequence with a visibly awaitable item: the wrapper awaited
+        the item of each call, an AsyncMock returns it."""
+        return isinstance(value, cst.List | cst.Tuple) and any(
+            isinstance(e, cst.Element) and self._visibly_awaitable(e.value, where)
+            for e in value.elements
+        )
+
+    def _awaitable_configuration(self, stub: str, references: Sequence[object]) -> str | None:
+        """How the stub is configured, through its attributes, to return something the
+        wrapper awaited: ``stub.return_value = fut``, ``stub.side_effect = [f1, f2]``, or
+        ``stub.return_value.set_result(v)`` (what it returns is used as a Future)."""
+        for reference in references:
+            node = getattr(reference, "node", None)
+            attribute = self.get_metadata(ParentProvider, node, None) if node else None
+            if not isinstance(attribute, cst.Attribute) or attribute.value is not node:
+                continue
+            what = attribute.attr.value
+            parent = self.get_metadata(ParentProvider, attribute, None)
+            if (
+                what == "return_value"
+                and isinstance(parent, cst.Attribute)
+                and parent.attr.value in FUTURE_METHODS
+            ):
+                return (
+                    f"{stub}.return_value.{parent.attr.value} at line {self.line(parent)} uses "
+                    f"what {stub} returns as a Future, which the asyncio.coroutine wrapper "
+                    "awaited and an AsyncMock would return as is: rewrite by hand"
+                )
+            if what not in ("return_value", "side_effect") or not isinstance(
+                parent, cst.AssignTarget
+            ):
+                continue
+            statement = self.get_metadata(ParentProvider, parent, None)
+            if not isinstance(statement, cst.Assign):
+                continue
+            value = statement.value
+            line = self.line(statement)
+            if self._visibly_awaitable(value, statement):
+                return (
+                    f"{stub}.{what} is set to {code(value)} at line {line}, an awaitable the "
+                    "asyncio.coroutine wrapper awaited; an AsyncMock would return it as is: "
+                    "rewrite by hand"
+                )
+            if what == "side_effect" and self._holds_awaitables(value, statement):
+                return (
+                    f"{stub}.side_effect is set to {code(value)} at line {line}, awaitables "
+                    "the asyncio.coroutine wrapper awaited; an AsyncMock would return them as "
+                    "they are: rewrite by hand"
+                )
+        return None
+
+    def _visibly_awaitable(self, value: cst.BaseExpression, where: cst.CSTNode) -> bool:
+        """A future, task or coroutine built right there or bound to a name in scope."""
+        if isinstance(value, cst.Name):
+            scope = self.get_metadata(ScopeProvider, where, None)
+            if scope is None:
+                return False
+            for assignment in scope[value.value]:
+                if not isinstance(assignment, Assignment):
+                    continue
+                target_parent = self.get_metadata(ParentProvider, assignment.node, None)
+                statement = (
+                    self.get_metadata(ParentProvider, target_parent, None)
+                    if isinstance(target_parent, cst.AssignTarget)
+                    else None
+                )
+                if isinstance(statement, cst.Assign) and self._awaitable_call(statement.value):
+                    return True
+                if isinstance(assignment.node, cst.FunctionDef) and (
+                    assignment.node.asynchronous is not None
+                ):
+                    return False  # an async def *function* is not itself awaitable
+            return False
+        return self._awaitable_call(value)
+
+    def _awaitable_call(self, value: cst.BaseExpression) -> bool:
+        if isinstance(value, cst.Await) or not isinstance(value, cst.Call):
+            return False
+        names = self.qualified_names(value.func)
+        if names & AWAITABLE_MAKERS or is_future_helper_call(self, value):
+            return True
+        if isinstance(value.func, cst.Attribute) and value.func.attr.value in AWAITABLE_METHODS:
+            return True
+        return any(self.ctx.facts.is_async_function(n) for n in names)
+
+    # --- rewriting ---------------------------------------------------------------------------
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        stub = self.stubs.get(id(original_node))
+        if stub is not None:
+            self.changed(
+                original_node,
+                f"stub {stub} = {code(original_node.func)}(...) -> AsyncMock: it was wrapped "
+                "by asyncio.coroutine and only used through its attributes",
+            )
+            self.review(
+                original_node,
+                f"{stub} is now an AsyncMock used directly where asyncio.coroutine({stub}) "
+                "was; its assert_called* checks still hold (assert_awaited* would be stricter)",
+            )
+            return updated_node.with_changes(func=async_twin(self, updated_node.func))
+        kind = self.wrappers.get(id(original_node))
+        if kind is None:
+            return updated_node
+        self.drop_import_if_unused("asyncio")
+        self.drop_import_if_unused("asyncio", "coroutine")
+        wrapped = updated_node.args[0].value
+        if kind == "unwrap":
+            self.changed(
+                original_node,
+                "asyncio.coroutine(AsyncMock(...)) -> AsyncMock(...): the wrapper returned a "
+                "coroutine function unchanged",
+            )
+            return wrapped
+        if kind == "mock":
+            assert isinstance(wrapped, cst.Call)
+            constructor = original_node.args[0].value
+            assert isinstance(constructor, cst.Call)
+            self.changed(
+                original_node,
+                f"asyncio.coroutine({code(constructor.func)}(...)) -> AsyncMock(...) with the "
+                "same arguments (asyncio.coroutine is gone in 3.11)",
+            )
+            return wrapped.with_changes(func=async_twin(self, wrapped.func))
+        if kind == "async stub":
+            self.changed(
+                original_node,
+                f"asyncio.coroutine({code(wrapped)}) -> {code(wrapped)}: it is an AsyncMock "
+                "already, which the wrapper returned unchanged",
+            )
+            return wrapped
+        if kind == "lambda":
+            self.changed(
+                original_node,
+                "asyncio.coroutine(lambda ...) -> AsyncMock(side_effect=lambda ...): awaiting "
+                "it returns the lambda's result, as the wrapper did",
+            )
+            return cst.Call(
+                func=new_async_mock(self, self.mock_alias),
+                args=[
+                    cst.Arg(
+                        keyword=cst.Name("side_effect"),
+                        value=wrapped,
+                        equal=cst.AssignEqual(
+                            whitespace_before=cst.SimpleWhitespace(""),
+                            whitespace_after=cst.SimpleWhitespace(""),
+                        ),
+                    )
+                ],
+            )
+        self.changed(
+            original_node,
+            f"asyncio.coroutine({code(wrapped)}) -> {code(wrapped)}, the stub rebound to an "
+            "AsyncMock",
+        )
+        return wrapped
