@@ -72,4 +72,4 @@ def load(mutation: Mutation, directory: Path) -> tuple[registry.Codemod, ...]:
 
 
 def _records(records: dict[str, registry.Codemod]) -> tuple[registry.Codemod, ...]:
-    return tuple(sorted(records.values(), key=lambda c: (c.order, c.name)))
+    return registry.ordered(records.values())

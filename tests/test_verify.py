@@ -310,7 +310,6 @@ class FlipPhase(CodemodTransformer):
 FLIP_PHASE = registry.Codemod(
     name="flip-phase",
     summary="test only",
-    order=950,
     safety="review",
     doc="test only",
     triggers=(b"PHASE",),

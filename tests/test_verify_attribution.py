@@ -42,7 +42,6 @@ class BreakAsserts(CodemodTransformer):
 BREAK_ASSERTS = registry.Codemod(
     name="break-asserts",
     summary="test only: breaks assertions",
-    order=990,
     safety="review",
     doc="test only",
     triggers=(b"assert",),

@@ -37,6 +37,16 @@ class Options:
     #: Rewrite library/application code too, not only the test suite (see ``scope.py``).
     include_source: bool = False
 
+    def runs(self, codemod: str) -> bool:
+        """Whether the codemod named ``codemod`` is selected for this run. A name no
+        codemod has raises: a renamed codemod cannot silently change another's behaviour
+        (each record declares the names it asks about in ``defers_to``)."""
+        from async_test_upgrade.registry import UnknownCodemodError, by_name
+
+        if codemod not in by_name():
+            raise UnknownCodemodError(f"no codemod is named {codemod!r}")
+        return codemod in self.selected
+
 
 @dataclass(frozen=True)
 class Note:

@@ -3,17 +3,20 @@
 A codemod module registers itself with the :func:`codemod` decorator, on either a
 LibCST transformer class (source rewrites) or a function of the project facts
 (configuration-only codemods). The catalogue imports every module of
-``async_test_upgrade.codemods`` (one sub-package per family) and orders the records by
-their ``order`` field, so adding a codemod never means editing a shared list.
+``async_test_upgrade.codemods`` (one sub-package per family) and derives the pipeline
+order from what each record declares it must run ``after``, so adding a codemod never
+means editing a shared list, and no codemod refers to another by a name that is not
+checked: unknown names and cycles stop the catalogue from loading.
 """
 
 from __future__ import annotations
 
+import heapq
 import importlib
 import inspect
 import pkgutil
 import textwrap
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -38,8 +41,6 @@ ConfigureFunction = Callable[["ProjectFacts", Options], Sequence[ConfigEdit | No
 class Codemod:
     name: str
     summary: str
-    #: Position in the pipeline; lower runs first. Families use their own hundreds.
-    order: int
     safety: Safety
     #: The module docstring: What it does / Why / Example / When it refuses.
     doc: str
@@ -60,6 +61,12 @@ class Codemod:
     #: the interpreter) and its oldest version. ``verify`` runs a codemod's output alone on
     #: the legacy stack only where that stack meets these and ``min_target``.
     needs: tuple[tuple[str, Version], ...] = ()
+    #: Codemods whose output this one must see: when both run, they run first. The
+    #: pipeline order is derived from these (ties broken by name).
+    after: tuple[str, ...] = ()
+    #: Codemods whose being selected changes what this one does: it asks
+    #: ``options.runs(name)`` and leaves the work to them, or relies on what they write.
+    defers_to: tuple[str, ...] = ()
 
     def output_needs(self) -> dict[str, Version]:
         """Everything the rewritten code needs: ``needs``, and pytest-asyncio from
@@ -79,8 +86,9 @@ def codemod(
     *,
     name: str,
     summary: str,
-    order: int,
     safety: Safety,
+    after: Sequence[str] = (),
+    defers_to: Sequence[str] = (),
     triggers: Sequence[str] = (),
     min_target: Version = DEFAULT_MIN_TARGET,
     library_note: str = "",
@@ -104,7 +112,6 @@ def codemod(
         _REGISTERED[name] = Codemod(
             name=name,
             summary=summary,
-            order=order,
             safety=safety,
             doc=doc,
             triggers=tuple(t.encode() for t in triggers),
@@ -116,6 +123,8 @@ def codemod(
             gate=getattr(target, "gate", None) if is_class else None,
             library_note=library_note,
             needs=tuple(sorted((needs or {}).items())),
+            after=tuple(after),
+            defers_to=tuple(defers_to),
         )
         if is_class:
             target.codemod_name = name  # type: ignore[attr-defined]
@@ -128,7 +137,43 @@ def codemod(
 def catalogue() -> tuple[Codemod, ...]:
     """Every codemod, in pipeline order."""
     import_codemods("async_test_upgrade.codemods")
-    return tuple(sorted(_REGISTERED.values(), key=lambda c: (c.order, c.name)))
+    return ordered(_REGISTERED.values())
+
+
+class RegistryError(ValueError):
+    """The codemods declare relations that cannot hold: an unknown name or a cycle."""
+
+
+def ordered(records: Iterable[Codemod]) -> tuple[Codemod, ...]:
+    """``records`` in pipeline order: each after every record it names in ``after``,
+    otherwise by name. Raises :class:`RegistryError` for a relation to a name no record
+    has (a renamed codemod) and for a cycle."""
+    known = {record.name: record for record in records}
+    unknown = sorted(
+        f"{record.name} names {other!r} in {field}"
+        for record in known.values()
+        for field, names in (("after", record.after), ("defers_to", record.defers_to))
+        for other in names
+        if other not in known
+    )
+    if unknown:
+        raise RegistryError(f"unknown codemod in a declared relation: {'; '.join(unknown)}")
+    waiting = {name: set(record.after) for name, record in known.items()}
+    ready = [name for name, before in waiting.items() if not before]
+    heapq.heapify(ready)
+    order: list[Codemod] = []
+    while ready:
+        name = heapq.heappop(ready)
+        order.append(known[name])
+        for other, before in waiting.items():
+            if name in before:
+                before.discard(name)
+                if not before:
+                    heapq.heappush(ready, other)
+    if len(order) < len(known):
+        stuck = sorted(name for name, before in waiting.items() if before)
+        raise RegistryError(f"codemods that must each run after another: {', '.join(stuck)}")
+    return tuple(order)
 
 
 def import_codemods(package_name: str) -> None:
@@ -205,4 +250,8 @@ def explain(name: str) -> str:
     header = f"{record.name} ({record.safety})\n{record.summary}\n"
     if record.min_target > DEFAULT_MIN_TARGET:
         header += f"Needs pytest-asyncio >= {record.min_target[0]}.{record.min_target[1]}.\n"
+    if record.after:
+        header += f"Runs after: {', '.join(record.after)}.\n"
+    if record.defers_to:
+        header += f"Depends on whether these run: {', '.join(record.defers_to)}.\n"
     return header + "\n" + textwrap.dedent(record.doc).strip() + "\n"

@@ -519,7 +519,7 @@ def is_removed_loop_kwarg(t: CodemodTransformer, name: cst.Name) -> bool:
 def without_doomed_loop_kwargs(t: CodemodTransformer, uses: LoopUses) -> LoopUses:
     """``uses`` minus the ``loop=`` arguments that ``remove-loop-kwarg`` will delete later
     in the same run, so that a loop only passed there needs no binding at all."""
-    if REMOVE_LOOP_KWARG not in t.ctx.options.selected:
+    if not t.ctx.options.runs(REMOVE_LOOP_KWARG):
         return uses
     kept = [n for n in uses.accesses if not is_removed_loop_kwarg(t, n)]
     return LoopUses(

@@ -143,14 +143,14 @@ def handled_by_factories(
         and not override.in_class
         and override.scope_is_literal
         and _fixture_arguments_plain(override)
-        and FACTORIES_CODEMOD in options.selected
+        and options.runs(FACTORIES_CODEMOD)
         and options.target_version >= (1, 4)
     )
 
 
 def carried_over(facts: ProjectFacts, override: EventLoopOverride, options: Options) -> bool:
     """Whether ``remove-event-loop-override`` carries this override's scope over."""
-    if REMOVE_CODEMOD not in options.selected or options.target_version < (0, 26):
+    if not options.runs(REMOVE_CODEMOD) or options.target_version < (0, 26):
         return False
     if override.name != "event_loop" or override.in_class or not override.scope_is_literal:
         return False
@@ -263,7 +263,7 @@ def configured_test_loop_scope(facts: ProjectFacts, options: Options) -> str | N
         return scope
     if (
         facts.session_loop_hooks
-        and HOOK_CODEMOD in options.selected
+        and options.runs(HOOK_CODEMOD)
         and options.target_version >= (0, 26)
     ):
         return next(iter(facts.session_loop_hooks.values()))[1]

@@ -69,8 +69,9 @@ from async_test_upgrade.registry import codemod
 @codemod(
     name="async-fixture-loop-scope",
     summary="async fixtures with scope wider than function get loop_scope equal to it",
-    order=410,
+    after=("event-loop-sync-to-async", "marker-scope-to-loop-scope"),
     safety="safe",
+    defers_to=("session-hook-to-default-test-loop-scope",),
     triggers=("async def",),
     min_target=(0, 24),
 )

@@ -74,7 +74,7 @@ LOOP_FIXTURES = ("event_loop", "loop")
 @codemod(
     name="asyncio-run-in-async-to-await",
     summary="asyncio.run(X) / loop.run_until_complete(X) in async tests/fixtures -> await X",
-    order=320,
+    after=("event-loop-sync-to-async",),
     safety="safe",
     triggers=("run_until_complete", "run("),
 )

@@ -56,8 +56,9 @@ KEY = "asyncio_default_fixture_loop_scope"
 @codemod(
     name=NAME,
     summary="set asyncio_default_fixture_loop_scope (function, or fixture-scope) where unset",
-    order=420,
+    after=("async-fixture-loop-scope", "session-hook-to-default-test-loop-scope"),
     safety="safe",
+    defers_to=("session-hook-to-default-test-loop-scope", "async-fixture-loop-scope"),
     min_target=(0, 24),
 )
 def default_fixture_loop_scope(
@@ -69,13 +70,13 @@ def default_fixture_loop_scope(
         return []  # remove-event-loop-override writes the override's scope
     if (
         facts.session_loop_hooks
-        and "session-hook-to-default-test-loop-scope" in options.selected
+        and options.runs("session-hook-to-default-test-loop-scope")
         and options.target_version >= (0, 26)
     ):
         return []  # that codemod writes the hook's scope
     if not _uses_pytest_asyncio(facts):
         return []
-    given_by_codemod = "async-fixture-loop-scope" in options.selected
+    given_by_codemod = options.runs("async-fixture-loop-scope")
     lacking = [
         f
         for f in facts.async_fixtures

@@ -78,8 +78,9 @@ LOOP = "event_loop"
 @codemod(
     name="event-loop-arg-to-running-loop",
     summary="async tests/fixtures: drop the event_loop parameter, use asyncio.get_running_loop()",
-    order=300,
+    after=("remove-event-loop-override",),
     safety="safe",
+    defers_to=("remove-loop-kwarg",),
     triggers=("event_loop",),
     needs={"python": (3, 7)},
 )

@@ -69,8 +69,9 @@ UVLOOP_POLICY = "uvloop.EventLoopPolicy"
 @codemod(
     name="event-loop-policy-to-loop-factories",
     summary="uvloop/custom event_loop_policy or event_loop fixtures -> loop factories hook",
-    order=210,
+    after=("remove-event-loop-override",),
     safety="review",
+    defers_to=("remove-event-loop-override",),
     triggers=("event_loop_policy", "event_loop"),
     min_target=(1, 4),
 )

@@ -146,8 +146,9 @@ class _BodyFacts(Visitor):
 @codemod(
     name="event-loop-sync-to-async",
     summary="sync tests/fixtures driving event_loop.run_until_complete(X) -> async def, await X",
-    order=310,
+    after=("event-loop-arg-to-running-loop",),
     safety="review",
+    defers_to=("asyncio-run-in-async-to-await", "remove-loop-kwarg", "strict-to-auto"),
     triggers=("event_loop",),
     needs={"pytest-asyncio": (0, 24)},
 )
@@ -296,7 +297,7 @@ class EventLoopSyncToAsync(EnclosingTracker):
         return decorators
 
     def _note_other_loop_calls(self, node: cst.FunctionDef, name: str) -> None:
-        if "asyncio-run-in-async-to-await" in self.ctx.options.selected:
+        if self.ctx.options.runs("asyncio-run-in-async-to-await"):
             return
         finder = _LoopDrivers(self)
         node.body.visit(finder)

@@ -74,7 +74,7 @@ LEGACY_MARK = "pytest.mark.asyncio_event_loop"
 @codemod(
     name="marker-scope-to-loop-scope",
     summary="pytest.mark.asyncio(scope=X) / asyncio(X) / asyncio_event_loop -> loop_scope=X",
-    order=400,
+    after=("remove-event-loop-override",),
     safety="safe",
     triggers=("asyncio(", "asyncio_event_loop"),
     min_target=(0, 24),

@@ -104,8 +104,14 @@ SETTINGS = ("asyncio_default_fixture_loop_scope", "asyncio_default_test_loop_sco
 @codemod(
     name="remove-event-loop-override",
     summary="event_loop overrides (ignored since pytest-asyncio 1.0) -> loop_scope settings/marks",
-    order=200,
+    after=("pytest-removed-apis",),
     safety="review",
+    defers_to=(
+        "event-loop-arg-to-running-loop",
+        "event-loop-sync-to-async",
+        "event-loop-policy-to-loop-factories",
+        "session-hook-to-default-test-loop-scope",
+    ),
     triggers=("event_loop", "async def", "asyncio"),
     min_target=(0, 26),
 )
@@ -214,7 +220,7 @@ class RemoveEventLoopOverride(CodemodTransformer):
                 "the root conftest's event_loop override ran every test's loop in debug mode",
                 original,
             )
-        missing = [n for n in BODY_CODEMODS if n not in self.ctx.options.selected]
+        missing = [n for n in BODY_CODEMODS if not self.ctx.options.runs(n)]
         if missing:
             self.review(
                 original,

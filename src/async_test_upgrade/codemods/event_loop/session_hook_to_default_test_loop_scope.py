@@ -55,7 +55,7 @@ HOOK = "pytest_collection_modifyitems"
 @codemod(
     name="session-hook-to-default-test-loop-scope",
     summary="conftest hook marking all async tests loop_scope=X -> asyncio_default_test_loop_scope",
-    order=220,
+    after=("remove-event-loop-override",),
     safety="safe",
     triggers=(HOOK,),
     min_target=(0, 26),

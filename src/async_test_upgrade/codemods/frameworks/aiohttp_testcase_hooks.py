@@ -115,7 +115,7 @@ class _HookCalls(Visitor):
 @codemod(
     name="aiohttp-testcase-hooks",
     summary="AioHTTPTestCase setUpAsync/tearDownAsync/setUp overrides keep the test server",
-    order=625,
+    after=("remove-unittest-run-loop",),
     safety="review",
     triggers=("setUpAsync", "tearDownAsync", "AioHTTPTestCase"),
     needs={"aiohttp": (3, 8)},

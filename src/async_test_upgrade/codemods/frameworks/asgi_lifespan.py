@@ -92,7 +92,7 @@ LIFESPAN_MANAGER = "asgi_lifespan.LifespanManager"
 @codemod(
     name="asgi-lifespan",
     summary="run the app's lifespan in ASGITransport tests with asgi_lifespan.LifespanManager",
-    order=630,
+    after=("httpx-app-to-transport",),
     safety="review",
     # The transport may only appear after httpx-app-to-transport rewrote AsyncClient(app=).
     triggers=("ASGITransport", "AsyncClient"),

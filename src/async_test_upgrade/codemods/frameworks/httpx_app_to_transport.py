@@ -70,7 +70,7 @@ TRANSPORT_FOR = {
 @codemod(
     name="httpx-app-to-transport",
     summary="httpx AsyncClient(app=x) / Client(app=x) -> transport=ASGITransport/WSGITransport",
-    order=600,
+    after=("remove-asyncio-mark-from-fixtures",),
     safety="safe",
     triggers=("app=", "app =", '"app"', "'app'"),
     needs={"httpx": (0, 18)},

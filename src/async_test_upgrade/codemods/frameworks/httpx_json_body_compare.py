@@ -128,7 +128,7 @@ def _loads(value: cst.BaseExpression) -> cst.Call:
 @codemod(
     name="httpx-json-body-compare",
     summary="raw request bodies compared with spaced JSON text -> compare parsed JSON",
-    order=605,
+    after=("httpx-app-to-transport",),
     safety="review",
     triggers=("content", "read()", "match_content"),
 )

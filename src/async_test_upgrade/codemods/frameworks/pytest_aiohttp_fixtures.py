@@ -152,8 +152,9 @@ class FunctionPlan:
 @codemod(
     name="pytest-aiohttp-fixtures",
     summary="pytest-aiohttp 1.1: test_client/loop/aiohttp_unused_port... -> current fixtures",
-    order=610,
+    after=("remove-asyncio-mark-from-fixtures",),
     safety="review",
+    defers_to=("strict-to-auto",),
     triggers=(
         "test_client",
         "test_server",

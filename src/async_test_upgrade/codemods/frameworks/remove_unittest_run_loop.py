@@ -63,7 +63,7 @@ DECORATOR = "aiohttp.test_utils.unittest_run_loop"
 @codemod(
     name="remove-unittest-run-loop",
     summary="drop aiohttp's no-op @unittest_run_loop decorator (aiohttp 3.8+)",
-    order=620,
+    after=("pytest-aiohttp-fixtures", "unittest-async-to-isolated"),
     safety="safe",
     triggers=("unittest_run_loop",),
     needs={"aiohttp": (3, 8)},

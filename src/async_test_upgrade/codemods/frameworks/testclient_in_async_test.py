@@ -63,7 +63,7 @@ FIXTURE_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture")
 @codemod(
     name="testclient-in-async-test",
     summary="report Starlette/FastAPI TestClient built or used in async tests and fixtures",
-    order=900,
+    after=("strict-to-auto", "asgi-lifespan", "event-loop-sync-to-async"),
     safety="review",
     triggers=("TestClient", "client"),
 )

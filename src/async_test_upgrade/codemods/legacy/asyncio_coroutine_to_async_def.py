@@ -90,7 +90,7 @@ class _OwnBody(Visitor):
 @codemod(
     name="asyncio-coroutine-to-async-def",
     summary="@asyncio.coroutine generator functions -> async def with await (removed in 3.11)",
-    order=810,
+    after=("coroutine-wrapper-to-asyncmock", "remove-loop-kwarg"),
     safety="review",
     triggers=("coroutine",),
     library_note="Python 3.11 removed @asyncio.coroutine",

@@ -137,8 +137,9 @@ PLAIN_FIXTURES = frozenset(
 @codemod(
     name="get-event-loop-in-async",
     summary="get_event_loop() in coroutines -> get_running_loop(); sync tests -> asyncio.run",
-    order=330,
+    after=("asyncio-run-in-async-to-await",),
     safety="review",
+    defers_to=("strict-to-auto",),
     triggers=("get_event_loop",),
     library_note=(
         "get_running_loop() is the spelling since Python 3.7; get_event_loop() is "

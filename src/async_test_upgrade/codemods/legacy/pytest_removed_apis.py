@@ -88,7 +88,6 @@ PATH_NEUTRAL_CALLS = ("builtins.str", "os.fspath")
 @codemod(
     name="pytest-removed-apis",
     summary="py.path hook arguments -> pathlib ones; @pytest.yield_fixture -> @pytest.fixture",
-    order=90,
     safety="safe",
     triggers=(*HOOKS, "yield_fixture"),
     needs={"pytest": (7, 0)},

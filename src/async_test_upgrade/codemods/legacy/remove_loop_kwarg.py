@@ -68,7 +68,7 @@ if TYPE_CHECKING:
 @codemod(
     name="remove-loop-kwarg",
     summary="drop loop= from the asyncio APIs that removed it in Python 3.10",
-    order=800,
+    after=("get-event-loop-in-async", "asynctest-to-stdlib"),
     safety="safe",
     triggers=("loop=", "loop ="),
     library_note="Python 3.10 removed these loop= arguments",

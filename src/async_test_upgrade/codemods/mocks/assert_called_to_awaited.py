@@ -80,7 +80,7 @@ SETUP_METHODS = _mocks.SETUP_METHODS
     name="assert-called-to-awaited",
     summary="assert_called*/call_count/call_args -> assert_awaited*/await_count/await_args "
     "on proven AsyncMocks",
-    order=730,
+    after=("mock-to-asyncmock",),
     safety="review",
     triggers=("assert_called", "assert_any_call", "assert_has_calls", "call_count", "call_args"),
     needs={"python": (3, 8)},

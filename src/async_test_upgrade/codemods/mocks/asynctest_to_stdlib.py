@@ -357,7 +357,7 @@ def _is_super_call(node: cst.BaseExpression, method: str) -> bool:
 @codemod(
     name="asynctest-to-stdlib",
     summary="asynctest mocks, patch and TestCase -> unittest.mock / IsolatedAsyncioTestCase",
-    order=700,
+    after=("mock-shim-to-stdlib", "unittest-async-to-isolated"),
     safety="review",
     # A subclass of a project asynctest base never names asynctest itself: its hooks
     # (setUp, tearDown) or self.loop are what it has to be changed for.

@@ -114,7 +114,7 @@ AWAITABLE_METHODS = frozenset({"create_future", "create_task", "run_in_executor"
 @codemod(
     name="coroutine-wrapper-to-asyncmock",
     summary="asyncio.coroutine(MagicMock(...) | lambda | stub) -> AsyncMock (removed in 3.11)",
-    order=715,
+    after=("future-mock-to-asyncmock",),
     safety="safe",
     triggers=("coroutine(",),
     needs={"python": (3, 8)},

@@ -77,7 +77,7 @@ NAMES = ("AsyncMock", "CoroMock", "CoroutineMock")
 @codemod(
     name="custom-asyncmock-class",
     summary="home-made class AsyncMock(MagicMock) with async __call__ -> unittest.mock.AsyncMock",
-    order=705,
+    after=("asynctest-to-stdlib",),
     safety="safe",
     triggers=NAMES,
     needs={"python": (3, 8)},

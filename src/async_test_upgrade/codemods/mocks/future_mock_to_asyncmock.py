@@ -182,7 +182,7 @@ class _Unit:
 @codemod(
     name="future-mock-to-asyncmock",
     summary="MagicMock(return_value=<resolved Future>) -> AsyncMock(return_value=value)",
-    order=710,
+    after=("custom-asyncmock-class",),
     safety="review",
     triggers=("Future(", "create_future(", "set_result(", "set_exception(", "return_value"),
     needs={"python": (3, 8)},

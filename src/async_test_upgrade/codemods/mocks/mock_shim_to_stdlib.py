@@ -72,7 +72,7 @@ from async_test_upgrade.registry import codemod
 @codemod(
     name="mock-shim-to-stdlib",
     summary="version-switched asynctest/unittest.mock helper modules -> unittest.mock",
-    order=690,
+    after=("pytest-removed-apis",),
     safety="safe",
     # The helper mentions one of the first two; a module importing from it, a mock name.
     triggers=("version_info", "ImportError", "Mock", "patch"),

@@ -98,7 +98,7 @@ class _Plan:
 @codemod(
     name="mock-to-asyncmock",
     summary="MagicMock()/Mock() standing for a coroutine function (on evidence) -> AsyncMock()",
-    order=720,
+    after=("coroutine-wrapper-to-asyncmock",),
     safety="review",
     triggers=("Mock",),
     needs={"python": (3, 8)},

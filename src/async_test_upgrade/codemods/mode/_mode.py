@@ -33,7 +33,7 @@ def target_mode(facts: ProjectFacts, options: Options) -> Mode:
         return "auto"
     if facts.uses_anyio_or_trio:
         return "strict"
-    if configured == "legacy" or "strict-to-auto" in options.selected:
+    if configured == "legacy" or options.runs("strict-to-auto"):
         return "auto"
     return "strict"
 

@@ -47,7 +47,6 @@ from async_test_upgrade.registry import codemod
 @codemod(
     name="legacy-asyncio-mode",
     summary="asyncio_mode = legacy (removed in pytest-asyncio 0.20) becomes auto",
-    order=100,
     safety="safe",
 )
 def legacy_asyncio_mode(facts: ProjectFacts, options: Options) -> Sequence[ConfigEdit | Note]:

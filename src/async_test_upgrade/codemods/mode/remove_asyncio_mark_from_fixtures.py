@@ -66,7 +66,7 @@ if TYPE_CHECKING:
 @codemod(
     name="remove-asyncio-mark-from-fixtures",
     summary="drop pytest.mark.asyncio from fixtures (an error in pytest 9) and sync tests",
-    order=520,
+    after=("strict-to-auto", "strict-markers"),
     safety="safe",
     triggers=("asyncio",),
 )

@@ -111,8 +111,9 @@ class _Level:
 @codemod(
     name=NAME,
     summary="strict mode: mark unmarked async tests, async fixtures -> @pytest_asyncio.fixture",
-    order=510,
+    after=("legacy-asyncio-mode", "async-fixture-loop-scope", "get-event-loop-in-async"),
     safety="safe",
+    defers_to=("legacy-asyncio-mode", "strict-to-auto"),
     triggers=("async def",),
 )
 class StrictMarkers(CodemodTransformer):
@@ -154,7 +155,7 @@ class StrictMarkers(CodemodTransformer):
             ]
         configured = configured_mode(facts)
         if configured == "auto" or (
-            configured == "legacy" and "legacy-asyncio-mode" not in options.selected
+            configured == "legacy" and not options.runs("legacy-asyncio-mode")
         ):
             why = (
                 "you chose --asyncio-mode strict"

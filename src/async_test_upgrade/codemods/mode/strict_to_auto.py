@@ -104,8 +104,9 @@ NAME = "strict-to-auto"
 @codemod(
     name=NAME,
     summary="asyncio_mode = auto; drop the bare asyncio marks auto mode makes redundant",
-    order=500,
+    after=("legacy-asyncio-mode", "async-fixture-loop-scope", "get-event-loop-in-async"),
     safety="safe",
+    defers_to=("legacy-asyncio-mode",),
     # "async def": a bare async fixture is reported even in a file without any mark.
     triggers=("asyncio", "async def"),
 )
@@ -137,7 +138,7 @@ class StrictToAuto(DropsPytestImports):
             if not has_asyncio_tests(facts):
                 return []  # nothing for pytest-asyncio to run: no setting to write
             if configured == "auto" or (
-                configured == "legacy" and "legacy-asyncio-mode" in options.selected
+                configured == "legacy" and options.runs("legacy-asyncio-mode")
             ):
                 return []  # already auto, or written by legacy-asyncio-mode
             was = "strict" if facts.asyncio_mode else "unset, so strict by default"

@@ -72,7 +72,7 @@ DRIVERS = ("run", "__call__", "debug")
 @codemod(
     name="unittest-async-to-isolated",
     summary="unittest.TestCase with async tests (never awaited) -> IsolatedAsyncioTestCase",
-    order=530,
+    after=("remove-asyncio-mark-from-fixtures",),
     safety="review",
     triggers=("TestCase",),
     needs={"python": (3, 8)},
