@@ -94,6 +94,11 @@ def _leave_field_hook(self: object, node: cst.CSTNode, attribute: str) -> None:
         method(node)
 
 
+def has_field_hooks(visitor: object) -> bool:
+    """Whether ``visitor`` defines any ``visit_<Node>_<field>``/``leave_...`` hook."""
+    return getattr(type(visitor), "on_visit_attribute", None) is not _no_field_hook
+
+
 class _FastDispatch:
     """The lookups shared by :class:`Visitor` and :class:`Transformer` (put first in
     the bases, before LibCST's class)."""
@@ -336,6 +341,11 @@ class CommentKeepingRemoval(CodemodTransformer):
     def drop(self, line: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
         self._dropped[id(line)] = line
         return line
+
+    def dropping(self, node: object) -> bool:
+        """Whether ``node`` is a line this codemod has dropped (gone once its block is
+        rebuilt)."""
+        return self._dropped.get(id(node)) is node
 
     def _kept(
         self, body: Sequence[cst.BaseStatement]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import multiprocessing
 import os
 import pickle
@@ -29,7 +30,7 @@ from async_test_upgrade import facts as facts_module
 from async_test_upgrade import gate as gate_module
 from async_test_upgrade import imports as imports_module
 from async_test_upgrade import scope as scope_module
-from async_test_upgrade.cst import FileContext
+from async_test_upgrade.cst import CodemodTransformer, FileContext, ImportRequest
 from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.files import SourceFile, discover, display_path
 from async_test_upgrade.model import (
@@ -44,6 +45,7 @@ from async_test_upgrade.names import NameResolver
 from async_test_upgrade.providers import SourceView
 from async_test_upgrade.registry import Codemod
 from async_test_upgrade.textsearch import trie_pattern
+from async_test_upgrade.traversal import SharedTraversal, must_follow, rounds
 
 T = TypeVar("T")
 
@@ -156,6 +158,7 @@ class _WorkerState:
     options: Options
     codemods: dict[str, Codemod]
     prefilter: Prefilter
+    shared: bool = True
     facts_token: int = -1
     facts: ProjectFacts | None = None
 
@@ -163,10 +166,13 @@ class _WorkerState:
 _STATE: _WorkerState | None = None
 
 
-def _init_worker(options: Options, codemods: Sequence[Codemod]) -> None:
+def _init_worker(options: Options, codemods: Sequence[Codemod], shared: bool = True) -> None:
     global _STATE
     _STATE = _WorkerState(
-        options, {c.name: c for c in codemods}, Prefilter(codemods, also=facts_module.FACT_WORDS)
+        options,
+        {c.name: c for c in codemods},
+        Prefilter(codemods, also=facts_module.FACT_WORDS),
+        shared,
     )
 
 
@@ -215,7 +221,9 @@ def _transform_chunk(job: tuple[int, str, list[Task]]) -> list[FileResult]:
             results.append(FileResult(relpath))
             continue
         results.append(
-            transform_source(source, relpath, codemods, _STATE.facts, _STATE.options, library)
+            transform_source(
+                source, relpath, codemods, _STATE.facts, _STATE.options, library, _STATE.shared
+            )
         )
     return results
 
@@ -242,8 +250,13 @@ def transform_source(
     facts: ProjectFacts,
     options: Options,
     library: bool = False,
+    shared: bool = True,
 ) -> FileResult:
     """Run ``codemods`` in order on one parsed module. Pure: bytes in, result out.
+
+    ``shared``: codemods that need not see each other's output run together in one
+    traversal (``traversal.py``); False runs each alone, one traversal each (the same
+    output: a test compares the two on every golden case and corpus file).
 
     ``library``: the file is library code, out of the migration's scope. Each codemod
     then sees the file as it is, and what it would rewrite becomes a note with the
@@ -263,33 +276,50 @@ def transform_source(
     names: NameResolver | None = None
     view: SourceView | None = None
     module_name = facts.module_names.get(relpath) or facts_module.module_name(relpath)
-    for record in codemods:
-        transformer_class = record.transformer
-        if transformer_class is None:
-            continue
-        ctx = FileContext(relpath, module_name, facts, options, codemod=record.name)
+    records = [record for record in codemods if record.transformer is not None]
+    # Library code is only reported on: every codemod sees the file as it is, alone.
+    grouped = (
+        rounds(records, _follows(codemods))
+        if shared and not library
+        else [[record] for record in records]
+    )
+    for members in grouped:
         if wrapper is None:
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
             view = SourceView(module)
             names = NameResolver(view, relpath)
-        ctx.wrapper = wrapper
-        ctx.names = names
-        ctx.view = view
-        transformer = transformer_class(ctx)
-        # Metadata is computed on the first question that needs it, not before the
-        # visit: most codemods that may apply find nothing to do and never ask.
-        transformer.metadata = _LazyMetadata(wrapper)
-        new_module = module.visit(transformer)
-        transformer.metadata = {}
-        if library:
-            result.notes.extend(_library_notes(ctx.changes, record))
-            continue
-        result.notes.extend(ctx.notes)
-        result.config_edits.extend(ctx.config_edits)
-        if not ctx.changes and not ctx.imports_to_add:
+        contexts: list[FileContext] = []
+        transformers: list[CodemodTransformer] = []
+        for record in members:
+            assert record.transformer is not None
+            ctx = FileContext(relpath, module_name, facts, options, codemod=record.name)
+            ctx.wrapper, ctx.names, ctx.view = wrapper, names, view
+            transformer = record.transformer(ctx)
+            # Metadata is computed on the first question that needs it, not before the
+            # visit: most codemods that may apply find nothing to do and never ask.
+            transformer.metadata = _LazyMetadata(wrapper)
+            contexts.append(ctx)
+            transformers.append(transformer)
+        visitor = transformers[0] if len(transformers) == 1 else SharedTraversal(transformers)
+        new_module = module.visit(visitor)
+        changed = False
+        to_add: list[ImportRequest] = []
+        to_drop: list[ImportRequest] = []
+        for record, ctx, transformer in zip(members, contexts, transformers, strict=True):
+            transformer.metadata = {}
+            if library:
+                result.notes.extend(_library_notes(ctx.changes, record))
+                continue
+            result.notes.extend(ctx.notes)
+            result.config_edits.extend(ctx.config_edits)
+            if ctx.changes or ctx.imports_to_add:
+                changed = True
+                result.changes.extend(ctx.changes)
+                to_add.extend(ctx.imports_to_add)
+                to_drop.extend(ctx.imports_to_drop)
+        if not changed:
             continue  # nothing rewritten: keep the tree and its computed metadata
-        result.changes.extend(ctx.changes)
-        module = imports_module.fix_imports(new_module, ctx.imports_to_add, ctx.imports_to_drop)
+        module = imports_module.fix_imports(new_module, to_add, to_drop)
         wrapper = None
     if module is not original:
         new_source = module.bytes
@@ -331,6 +361,23 @@ def reparse_error(source: bytes) -> str | None:
     return None
 
 
+def _follows(codemods: Sequence[Codemod]) -> Mapping[str, frozenset[str]]:
+    """``must_follow`` over the catalogue (relations pass through codemods not selected),
+    computed once per catalogue."""
+    from async_test_upgrade import registry
+
+    catalogue = registry.catalogue()
+    known = {id(record) for record in catalogue}
+    if any(id(record) not in known for record in codemods):  # records made by tests
+        return must_follow([*catalogue, *codemods])
+    return _catalogue_follows(catalogue)
+
+
+@functools.cache
+def _catalogue_follows(catalogue: tuple[Codemod, ...]) -> Mapping[str, frozenset[str]]:
+    return must_follow(catalogue)
+
+
 class _LazyMetadata(Mapping[ProviderT, Mapping[cst.CSTNode, object]]):
     """A transformer's metadata, each provider resolved (once per tree) when first read."""
 
@@ -362,7 +409,10 @@ def migrate(
     options: Options,
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
+    shared: bool = True,
 ) -> MigrationResult:
+    """The whole migration of ``paths``, nothing written. ``shared``: see
+    :func:`transform_source`."""
     options = dataclasses.replace(options, selected=frozenset(c.name for c in codemods))
     clock = time.perf_counter()
     root = project_root(paths)
@@ -396,7 +446,7 @@ def migrate(
 
     for source_file in files:
         facts_module.index_path(facts, source_file.relpath)
-    with _Workers(jobs, options, runnable) as workers:
+    with _Workers(jobs, options, runnable, shared) as workers:
         for scanned in workers.scan([(str(f.path), f.relpath) for f in files]):
             if scanned.facts is not None:
                 _merge_facts(facts, scanned.facts)
@@ -540,20 +590,23 @@ class _Workers:
     """The scan and transform stages, in one process pool started once (or in-process
     for ``-j 1``)."""
 
-    def __init__(self, jobs: int | None, options: Options, codemods: Sequence[Codemod]) -> None:
+    def __init__(
+        self, jobs: int | None, options: Options, codemods: Sequence[Codemod], shared: bool
+    ) -> None:
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.options = options
         self.codemods = codemods
+        self.shared = shared
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> _Workers:
-        _init_worker(self.options, self.codemods)
+        _init_worker(self.options, self.codemods, self.shared)
         if self.jobs > 1:
             self.pool = ProcessPoolExecutor(
                 max_workers=self.jobs,
                 mp_context=_pool_context(),
                 initializer=_init_worker,
-                initargs=(self.options, self.codemods),
+                initargs=(self.options, self.codemods, self.shared),
             )
         return self
 

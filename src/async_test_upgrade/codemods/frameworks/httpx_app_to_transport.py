@@ -70,7 +70,6 @@ TRANSPORT_FOR = {
 @codemod(
     name="httpx-app-to-transport",
     summary="httpx AsyncClient(app=x) / Client(app=x) -> transport=ASGITransport/WSGITransport",
-    after=("remove-asyncio-mark-from-fixtures",),
     safety="safe",
     triggers=("app=", "app =", '"app"', "'app'"),
     needs={"httpx": (0, 18)},

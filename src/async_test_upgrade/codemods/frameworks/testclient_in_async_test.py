@@ -63,7 +63,13 @@ FIXTURE_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture")
 @codemod(
     name="testclient-in-async-test",
     summary="report Starlette/FastAPI TestClient built or used in async tests and fixtures",
-    after=("strict-to-auto", "asgi-lifespan", "event-loop-sync-to-async"),
+    # It reports on async tests and fixtures, including those the loop codemods made.
+    after=(
+        "strict-to-auto",
+        "asgi-lifespan",
+        "event-loop-sync-to-async",
+        "get-event-loop-in-async",
+    ),
     safety="review",
     triggers=("TestClient", "client"),
 )

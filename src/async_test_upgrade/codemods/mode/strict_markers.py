@@ -111,7 +111,8 @@ class _Level:
 @codemod(
     name=NAME,
     summary="strict mode: mark unmarked async tests, async fixtures -> @pytest_asyncio.fixture",
-    after=("legacy-asyncio-mode", "async-fixture-loop-scope", "get-event-loop-in-async"),
+    # Async tests and fixtures the event-loop codemods made need their marks too.
+    after=("legacy-asyncio-mode", "async-fixture-loop-scope", "event-loop-sync-to-async"),
     safety="safe",
     defers_to=("legacy-asyncio-mode", "strict-to-auto"),
     triggers=("async def",),

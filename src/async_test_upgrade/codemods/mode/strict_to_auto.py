@@ -104,7 +104,8 @@ NAME = "strict-to-auto"
 @codemod(
     name=NAME,
     summary="asyncio_mode = auto; drop the bare asyncio marks auto mode makes redundant",
-    after=("legacy-asyncio-mode", "async-fixture-loop-scope", "get-event-loop-in-async"),
+    # Async tests and fixtures the event-loop codemods made need their marks too.
+    after=("legacy-asyncio-mode", "async-fixture-loop-scope", "event-loop-sync-to-async"),
     safety="safe",
     defers_to=("legacy-asyncio-mode",),
     # "async def": a bare async fixture is reported even in a file without any mark.

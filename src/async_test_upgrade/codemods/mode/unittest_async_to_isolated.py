@@ -72,7 +72,7 @@ DRIVERS = ("run", "__call__", "debug")
 @codemod(
     name="unittest-async-to-isolated",
     summary="unittest.TestCase with async tests (never awaited) -> IsolatedAsyncioTestCase",
-    after=("remove-asyncio-mark-from-fixtures",),
+    after=("strict-to-auto", "strict-markers"),
     safety="review",
     triggers=("TestCase",),
     needs={"python": (3, 8)},
