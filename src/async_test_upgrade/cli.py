@@ -12,7 +12,10 @@ from async_test_upgrade import __version__, engine, registry, report
 from async_test_upgrade.files import InputError
 from async_test_upgrade.model import NEWEST_TARGET, Options, format_version, parse_version
 
-EXIT_OK, EXIT_CHANGES, EXIT_BAD_INPUT = 0, 1, 2
+#: 0 done; 1 ``--check`` found changes; 2 bad input, nothing done; 3 done, but some
+#: files were left alone (they could not be read, parsed, migrated or written); 130 the
+#: run was interrupted while writing (a rerun finishes it).
+EXIT_OK, EXIT_CHANGES, EXIT_BAD_INPUT, EXIT_LEFT_ALONE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _names(value: str | None) -> list[str]:
@@ -102,7 +105,10 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
 @click.option(
-    "--check", is_flag=True, help="Write nothing; exit 1 when anything would change (for CI)."
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 when anything would change, 3 when a file could not be "
+    "processed (for CI).",
 )
 @selection_options
 @click.option(
@@ -152,7 +158,15 @@ def migrate(
         for line in report.unified_diff(result):
             click.echo(_colour(line) if color else line, nl=False)
     if not dry_run:
-        engine.write_result(result)
+        try:
+            result.errors.extend(engine.write_result(result))
+        except engine.WriteInterruptedError as stop:
+            click.echo(
+                f"interrupted: {len(stop.written)} file(s) written, {len(stop.pending)} not "
+                "(each file is either old or new; run again to finish)",
+                err=True,
+            )
+            sys.exit(EXIT_INTERRUPTED)
     if not quiet:
         if verbose:
             for line in report.change_lines(result):
@@ -164,6 +178,8 @@ def migrate(
             click.echo(problem, err=True)
     if report_path is not None:
         report_path.write_text(report.to_json(result, applied=not dry_run), encoding="utf-8")
+    if result.errors:
+        sys.exit(EXIT_LEFT_ALONE)
     if check and result.anything_changed:
         sys.exit(EXIT_CHANGES)
 

@@ -7,8 +7,10 @@ The engine never prints; it returns a :class:`MigrationResult` that the CLI rend
 from __future__ import annotations
 
 import ast
+import contextlib
 import dataclasses
 import functools
+import hashlib
 import multiprocessing
 import os
 import pickle
@@ -186,8 +188,20 @@ def scan_file(path: str, relpath: str) -> ScanResult:
     names, any_word = _STATE.prefilter.scan(source)
     if not facts_module.has_content_facts(source, fact_words_possible=any_word):
         return ScanResult(path, relpath, names, None)  # the parent indexes the path
-    facts_module.index_file(partial, relpath, source)
+    try:
+        facts_module.index_file(partial, relpath, source)
+    except Exception as error:  # one file's problem (a tree too deep to walk): its own
+        return ScanResult(path, relpath, [], None, failure(relpath, error, "reading its facts"))
     return ScanResult(path, relpath, names, partial)
+
+
+def failure(relpath: str, error: BaseException, during: str) -> str:
+    """One line for a file the run had to leave alone because of ``error``."""
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    kind = type(error).__name__
+    if isinstance(error, RecursionError):
+        message = "nested too deeply to walk"
+    return f"{relpath}:1: error: {kind}: {message} ({during}); left alone"
 
 
 def _scan_chunk(chunk: list[tuple[str, str]]) -> list[ScanResult]:
@@ -216,16 +230,25 @@ def _transform_chunk(job: tuple[int, str, list[Task]]) -> list[FileResult]:
         except OSError as error:
             results.append(FileResult(relpath, error=f"{relpath}: cannot read: {error}"))
             continue
-        codemods = gated([_STATE.codemods[n] for n in names], source, relpath, _STATE.facts)
-        if not codemods:
-            results.append(FileResult(relpath))
+        try:
+            codemods = gated([_STATE.codemods[n] for n in names], source, relpath, _STATE.facts)
+        except Exception as error:
+            results.append(FileResult(relpath, error=failure(relpath, error, "reading its code")))
             continue
-        results.append(
-            transform_source(
-                source, relpath, codemods, _STATE.facts, _STATE.options, library, _STATE.shared
-            )
+        if not codemods:
+            results.append(FileResult(relpath, source_digest=digest(source)))
+            continue
+        result = transform_source(
+            source, relpath, codemods, _STATE.facts, _STATE.options, library, _STATE.shared
         )
+        result.source_digest = digest(source)
+        results.append(result)
     return results
+
+
+def digest(data: bytes) -> str:
+    """What a file held when it was read, to tell a later edit from the migration's."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def gated(
@@ -270,11 +293,11 @@ def transform_source(
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         result.error = f"{relpath}:1: cannot decode, left alone: {error}"
         return result
+    except Exception as error:  # RecursionError, MemoryError: this file only
+        result.error = failure(relpath, error, "parsing")
+        return result
     result.parsed = True
     original = module
-    wrapper: MetadataWrapper | None = None
-    names: NameResolver | None = None
-    view: SourceView | None = None
     module_name = facts.module_names.get(relpath) or facts_module.module_name(relpath)
     records = [record for record in codemods if record.transformer is not None]
     # Library code is only reported on: every codemod sees the file as it is, alone.
@@ -283,7 +306,45 @@ def transform_source(
         if shared and not library
         else [[record] for record in records]
     )
+    try:
+        module = _run_rounds(module, grouped, result, relpath, module_name, facts, options, library)
+    except Exception as error:  # a codemod bug or a tree too deep: this file alone
+        if shared and not library and len(records) > 1:
+            # Run again one codemod at a time, to name the one to blame.
+            return transform_source(source, relpath, codemods, facts, options, library, False)
+        blamed = _RUNNING.name if _RUNNING is not None else "?"
+        return FileResult(relpath, error=failure(relpath, error, f"in {blamed}"), parsed=True)
+    if module is not original:
+        new_source = module.bytes
+        if new_source != source:
+            problem = reparse_error(new_source)
+            if problem is not None:  # a codemod bug: never write it
+                result.error = f"{relpath}: internal error, output did not re-parse: {problem}"
+                return result
+            result.new_source = new_source
+    return result
+
+
+#: The codemod being run (for the message when it fails).
+_RUNNING: Codemod | None = None
+
+
+def _run_rounds(
+    module: cst.Module,
+    grouped: Sequence[Sequence[Codemod]],
+    result: FileResult,
+    relpath: str,
+    module_name: str,
+    facts: ProjectFacts,
+    options: Options,
+    library: bool,
+) -> cst.Module:
+    global _RUNNING
+    wrapper: MetadataWrapper | None = None
+    names: NameResolver | None = None
+    view: SourceView | None = None
     for members in grouped:
+        _RUNNING = members[0]
         if wrapper is None:
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
             view = SourceView(module)
@@ -321,15 +382,8 @@ def transform_source(
             continue  # nothing rewritten: keep the tree and its computed metadata
         module = imports_module.fix_imports(new_module, to_add, to_drop)
         wrapper = None
-    if module is not original:
-        new_source = module.bytes
-        if new_source != source:
-            problem = reparse_error(new_source)
-            if problem is not None:  # a codemod bug: never write it
-                result.error = f"{relpath}: internal error, output did not re-parse: {problem}"
-                return result
-            result.new_source = new_source
-    return result
+    _RUNNING = None
+    return module
 
 
 def _library_notes(changes: Sequence[Change], record: Codemod) -> list[Note]:
@@ -473,13 +527,19 @@ def migrate(
             result.errors.append(file_result.error)
         if file_result.new_source is not None:
             source_file = by_path[file_result.path]
-            result.changed_files.append(
-                FileOutcome(
-                    source_file.path,
-                    source_file.relpath,
-                    source_file.path.read_bytes(),
-                    file_result.new_source,
+            try:
+                current = source_file.path.read_bytes()
+            except OSError as error:
+                result.errors.append(f"{source_file.relpath}: cannot read: {error}")
+                continue
+            if digest(current) != file_result.source_digest:
+                result.errors.append(
+                    f"{source_file.relpath}: changed on disk while it was migrated; "
+                    "left alone (run again)"
                 )
+                continue
+            result.changed_files.append(
+                FileOutcome(source_file.path, source_file.relpath, current, file_result.new_source)
             )
 
     for record in runnable:
@@ -654,14 +714,105 @@ class _Workers:
         return results
 
 
-def write_result(result: MigrationResult) -> None:
-    """Apply a migration: every changed file, then the config, each atomically."""
+def write_plan(result: MigrationResult) -> list[tuple[Path, bytes | None, bytes]]:
+    """Every write of a migration, in order: path, the bytes it must still hold (None: it
+    must not exist yet), the new bytes. The config comes first: a run stopped between the
+    two leaves settings that the old sources still run under (auto mode runs marked tests
+    too), where the other order would leave unmarked tests under a strict config."""
+    plan: list[tuple[Path, bytes | None, bytes]] = []
+    if result.config_changed and result.config_path is not None and result.config_new:
+        plan.append((result.config_path, result.config_old, result.config_new))
+    plan.extend((outcome.path, outcome.old, outcome.new) for outcome in result.changed_files)
+    return plan
+
+
+class WriteInterruptedError(Exception):
+    """SIGINT or SIGTERM arrived while writing: the file in flight was finished or left
+    as it was (never torn); ``written`` files hold their new content."""
+
+    def __init__(self, written: list[Path], pending: list[Path]) -> None:
+        super().__init__(
+            f"interrupted after writing {len(written)} of {len(written) + len(pending)}"
+        )
+        self.written = written
+        self.pending = pending
+
+
+def write_result(result: MigrationResult) -> list[str]:
+    """Apply a migration, each file atomically, and return what could not be written.
+
+    Nothing is written unless every target's directory is writable. A file whose bytes
+    are no longer those the migration read (an edit saved meanwhile) is left alone and
+    reported. SIGTERM is handled like SIGINT meanwhile: the write in flight completes or
+    is undone, no temporary file stays, and :class:`WriteInterruptedError` says what was
+    written."""
     from async_test_upgrade.files import atomic_write
 
-    for outcome in result.changed_files:
-        atomic_write(outcome.path, outcome.new)
-    if result.config_changed and result.config_path is not None and result.config_new:
-        atomic_write(result.config_path, result.config_new)
+    root = result.root
+    plan = write_plan(result)
+    blocked = sorted(
+        {display_path(path, root) for path, _, _ in plan if not os.access(path.parent, os.W_OK)}
+    )
+    if blocked:
+        return [f"{where}: cannot write there; nothing was written" for where in blocked]
+    problems: list[str] = []
+    written: list[Path] = []
+    with _interrupts_as_keyboard_interrupt():
+        try:
+            for path, expected, new in plan:
+                try:
+                    current: bytes | None = path.read_bytes()
+                except FileNotFoundError:
+                    current = None
+                except OSError as error:
+                    problems.append(f"{display_path(path, root)}: cannot read: {error}")
+                    continue
+                if current != expected:
+                    problems.append(
+                        f"{display_path(path, root)}: changed on disk since it was read; "
+                        "left alone (run again)"
+                    )
+                    continue
+                try:
+                    atomic_write(path, new)
+                except OSError as error:
+                    problems.append(f"{display_path(path, root)}: cannot write: {error}")
+                    continue
+                written.append(path)
+        except KeyboardInterrupt:
+            done = set(written)
+            raise WriteInterruptedError(
+                written, [path for path, _, _ in plan if path not in done]
+            ) from None
+    return problems
 
 
-__all__ = ["MigrationResult", "SourceFile", "migrate", "project_root", "write_result"]
+@contextlib.contextmanager
+def _interrupts_as_keyboard_interrupt() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt (as SIGINT does) in the main thread meanwhile."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+__all__ = [
+    "MigrationResult",
+    "SourceFile",
+    "WriteInterruptedError",
+    "migrate",
+    "project_root",
+    "write_plan",
+    "write_result",
+]

@@ -99,3 +99,5 @@ class FileResult:
     config_edits: list[ConfigEdit] = field(default_factory=list)
     error: str | None = None
     parsed: bool = False
+    #: A digest of the bytes the transform read (``engine.digest``).
+    source_digest: str = ""

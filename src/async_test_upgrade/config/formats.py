@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -274,7 +274,16 @@ def _load(path: Path) -> PytestConfig | None:
     if name == "pyproject.toml":
         text = _read_text(path)
         doc = _parse_toml(path)
-        tool_pytest = doc.get("tool", {}).get("pytest", {})
+        tool = doc.get("tool", {})
+        if not isinstance(tool, Mapping):
+            raise ConfigError(f"{path}: 'tool' must be a table, not {type(tool.unwrap()).__name__}")
+        tool_pytest = tool.get("pytest", {})
+        if not isinstance(tool_pytest, Mapping):
+            raise ConfigError(
+                f"{path}: 'tool.pytest' must be a table, not {type(tool_pytest.unwrap()).__name__}"
+            )
+        if not isinstance(tool_pytest.get("ini_options", {}), Mapping):
+            raise ConfigError(f"{path}: 'tool.pytest.ini_options' must be a table")
         native = {k for k in tool_pytest if k != "ini_options"}
         if native and "ini_options" in tool_pytest:
             raise ConfigError(

@@ -206,7 +206,7 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
     after_tree = work / "after"
     copy_tree(pristine, after_tree)
     migration = engine.migrate([after_tree], request.codemods, request.options)
-    engine.write_result(migration)
+    migration.errors.extend(engine.write_result(migration))
     after, after_env = run_side("after", request.after, after_tree)
     environments["after"] = after_env.label
     unmigrated: RunResult | None = None
