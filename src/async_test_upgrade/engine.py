@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import dataclasses
+import difflib
 import functools
 import hashlib
 import multiprocessing
@@ -343,6 +344,8 @@ def _run_rounds(
     wrapper: MetadataWrapper | None = None
     names: NameResolver | None = None
     view: SourceView | None = None
+    first = module
+    to_original: tuple[cst.Module, list[int]] | None = None
     for members in grouped:
         _RUNNING = members[0]
         if wrapper is None:
@@ -362,6 +365,7 @@ def _run_rounds(
             contexts.append(ctx)
             transformers.append(transformer)
         visitor = transformers[0] if len(transformers) == 1 else SharedTraversal(transformers)
+        reported = (len(result.notes), len(result.changes), len(result.config_edits))
         new_module = module.visit(visitor)
         changed = False
         to_add: list[ImportRequest] = []
@@ -378,12 +382,55 @@ def _run_rounds(
                 result.changes.extend(ctx.changes)
                 to_add.extend(ctx.imports_to_add)
                 to_drop.extend(ctx.imports_to_drop)
+        if module is not first:  # lines of a rewritten tree: say where they were on disk
+            assert view is not None
+            if to_original is None or to_original[0] is not module:
+                to_original = (module, original_lines(first.code, view.code))
+            _to_disk_lines(result, reported, to_original[1])
         if not changed:
             continue  # nothing rewritten: keep the tree and its computed metadata
         module = imports_module.fix_imports(new_module, to_add, to_drop)
         wrapper = None
     _RUNNING = None
     return module
+
+
+def original_lines(before: str, after: str) -> list[int]:
+    """For each line of ``after`` (index 0 = line 1), the line of ``before`` it was: its
+    own for an unchanged line, the first line of the code it replaced for a rewritten
+    one, the line after the insertion point for an inserted one."""
+    old = before.splitlines()
+    new = after.splitlines()
+    mapped = [0] * (len(new) + 1)
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
+        for offset, j in enumerate(range(j1, j2)):
+            line = i1 + offset + 1 if tag == "equal" else i1 + 1
+            mapped[j] = min(line, max(1, len(old)))
+    mapped[len(new)] = max(1, len(old))
+    return mapped
+
+
+def _to_disk_lines(result: FileResult, since: tuple[int, int, int], lines: list[int]) -> None:
+    """Give the notes and changes reported from ``since`` on the lines of the file on disk."""
+
+    def disk(line: int) -> int:
+        return lines[min(line, len(lines)) - 1] if line > 0 else line
+
+    notes, changes, edits = since
+    result.notes[notes:] = [dataclasses.replace(n, line=disk(n.line)) for n in result.notes[notes:]]
+    result.changes[changes:] = [
+        dataclasses.replace(c, line=disk(c.line)) for c in result.changes[changes:]
+    ]
+    result.config_edits[edits:] = [
+        dataclasses.replace(e, origin=_disk_origin(e.origin, disk))
+        for e in result.config_edits[edits:]
+    ]
+
+
+def _disk_origin(origin: str, disk: Callable[[int], int]) -> str:
+    path, _, line = origin.rpartition(":")
+    return f"{path}:{disk(int(line))}" if path and line.isdigit() else origin
 
 
 def _library_notes(changes: Sequence[Change], record: Codemod) -> list[Note]:
