@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from async_test_upgrade import __version__, engine, registry, report
-from async_test_upgrade.files import InputError
+from async_test_upgrade.files import InputError, display_path
 from async_test_upgrade.model import NEWEST_TARGET, Options, format_version, parse_version
 
 #: 0 done; 1 ``--check`` found changes; 2 bad input, nothing done; 3 done, but some
@@ -126,6 +126,14 @@ def cli() -> None:
 )
 @click.option("-v", "--verbose", is_flag=True, help="List every change with its evidence.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the diff and the errors.")
+@click.option(
+    "--color",
+    "colour",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the diff: auto colours a terminal unless NO_COLOR is set (FORCE_COLOR forces it).",
+)
 def migrate(
     paths: Sequence[Path],
     show_diff: bool,
@@ -139,6 +147,7 @@ def migrate(
     report_path: Path | None,
     verbose: bool,
     quiet: bool,
+    colour: str,
 ) -> None:
     """Apply the selected codemods to the Python files under PATHS (default: .) and write
     the pytest settings they need."""
@@ -147,16 +156,23 @@ def migrate(
     for target in targets:
         if not target.exists():
             _fail(f"path does not exist: {target}")
+    if report_path is not None:
+        _check_writable(report_path)
     progress = _progress_printer() if not quiet and sys.stderr.isatty() else None
     try:
         result = engine.migrate(targets, codemods, options, jobs=jobs, progress=progress)
     except InputError as error:
         _fail(str(error))
     dry_run = show_diff or check
+    if check and not quiet:
+        for outcome in result.changed_files:
+            click.echo(f"would rewrite {outcome.relpath}", err=True)
+        if result.config_changed and result.config_path is not None:
+            click.echo(f"would rewrite {display_path(result.config_path, result.root)}", err=True)
     if show_diff:
-        color = sys.stdout.isatty()
+        color = use_colour(colour, sys.stdout)
         for line in report.unified_diff(result):
-            click.echo(_colour(line) if color else line, nl=False)
+            click.echo(_colour(line) if color else line, nl=False, color=color)
     if not dry_run:
         try:
             result.errors.extend(engine.write_result(result))
@@ -182,6 +198,34 @@ def migrate(
         sys.exit(EXIT_LEFT_ALONE)
     if check and result.anything_changed:
         sys.exit(EXIT_CHANGES)
+
+
+def use_colour(choice: str, stream: object) -> bool:
+    """``--color``: always, never, or auto: a terminal, unless ``NO_COLOR`` is set to
+    anything non-empty; a non-empty ``FORCE_COLOR`` colours even a pipe."""
+    import os
+
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _check_writable(path: Path) -> None:
+    """A report the run could not write fails before anything else is written."""
+    import os
+
+    if path.is_dir():
+        _fail(f"--report {path}: is a directory")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        _fail(f"--report {path}: no directory {parent}")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        _fail(f"--report {path}: not writable")
 
 
 def _colour(line: str) -> str:
@@ -307,6 +351,8 @@ def verify(
     codemods, options = build_selection(select, skip, target_version, asyncio_mode, include_source)
     if not path.exists():
         _fail(f"path does not exist: {path}")
+    if report_path is not None:
+        _check_writable(report_path)
     request = VerifyRequest(
         path=path,
         codemods=codemods,

@@ -19,6 +19,7 @@ import re
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -171,6 +172,9 @@ _STATE: _WorkerState | None = None
 
 def _init_worker(options: Options, codemods: Sequence[Codemod], shared: bool = True) -> None:
     global _STATE
+    # Compiling the user's files must not print their SyntaxWarnings ("invalid escape
+    # sequence") on the user's terminal: they are not the migration's findings.
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
     _STATE = _WorkerState(
         options,
         {c.name: c for c in codemods},

@@ -234,19 +234,30 @@ def select(select: Sequence[str] = (), skip: Sequence[str] = ()) -> tuple[Codemo
     known = by_name()
     unknown = [n for n in (*select, *skip) if n not in known]
     if unknown:
-        valid = ", ".join(known)
-        raise UnknownCodemodError(
-            f"unknown codemod {', '.join(map(repr, unknown))}; valid names: {valid}"
-        )
+        raise UnknownCodemodError(_unknown_message(unknown, known))
+    both = sorted(set(select) & set(skip))
+    if both:
+        raise UnknownCodemodError(f"{', '.join(both)}: both selected and skipped")
     chosen = set(select) if select else set(known)
     chosen -= set(skip)
     return tuple(c for c in catalogue() if c.name in chosen)
 
 
+def _unknown_message(unknown: Sequence[str], known: Mapping[str, Codemod]) -> str:
+    """Which names are unknown, the closest valid one for each, and every valid name."""
+    import difflib
+
+    hints = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+        hints.append(f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name))
+    return f"unknown codemod {', '.join(hints)}; valid names: {', '.join(known)}"
+
+
 def explain(name: str) -> str:
     record = by_name().get(name)
     if record is None:
-        raise UnknownCodemodError(f"unknown codemod {name!r}; valid names: {', '.join(by_name())}")
+        raise UnknownCodemodError(_unknown_message([name], by_name()))
     header = f"{record.name} ({record.safety})\n{record.summary}\n"
     if record.min_target > DEFAULT_MIN_TARGET:
         header += f"Needs pytest-asyncio >= {record.min_target[0]}.{record.min_target[1]}.\n"

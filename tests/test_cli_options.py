@@ -1,0 +1,153 @@
+"""Options are never silently ignored, and the output fits where it goes: the real CLI."""
+
+from __future__ import annotations
+
+import os
+import pty
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from async_test_upgrade.cli import cli
+
+EXAMPLE = Path(__file__).parents[1] / "corpus" / "legacy-mode-worker"
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    target = tmp_path / "example"
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_misspelt_codemod_gets_the_closest_name(example: Path) -> None:
+    code, _, err = run("migrate", "--diff", "--select", "strict-to-automatic", str(example))
+    assert code == 2
+    assert "did you mean 'strict-to-auto'?" in err
+    code, _, err = run("explain", "mock-to-async-mock")
+    assert code == 2 and "did you mean 'mock-to-asyncmock'?" in err
+
+
+def test_selecting_and_skipping_the_same_codemod_is_an_error(example: Path) -> None:
+    before = snapshot(example)
+    code, _, err = run(
+        "migrate", "--select", "strict-to-auto", "--skip", "strict-to-auto", str(example)
+    )
+    assert code == 2
+    assert "strict-to-auto: both selected and skipped" in err
+    assert snapshot(example) == before
+
+
+def test_check_names_every_file_it_would_rewrite(example: Path) -> None:
+    code, _, err = run("migrate", "--check", str(example))
+    assert code == 1
+    named = {
+        line.removeprefix("would rewrite ")
+        for line in err.splitlines()
+        if line.startswith("would rewrite ")
+    }
+    assert named
+    code, out, _ = run("migrate", "--diff", str(example))
+    in_diff = {
+        line.removeprefix("+++ b/") for line in out.splitlines() if line.startswith("+++ b/")
+    }
+    assert named == in_diff
+
+
+def test_an_unwritable_report_fails_before_anything_is_written(
+    example: Path, tmp_path: Path
+) -> None:
+    before = snapshot(example)
+    code, _, err = run("migrate", "--report", str(tmp_path / "missing" / "r.json"), str(example))
+    assert code == 2
+    assert "--report" in err and "no directory" in err
+    code, _, err = run("migrate", "--report", str(tmp_path), str(example))
+    assert code == 2 and "is a directory" in err
+    assert snapshot(example) == before
+
+
+def _diff_through_a_terminal(example: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """The diff as printed to a pseudo-terminal."""
+    leader, follower = pty.openpty()
+    command = [
+        sys.executable,
+        "-m",
+        "async_test_upgrade",
+        "migrate",
+        "--diff",
+        "-q",
+        *args,
+        str(example),
+    ]
+    process = subprocess.Popen(
+        command, stdout=follower, stderr=subprocess.DEVNULL, env={**PLAIN_ENV, **(env or {})}
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=120)
+    os.close(leader)
+    return b"".join(chunks).decode()
+
+
+ESC = "\x1b["
+PLAIN_ENV = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+
+
+def test_colour_follows_the_terminal_and_the_conventions(example: Path) -> None:
+    assert ESC in _diff_through_a_terminal(example)
+    assert ESC not in _diff_through_a_terminal(example, env={"NO_COLOR": "1"})
+    assert ESC not in _diff_through_a_terminal(example, "--color", "never")
+    # Through a pipe: plain, unless asked for.
+    assert ESC not in run("migrate", "--diff", str(example), env={"FORCE_COLOR": ""})[1]
+    assert ESC in run("migrate", "--diff", "--color", "always", str(example))[1]
+    assert ESC in run("migrate", "--diff", str(example), env={"FORCE_COLOR": "1"})[1]
+
+
+def test_the_users_syntax_warnings_stay_out_of_the_output(tmp_path: Path) -> None:
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "test_re.py").write_text(
+        "import re\nimport pytest\n\n\n@pytest.mark.asyncio\nasync def test_digits():\n"
+        '    assert re.match("\\d+", "12")\n'
+    )
+    for jobs in ("1", "2"):
+        completed = subprocess.run(
+            [
+                sys.executable,
+                "-W",
+                "default",
+                "-m",
+                "async_test_upgrade",
+                "migrate",
+                "--diff",
+                "-j",
+                jobs,
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert completed.returncode == 0, completed.stderr
+        assert "SyntaxWarning" not in completed.stderr
