@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from async_test_upgrade import __version__, engine, registry, report
+from async_test_upgrade import settings as settings_module
 from async_test_upgrade.files import InputError, display_path
 from async_test_upgrade.model import NEWEST_TARGET, Options, format_version, parse_version
 
@@ -127,6 +128,19 @@ def cli() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="List every change with its evidence.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the diff and the errors.")
 @click.option(
+    "--exclude",
+    multiple=True,
+    metavar="PATTERN",
+    help="Leave files matching this gitignore-style pattern alone (read for facts only); "
+    "repeatable; replaces the configured list.",
+)
+@click.option(
+    "--extend-exclude",
+    multiple=True,
+    metavar="PATTERN",
+    help="Like --exclude, added to the configured list.",
+)
+@click.option(
     "--color",
     "colour",
     type=click.Choice(["auto", "always", "never"]),
@@ -147,20 +161,38 @@ def migrate(
     report_path: Path | None,
     verbose: bool,
     quiet: bool,
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
     colour: str,
 ) -> None:
     """Apply the selected codemods to the Python files under PATHS (default: .) and write
-    the pytest settings they need."""
-    codemods, options = build_selection(select, skip, target_version, asyncio_mode, include_source)
+    the pytest settings they need.
+
+    Defaults come from a [tool.async-test-upgrade] table in the nearest pyproject.toml;
+    options given here win."""
     targets = list(paths) or [Path(".")]
     for target in targets:
         if not target.exists():
             _fail(f"path does not exist: {target}")
+    tool = _tool_settings(targets)
+    select, skip, target_version, asyncio_mode, include_source = _with_settings(
+        tool, select, skip, target_version, asyncio_mode, include_source
+    )
+    if not _given("jobs") and tool.jobs is not None:
+        jobs = tool.jobs
+    patterns = (
+        (list(exclude) if exclude else list(tool.exclude))
+        + list(tool.extend_exclude)
+        + list(extend_exclude)
+    )
+    codemods, options = build_selection(select, skip, target_version, asyncio_mode, include_source)
     if report_path is not None:
         _check_writable(report_path)
     progress = _progress_printer() if not quiet and sys.stderr.isatty() else None
     try:
-        result = engine.migrate(targets, codemods, options, jobs=jobs, progress=progress)
+        result = engine.migrate(
+            targets, codemods, options, jobs=jobs, progress=progress, exclude=patterns
+        )
     except InputError as error:
         _fail(str(error))
     dry_run = show_diff or check
@@ -198,6 +230,43 @@ def migrate(
         sys.exit(EXIT_LEFT_ALONE)
     if check and result.anything_changed:
         sys.exit(EXIT_CHANGES)
+
+
+def _given(name: str) -> bool:
+    """Whether option ``name`` was given on the command line (not left to its default)."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source not in (None, click.core.ParameterSource.DEFAULT)
+
+
+def _tool_settings(paths: Sequence[Path]) -> settings_module.ToolSettings:
+    try:
+        return settings_module.load(paths)
+    except InputError as error:
+        _fail(str(error))
+        raise  # unreachable: _fail exits
+
+
+def _with_settings(
+    tool: settings_module.ToolSettings,
+    select: str | None,
+    skip: str | None,
+    target_version: str,
+    asyncio_mode: str | None,
+    include_source: bool,
+) -> tuple[str | None, str | None, str, str | None, bool]:
+    """The selection options, each from the command line if given there, else from the
+    project's [tool.async-test-upgrade] table, else the default."""
+    if not _given("select") and tool.select is not None:
+        select = ",".join(tool.select)
+    if not _given("skip") and tool.skip is not None:
+        skip = ",".join(tool.skip)
+    if not _given("target_version") and tool.target_version is not None:
+        target_version = tool.target_version
+    if not _given("asyncio_mode") and tool.asyncio_mode is not None:
+        asyncio_mode = tool.asyncio_mode
+    if not _given("include_source") and tool.include_source is not None:
+        include_source = tool.include_source
+    return select, skip, target_version, asyncio_mode, include_source
 
 
 def use_colour(choice: str, stream: object) -> bool:
@@ -348,9 +417,12 @@ def verify(
     from async_test_upgrade.harness.verify import Side, VerifyRequest
     from async_test_upgrade.harness.verify import verify as run_verify
 
-    codemods, options = build_selection(select, skip, target_version, asyncio_mode, include_source)
     if not path.exists():
         _fail(f"path does not exist: {path}")
+    select, skip, target_version, asyncio_mode, include_source = _with_settings(
+        _tool_settings([path]), select, skip, target_version, asyncio_mode, include_source
+    )
+    codemods, options = build_selection(select, skip, target_version, asyncio_mode, include_source)
     if report_path is not None:
         _check_writable(report_path)
     request = VerifyRequest(

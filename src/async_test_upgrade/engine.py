@@ -77,6 +77,8 @@ class MigrationResult:
     skipped_for_target: list[str] = field(default_factory=list)
     #: Python files outside the test suite (library code): read for facts, not rewritten.
     library_files: list[str] = field(default_factory=list)
+    #: Python files matched by ``--exclude``: read for facts, never rewritten.
+    excluded_files: list[str] = field(default_factory=list)
     #: Decisions a reviewer must see first (the summary prints them right after its
     #: first line), such as switching a mode the project chose explicitly.
     headlines: list[str] = field(default_factory=list)
@@ -515,9 +517,11 @@ def migrate(
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
     shared: bool = True,
+    exclude: Sequence[str] = (),
 ) -> MigrationResult:
     """The whole migration of ``paths``, nothing written. ``shared``: see
-    :func:`transform_source`."""
+    :func:`transform_source`. ``exclude``: gitignore-style patterns (from the project
+    root) of files never rewritten nor reported on; they are still read for facts."""
     options = dataclasses.replace(options, selected=frozenset(c.name for c in codemods))
     clock = time.perf_counter()
     root = project_root(paths)
@@ -545,8 +549,10 @@ def migrate(
     facts_module.index_requirements(facts, root)
     tasks: list[Task] = []
     in_scope = _scope_test(config, files, options)
+    excluded = _excluded(exclude, files)
+    result.excluded_files = sorted(excluded)
     library_files = [f.relpath for f in files if not in_scope(f.relpath)]
-    result.library_files = library_files
+    result.library_files = [f for f in library_files if f not in excluded]
     by_name = {c.name: c for c in runnable}
 
     for source_file in files:
@@ -555,6 +561,8 @@ def migrate(
         for scanned in workers.scan([(str(f.path), f.relpath) for f in files]):
             if scanned.facts is not None:
                 _merge_facts(facts, scanned.facts)
+            if scanned.relpath in excluded:
+                continue
             if scanned.error:
                 result.errors.append(scanned.error)
             elif scanned.names and in_scope(scanned.relpath):
@@ -651,6 +659,15 @@ def _scope_test(
         config.raw("python_files"), config.raw("testpaths"), (f.relpath for f in files)
     )
     return scope.in_scope
+
+
+def _excluded(patterns: Sequence[str], files: Sequence[SourceFile]) -> set[str]:
+    if not patterns:
+        return set()
+    import pathspec
+
+    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+    return {f.relpath for f in files if spec.match_file(f.relpath)}
 
 
 def _lap(result: MigrationResult, stage: str, since: float) -> float:

@@ -45,6 +45,11 @@ def summary_lines(result: MigrationResult, applied: bool) -> list[str]:
             f"  {result.out_of_scope} file(s) out of scope: library code, read for facts, "
             "not rewritten (--include-source rewrites it)"
         )
+    if result.excluded_files:
+        lines.append(
+            f"  {len(result.excluded_files)} file(s) excluded (--exclude): read for facts, "
+            "not rewritten"
+        )
     per_codemod = Counter(c.codemod for c in result.changes)
     for name, count in sorted(per_codemod.items()):
         lines.append(f"  {name}: {count} change{'s' if count != 1 else ''}")
@@ -78,6 +83,7 @@ def to_json(result: MigrationResult, applied: bool) -> str:
         "files_scanned": result.files_scanned,
         "files_parsed": result.files_parsed,
         "files_out_of_scope": result.out_of_scope,
+        "files_excluded": result.excluded_files,
         "headlines": result.headlines,
         "files_changed": [o.relpath for o in result.changed_files]
         + (
