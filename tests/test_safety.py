@@ -184,3 +184,29 @@ def test_a_broken_config_is_bad_input_in_one_line(tmp_path: Path, config: str) -
 
 def test_exit_codes_are_distinct() -> None:
     assert len({EXIT_CHANGES, EXIT_BAD_INPUT, EXIT_LEFT_ALONE, 0}) == 4
+
+
+def test_syntax_errors_are_reported_where_python_reports_them(tmp_path: Path) -> None:
+    broken = "import pytest\n\n\n@pytest.mark.asyncio\nasync def test_a(:\n    pass\n"
+    root = project(tmp_path, {"tests/test_broken.py": broken})
+    try:
+        compile(broken, "x", "exec")
+    except SyntaxError as error:
+        expected = error.lineno
+    code, output = run("migrate", "--diff", str(root))
+    assert code == EXIT_LEFT_ALONE
+    assert f"tests/test_broken.py:{expected}: cannot parse, left alone" in output
+
+
+def test_a_file_only_the_compiler_rejects_is_left_alone(tmp_path: Path) -> None:
+    # A repeated argument parses; it does not compile.
+    text = MARKED + "\n\ndef helper(x, x):\n    return x\n"
+    line = text.splitlines().index("def helper(x, x):") + 1
+    root = project(
+        tmp_path,
+        {"pytest.ini": "[pytest]\nasyncio_mode = strict\n", "tests/test_dup.py": text},
+    )
+    code, output = run("migrate", str(root))
+    assert code == EXIT_LEFT_ALONE, output
+    assert f"tests/test_dup.py:{line}: does not compile, left alone: duplicate argument" in output
+    assert (root / "tests/test_dup.py").read_text() == text

@@ -295,7 +295,13 @@ def transform_source(
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        result.error = f"{relpath}:{error.raw_line}: cannot parse, left alone: {error.message}"
+        # Python's own message and line, which the user knows from their interpreter;
+        # LibCST's only for syntax newer than the interpreter running the tool.
+        where = compile_error(source, relpath) or f"{error.raw_line}: {error.message}"
+        result.error = (
+            f"{relpath}:{where.split(': ', 1)[0]}: cannot parse, left alone: "
+            + (where.split(": ", 1)[1])
+        )
         return result
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         result.error = f"{relpath}:1: cannot decode, left alone: {error}"
@@ -324,6 +330,16 @@ def transform_source(
     if module is not original:
         new_source = module.bytes
         if new_source != source:
+            # Errors only the compiler finds (``await`` outside a coroutine, a repeated
+            # argument): the file does not run as it is; rewriting it would hide that.
+            # (Syntax newer than this interpreter's fails both; LibCST read it, so it is not
+            # the file's error.)
+            invalid = compile_error(source, relpath)
+            if invalid is not None and _ast_parses(source):
+                line, _, message = invalid.partition(": ")
+                result.error = f"{relpath}:{line}: does not compile, left alone: {message}"
+                result.changes, result.notes, result.config_edits = [], [], []
+                return result
             problem = reparse_error(new_source)
             if problem is not None:  # a codemod bug: never write it
                 result.error = f"{relpath}: internal error, output did not re-parse: {problem}"
@@ -450,6 +466,29 @@ def _library_notes(changes: Sequence[Change], record: Codemod) -> list[Note]:
         )
         for change in changes
     ]
+
+
+def compile_error(source: bytes, relpath: str) -> str | None:
+    """``line: message`` of the error CPython reports compiling ``source``, or None."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            compile(source, relpath, "exec", dont_inherit=True)
+        except SyntaxError as error:
+            return f"{error.lineno or 1}: {error.msg}"
+        except (ValueError, RecursionError, MemoryError) as error:  # NUL bytes, depth
+            return f"1: {error}"
+    return None
+
+
+def _ast_parses(source: bytes) -> bool:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+    return True
 
 
 def reparse_error(source: bytes) -> str | None:
