@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -151,3 +153,20 @@ def test_the_users_syntax_warnings_stay_out_of_the_output(tmp_path: Path) -> Non
         )
         assert completed.returncode == 0, completed.stderr
         assert "SyntaxWarning" not in completed.stderr
+
+
+def test_a_markdown_report_for_a_pull_request(tmp_path: Path) -> None:
+    project = tmp_path / "strict-suite"
+    shutil.copytree(EXAMPLE.parent / "strict-suite", project)
+    markdown, as_json = tmp_path / "summary.md", tmp_path / "summary.json"
+    run("migrate", "--diff", "--report", str(markdown), str(project))
+    run("migrate", "--diff", "--report", str(as_json), str(project))
+    text = markdown.read_text()
+    data = json.loads(as_json.read_text())
+    assert text.startswith("## async-test-upgrade\n")
+    for note in data["notes"]:
+        assert f"]({note['path']}#L{note['line']}) `{note['codemod']}`" in text
+    counts = Counter(change["codemod"] for change in data["changes"])
+    for codemod, count in counts.items():
+        assert f"| `{codemod}` | {count} |" in text
+    assert "### The migrated suite needs" in text and "pytest-asyncio >= " in text

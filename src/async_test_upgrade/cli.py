@@ -123,7 +123,8 @@ def cli() -> None:
     "--report",
     "report_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write the summary as JSON to this file.",
+    help="Also write the summary to this file: Markdown for a pull request when it ends in "
+    ".md, else JSON.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="List every change with its evidence.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the diff and the errors.")
@@ -225,7 +226,8 @@ def migrate(
         for problem in result.errors:
             click.echo(problem, err=True)
     if report_path is not None:
-        report_path.write_text(report.to_json(result, applied=not dry_run), encoding="utf-8")
+        render = report.to_markdown if report_path.suffix.lower() == ".md" else report.to_json
+        report_path.write_text(render(result, applied=not dry_run), encoding="utf-8")
     if result.errors:
         sys.exit(EXIT_LEFT_ALONE)
     if check and result.anything_changed:

@@ -98,3 +98,73 @@ def to_json(result: MigrationResult, applied: bool) -> str:
         "timings": result.timings,
     }
     return json.dumps(data, indent=2)
+
+
+def to_markdown(result: MigrationResult, applied: bool) -> str:
+    """The summary as Markdown, to paste into a pull request: what changed per codemod,
+    the decisions to look at first, every note linked as ``path#Lline``, the files left
+    alone, and the plugin versions the result needs."""
+    from async_test_upgrade import registry
+
+    changed = [o.relpath for o in result.changed_files]
+    if result.config_changed and result.config_path is not None:
+        changed.append(display_path(result.config_path, result.root))
+    verb = "changed" if applied else "would change"
+    out = [
+        "## async-test-upgrade",
+        "",
+        f"{result.files_scanned} files scanned, {result.files_parsed} parsed, "
+        f"{len(changed)} {verb}.",
+        "",
+    ]
+    if result.headlines:
+        out += ["**Look at these first:**", ""]
+        out += [f"- {_md(h)}" for h in result.headlines] + [""]
+    per_codemod = Counter(c.codemod for c in result.changes)
+    if per_codemod:
+        records = registry.by_name()
+        out += ["| codemod | changes | safety |", "|---|---:|---|"]
+        for name, count in sorted(per_codemod.items()):
+            safety = records[name].safety if name in records else ""
+            out.append(f"| `{name}` | {count} | {safety} |")
+        out.append("")
+    if changed:
+        out += [f"<details><summary>{len(changed)} file(s) {verb}</summary>", ""]
+        out += [f"- `{path}`" for path in changed] + ["", "</details>", ""]
+    if result.notes:
+        out += [f"### {len(result.notes)} needing review", ""]
+        for note in _sorted_notes(result):
+            anchor = f"{note.path}#L{note.line}" if note.line else note.path
+            out.append(
+                f"- [`{location(note.path, note.line)}`]({anchor}) `{note.codemod}`: "
+                f"{_md(note.message)}"
+            )
+        out.append("")
+    if result.errors:
+        out += [f"### {len(result.errors)} file(s) left alone", ""]
+        out += [f"- {_md(error)}" for error in result.errors] + [""]
+    needs = _needs(result)
+    if needs:
+        out += ["### The migrated suite needs", ""]
+        out += [f"- {name} >= {version}" for name, version in needs] + [""]
+    return "\n".join(out)
+
+
+def _needs(result: MigrationResult) -> list[tuple[str, str]]:
+    """The oldest versions the applied codemods' output needs, per distribution."""
+    from async_test_upgrade import registry
+
+    records = registry.by_name()
+    found: dict[str, tuple[int, int]] = {}
+    for name in {c.codemod for c in result.changes}:
+        record = records.get(name)
+        if record is None:
+            continue
+        for distribution, version in record.output_needs().items():
+            found[distribution] = max(found.get(distribution, (0, 0)), version)
+    return [(d, f"{v[0]}.{v[1]}") for d, v in sorted(found.items())]
+
+
+def _md(text: str) -> str:
+    """Plain text safe inside a Markdown list item or table cell."""
+    return text.replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
