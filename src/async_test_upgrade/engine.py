@@ -565,8 +565,13 @@ def migrate(
     clock = time.perf_counter()
     root = project_root(paths)
     config = config_module.locate(root)
-    files = discover(paths, root)
-    result = MigrationResult(root=root, files_scanned=len(files))
+    targets = discover(paths, root)
+    # Facts come from the whole project even when only some of its files are migrated
+    # (pre-commit passes the changed files): a file gets the same answer either way.
+    whole = root.resolve() in {p.resolve() for p in paths}
+    files = targets if whole else discover([root], root)
+    asked = {f.relpath for f in targets}
+    result = MigrationResult(root=root, files_scanned=len(targets))
     clock = _lap(result, "discover", clock)
 
     runnable = []
@@ -591,7 +596,7 @@ def migrate(
     excluded = _excluded(exclude, files)
     result.excluded_files = sorted(excluded)
     library_files = [f.relpath for f in files if not in_scope(f.relpath)]
-    result.library_files = [f for f in library_files if f not in excluded]
+    result.library_files = [f for f in library_files if f not in excluded and f in asked]
     by_name = {c.name: c for c in runnable}
 
     for source_file in files:
@@ -600,8 +605,8 @@ def migrate(
         for scanned in workers.scan([(str(f.path), f.relpath) for f in files]):
             if scanned.facts is not None:
                 _merge_facts(facts, scanned.facts)
-            if scanned.relpath in excluded:
-                continue
+            if scanned.relpath in excluded or scanned.relpath not in asked:
+                continue  # read for facts only
             if scanned.error:
                 result.errors.append(scanned.error)
             elif scanned.names and in_scope(scanned.relpath):
