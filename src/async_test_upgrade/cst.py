@@ -27,6 +27,7 @@ from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.model import Change, ConfigEdit, Note, Options
 from async_test_upgrade.names import NameResolver
 from async_test_upgrade.providers import SourceView
+from async_test_upgrade.pytest_api import FIXTURE_DECORATORS
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,19 @@ def absolute_name(name: str, module: str, path: str) -> str:
 def callee(node: cst.BaseExpression) -> cst.BaseExpression:
     """The thing called, for a decorator or mark that may or may not be called."""
     return node.func if isinstance(node, cst.Call) else node
+
+
+def fixture_decorator(t: CodemodTransformer, node: cst.FunctionDef) -> cst.Decorator | None:
+    """The decorator that makes ``node`` a fixture (``pytest.fixture``,
+    ``pytest_asyncio.fixture``, or the ``pytest.yield_fixture`` alias), called or not."""
+    for decorator in node.decorators:
+        if t.is_name(callee(decorator.decorator), *FIXTURE_DECORATORS):
+            return decorator
+    return None
+
+
+def is_fixture(t: CodemodTransformer, node: cst.FunctionDef) -> bool:
+    return fixture_decorator(t, node) is not None
 
 
 def keyword(call: cst.Call, name: str) -> cst.Arg | None:

@@ -36,6 +36,9 @@ from async_test_upgrade.cst import (
     callee,
     string_value,
 )
+from async_test_upgrade.cst import (
+    fixture_decorator as fixture_decorator,  # shared by the family's codemods
+)
 from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
 from async_test_upgrade.providers import ParentProvider
 
@@ -48,7 +51,6 @@ LOOP_METADATA: tuple[ProviderT, ...] = (
     ParentProvider,
 )
 
-FIXTURE_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture", "pytest.yield_fixture")
 PARAMETRIZE = "pytest.mark.parametrize"
 ASYNCIO_MARK = "pytest.mark.asyncio"
 GET_EVENT_LOOP = ("asyncio.get_event_loop", "asyncio.events.get_event_loop")
@@ -130,13 +132,6 @@ class EnclosingTracker(CodemodTransformer):
 
 
 # --- tests and fixtures -------------------------------------------------------------------
-
-
-def fixture_decorator(t: CodemodTransformer, func: cst.FunctionDef) -> cst.Decorator | None:
-    for decorator in func.decorators:
-        if t.is_name(callee(decorator.decorator), *FIXTURE_DECORATORS):
-            return decorator
-    return None
 
 
 def is_test_function(

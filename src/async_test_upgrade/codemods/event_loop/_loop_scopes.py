@@ -23,12 +23,14 @@ from async_test_upgrade.cst import (
     string_literal,
     string_value,
 )
+from async_test_upgrade.cst import (
+    fixture_decorator as fixture_decorator,  # shared by the family's codemods
+)
 from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
 from async_test_upgrade.model import Options
+from async_test_upgrade.pytest_api import ASYNCIO_FIXTURE
 
 SCOPES = ("function", "class", "module", "package", "session")
-FIXTURE_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture")
-ASYNCIO_FIXTURE = "pytest_asyncio.fixture"
 ASYNCIO_MARK = "pytest.mark.asyncio"
 FACTORIES_CODEMOD = "event-loop-policy-to-loop-factories"
 REMOVE_CODEMOD = "remove-event-loop-override"
@@ -293,15 +295,6 @@ def users_loop_scopes(facts: ProjectFacts, options: Options, relpath: str) -> se
 
 
 # --- rewriting ---------------------------------------------------------------------------
-
-
-def fixture_decorator(
-    transformer: CodemodTransformer, node: cst.FunctionDef
-) -> cst.Decorator | None:
-    for decorator in node.decorators:
-        if transformer.is_name(callee(decorator.decorator), *FIXTURE_DECORATORS):
-            return decorator
-    return None
 
 
 def fixture_name(decorator: cst.Decorator, node: cst.FunctionDef) -> str:

@@ -111,6 +111,7 @@ from libcst.metadata import (
 from async_test_upgrade.codemods.mode._mode import target_mode
 from async_test_upgrade.cst import CodemodTransformer, FileContext, Visitor, callee, string_value
 from async_test_upgrade.providers import ParentProvider
+from async_test_upgrade.pytest_api import FIXTURE_DECORATORS
 from async_test_upgrade.registry import codemod
 
 if TYPE_CHECKING:
@@ -130,7 +131,6 @@ CLIENT_FIXTURES = ("test_client", "aiohttp_client")
 AIOHTTP_FIXTURES = frozenset(
     {*RENAMES, *RENAMES.values(), "aiohttp_client", "aiohttp_server", "aiohttp_raw_server"}
 ) - {"unused_tcp_port_factory"}
-FIXTURE_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture", "pytest.yield_fixture")
 PARAMETRIZE = "pytest.mark.parametrize"
 AIOHTTP_PLUGIN = "aiohttp.pytest_plugin"
 #: Parameter names the codemod acts on; a file naming none of them has nothing to rename.

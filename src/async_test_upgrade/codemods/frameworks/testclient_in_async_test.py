@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from async_test_upgrade.codemods.event_loop import _event_loop
-from async_test_upgrade.cst import CodemodTransformer, FileContext, callee
+from async_test_upgrade.cst import CodemodTransformer, FileContext, is_fixture
 from async_test_upgrade.registry import codemod
 
 if TYPE_CHECKING:
@@ -57,7 +57,6 @@ if TYPE_CHECKING:
     from async_test_upgrade.gate import CodeIndex
 
 TEST_CLIENTS = ("starlette.testclient.TestClient", "fastapi.testclient.TestClient")
-FIXTURE_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture")
 
 
 @codemod(
@@ -92,7 +91,7 @@ class TestClientInAsyncTest(CodemodTransformer):
     def _role(self, node: cst.FunctionDef) -> str | None:
         if node.asynchronous is None:
             return None
-        if any(self.is_name(callee(d.decorator), *FIXTURE_DECORATORS) for d in node.decorators):
+        if is_fixture(self, node):
             return f"async fixture {node.name.value}"
         if node.name.value.startswith("test"):
             return f"async test {node.name.value}"

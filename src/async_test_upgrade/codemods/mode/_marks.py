@@ -7,11 +7,20 @@ from collections.abc import Sequence
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from async_test_upgrade.cst import CodemodTransformer, FileContext, Visitor
+from async_test_upgrade.cst import (
+    CodemodTransformer,
+    FileContext,
+    Visitor,
+)
+from async_test_upgrade.cst import (
+    fixture_decorator as fixture_decorator,  # shared by the family's codemods
+)
+from async_test_upgrade.cst import (
+    is_fixture as is_fixture,  # shared by the family's codemods
+)
 
 ASYNCIO_MARK = "pytest.mark.asyncio"
 FOREIGN_MARKS = ("pytest.mark.anyio", "pytest.mark.trio")
-FIXTURE_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture")
 UNITTEST_CASES = (
     "unittest.TestCase",
     "unittest.case.TestCase",
@@ -55,21 +64,6 @@ class _NameFinder(Visitor):
         if self.t.is_name(node, *self.names):
             self.found = True
         return False
-
-
-def is_fixture(t: CodemodTransformer, node: cst.FunctionDef) -> bool:
-    return any(t.is_name(_target(d.decorator), *FIXTURE_DECORATORS) for d in node.decorators)
-
-
-def fixture_decorator(t: CodemodTransformer, node: cst.FunctionDef) -> cst.Decorator | None:
-    for decorator in node.decorators:
-        if t.is_name(_target(decorator.decorator), *FIXTURE_DECORATORS):
-            return decorator
-    return None
-
-
-def _target(expr: cst.BaseExpression) -> cst.BaseExpression:
-    return expr.func if isinstance(expr, cst.Call) else expr
 
 
 def is_async(node: cst.FunctionDef) -> bool:
