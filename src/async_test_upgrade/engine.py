@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import copy
 import dataclasses
 import difflib
 import functools
@@ -653,6 +654,7 @@ def migrate(
                 edits.append(item)
             else:
                 result.notes.append(item)
+    edits.extend(_settings_the_result_needs(facts, result.changed_files, runnable, options, edits))
 
     result.headlines.extend(_headlines(edits, facts, config, root))
     if edits:
@@ -703,6 +705,50 @@ def _scope_test(
         config.raw("python_files"), config.raw("testpaths"), (f.relpath for f in files)
     )
     return scope.in_scope
+
+
+def _settings_the_result_needs(
+    facts: ProjectFacts,
+    changed: Sequence[FileOutcome],
+    runnable: Sequence[Codemod],
+    options: Options,
+    requested: Sequence[ConfigEdit],
+) -> list[ConfigEdit]:
+    """Settings the migrated code needs that the code as it was did not: a sync test the
+    migration made async needs the mode and loop-scope settings a second run would ask
+    for. The configure step is asked again with the facts of the rewritten files added;
+    only keys nobody requested yet are taken, so a second run has nothing left to do."""
+    if not changed and not requested:
+        return []
+    later = copy.deepcopy(facts)
+    for outcome in changed:
+        if facts_module.has_content_facts(outcome.new):
+            part = ProjectFacts()
+            try:
+                facts_module.index_file(part, outcome.relpath, outcome.new)
+            except Exception:  # too deep to walk: the first run's facts stand
+                continue
+            _merge_facts(later, part)
+    # ... and with the settings this run writes, as the second run would read them.
+    written = {edit.key: edit.value for edit in requested}
+    later.asyncio_mode = written.get("asyncio_mode", later.asyncio_mode)
+    later.default_fixture_loop_scope = written.get(
+        "asyncio_default_fixture_loop_scope", later.default_fixture_loop_scope
+    )
+    later.default_test_loop_scope = written.get(
+        "asyncio_default_test_loop_scope", later.default_test_loop_scope
+    )
+    later.config_exists = later.config_exists or bool(written)
+    taken = set(written)
+    added: list[ConfigEdit] = []
+    for record in runnable:
+        if record.configure is None:
+            continue
+        for item in record.configure(later, options):
+            if isinstance(item, ConfigEdit) and item.key not in taken:
+                taken.add(item.key)
+                added.append(item)
+    return added
 
 
 def _excluded(patterns: Sequence[str], files: Sequence[SourceFile]) -> set[str]:
