@@ -170,3 +170,34 @@ def test_a_markdown_report_for_a_pull_request(tmp_path: Path) -> None:
     for codemod, count in counts.items():
         assert f"| `{codemod}` | {count} |" in text
     assert "### The migrated suite needs" in text and "pytest-asyncio >= " in text
+
+
+def test_code_from_stdin_is_migrated_to_stdout_in_its_project(tmp_path: Path) -> None:
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = strict\n")
+    (tmp_path / "tests").mkdir()
+    code = (
+        "import asyncio\nimport pytest\n\n\n@pytest.mark.asyncio\nasync def test_x():\n"
+        "    loop = asyncio.get_event_loop()\n    await asyncio.sleep(0)\n"
+    )
+
+    def run_stdin(*args: str) -> subprocess.CompletedProcess[bytes]:
+        command = [sys.executable, "-m", "async_test_upgrade", "migrate", *args, "-"]
+        return subprocess.run(
+            [*command, "--stdin-filename", "tests/test_new.py"],
+            input=code.encode(),
+            capture_output=True,
+            cwd=tmp_path,
+            timeout=120,
+        )
+
+    done = run_stdin()
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.decode()
+    assert "asyncio.get_running_loop()" in out
+    assert "@pytest.mark.asyncio" not in out  # the project's strict mode became auto
+    assert not (tmp_path / "tests/test_new.py").exists()
+    assert (tmp_path / "pytest.ini").read_text() == "[pytest]\nasyncio_mode = strict\n"
+    checked = run_stdin("--check")
+    assert checked.returncode == 1 and checked.stdout == b""
+    diff = run_stdin("--diff")
+    assert b"+++ b/tests/test_new.py" in diff.stdout

@@ -142,6 +142,12 @@ def cli() -> None:
     help="Like --exclude, added to the configured list.",
 )
 @click.option(
+    "--stdin-filename",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="With PATH '-': where the code read from stdin lives in the project (default: "
+    "test_stdin.py in the current directory); facts come from that project.",
+)
+@click.option(
     "--color",
     "colour",
     type=click.Choice(["auto", "always", "never"]),
@@ -164,6 +170,7 @@ def migrate(
     quiet: bool,
     exclude: tuple[str, ...],
     extend_exclude: tuple[str, ...],
+    stdin_filename: Path | None,
     colour: str,
 ) -> None:
     """Apply the selected codemods to the Python files under PATHS (default: .) and write
@@ -172,8 +179,17 @@ def migrate(
     Defaults come from a [tool.async-test-upgrade] table in the nearest pyproject.toml;
     options given here win."""
     targets = list(paths) or [Path(".")]
+    stdin: dict[Path, bytes] = {}
+    if any(str(target) == "-" for target in targets):
+        if len(targets) > 1:
+            _fail("'-' (stdin) cannot be combined with other paths")
+        named = (stdin_filename or Path("test_stdin.py")).resolve()
+        stdin = {named: sys.stdin.buffer.read()}
+        targets = [named]
+    elif stdin_filename is not None:
+        _fail("--stdin-filename needs PATH '-'")
     for target in targets:
-        if not target.exists():
+        if not target.exists() and target not in stdin:
             _fail(f"path does not exist: {target}")
     tool = _tool_settings(targets)
     select, skip, target_version, asyncio_mode, include_source = _with_settings(
@@ -192,10 +208,19 @@ def migrate(
     progress = _progress_printer() if not quiet and sys.stderr.isatty() else None
     try:
         result = engine.migrate(
-            targets, codemods, options, jobs=jobs, progress=progress, exclude=patterns
+            targets,
+            codemods,
+            options,
+            jobs=jobs,
+            progress=progress,
+            exclude=patterns,
+            sources=stdin,
         )
     except InputError as error:
         _fail(str(error))
+    if stdin:
+        _answer_stdin(result, next(iter(stdin.values())), show_diff, check, quiet, colour)
+        return
     dry_run = show_diff or check
     if check and not quiet:
         for outcome in result.changed_files:
@@ -231,6 +256,36 @@ def migrate(
     if result.errors:
         sys.exit(EXIT_LEFT_ALONE)
     if check and result.anything_changed:
+        sys.exit(EXIT_CHANGES)
+
+
+def _answer_stdin(
+    result: engine.MigrationResult,
+    source: bytes,
+    show_diff: bool,
+    check: bool,
+    quiet: bool,
+    colour: str,
+) -> None:
+    """For ``-``: the migrated code (or the diff) on stdout, never a file written. The
+    settings the project would need are in the summary, not applied."""
+    new = result.changed_files[0].new if result.changed_files else source
+    if show_diff:
+        color = use_colour(colour, sys.stdout)
+        for line in report.unified_diff(result):
+            click.echo(_colour(line) if color else line, nl=False, color=color)
+    elif not check:
+        sys.stdout.buffer.write(new)
+        sys.stdout.buffer.flush()
+    if not quiet:
+        for line in report.summary_lines(result, applied=False):
+            click.echo(line, err=True)
+    elif result.errors:
+        for problem in result.errors:
+            click.echo(problem, err=True)
+    if result.errors:
+        sys.exit(EXIT_LEFT_ALONE)
+    if check and result.changed_files:
         sys.exit(EXIT_CHANGES)
 
 

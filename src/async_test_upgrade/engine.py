@@ -166,6 +166,8 @@ class _WorkerState:
     codemods: dict[str, Codemod]
     prefilter: Prefilter
     shared: bool = True
+    #: Contents given instead of the files on disk, by resolved path (in-process only).
+    sources: dict[str, bytes] = field(default_factory=dict)
     facts_token: int = -1
     facts: ProjectFacts | None = None
 
@@ -190,7 +192,7 @@ def scan_file(path: str, relpath: str) -> ScanResult:
     assert _STATE is not None
     partial = ProjectFacts()
     try:
-        source = Path(path).read_bytes()
+        source = _read(path)
     except OSError as error:
         return ScanResult(path, relpath, [], partial, f"{relpath}: cannot read: {error}")
     names, any_word = _STATE.prefilter.scan(source)
@@ -201,6 +203,17 @@ def scan_file(path: str, relpath: str) -> ScanResult:
     except Exception as error:  # one file's problem (a tree too deep to walk): its own
         return ScanResult(path, relpath, [], None, failure(relpath, error, "reading its facts"))
     return ScanResult(path, relpath, names, partial)
+
+
+def _read(path: str) -> bytes:
+    if _STATE is not None and path in _STATE.sources:
+        return _STATE.sources[path]
+    return Path(path).read_bytes()
+
+
+def _merged(files: list[SourceFile], extra: list[SourceFile]) -> list[SourceFile]:
+    known = {f.path for f in files}
+    return files + [f for f in extra if f.path not in known]
 
 
 def failure(relpath: str, error: BaseException, during: str) -> str:
@@ -234,7 +247,7 @@ def _transform_chunk(job: tuple[int, str, list[Task]]) -> list[FileResult]:
     results = []
     for path, relpath, names, library in tasks:
         try:
-            source = Path(path).read_bytes()
+            source = _read(path)
         except OSError as error:
             results.append(FileResult(relpath, error=f"{relpath}: cannot read: {error}"))
             continue
@@ -558,19 +571,30 @@ def migrate(
     progress: ProgressCallback | None = None,
     shared: bool = True,
     exclude: Sequence[str] = (),
+    sources: Mapping[Path, bytes] | None = None,
 ) -> MigrationResult:
     """The whole migration of ``paths``, nothing written. ``shared``: see
     :func:`transform_source`. ``exclude``: gitignore-style patterns (from the project
-    root) of files never rewritten nor reported on; they are still read for facts."""
+    root) of files never rewritten nor reported on; they are still read for facts.
+    ``sources``: file contents to use instead of what is on disk (``-`` reads a file from
+    stdin); the file need not exist. Such a run is in-process."""
     options = dataclasses.replace(options, selected=frozenset(c.name for c in codemods))
     clock = time.perf_counter()
+    given = {str(path.resolve()): data for path, data in (sources or {}).items()}
     root = project_root(paths)
     config = config_module.locate(root)
-    targets = discover(paths, root)
+    on_disk = [p for p in paths if str(p.resolve()) not in given or p.exists()]
+    targets = discover(on_disk, root) if on_disk else []
+    known = {str(f.path) for f in targets}
+    targets += [
+        SourceFile(Path(path), display_path(Path(path), root))
+        for path in given
+        if path not in known
+    ]
     # Facts come from the whole project even when only some of its files are migrated
     # (pre-commit passes the changed files): a file gets the same answer either way.
     whole = root.resolve() in {p.resolve() for p in paths}
-    files = targets if whole else discover([root], root)
+    files = targets if whole else _merged(discover([root], root), targets)
     asked = {f.relpath for f in targets}
     result = MigrationResult(root=root, files_scanned=len(targets))
     clock = _lap(result, "discover", clock)
@@ -602,7 +626,9 @@ def migrate(
 
     for source_file in files:
         facts_module.index_path(facts, source_file.relpath)
-    with _Workers(jobs, options, runnable, shared) as workers:
+    if given:
+        jobs = 1  # the given contents live in this process
+    with _Workers(jobs, options, runnable, shared, given) as workers:
         for scanned in workers.scan([(str(f.path), f.relpath) for f in files]):
             if scanned.facts is not None:
                 _merge_facts(facts, scanned.facts)
@@ -632,7 +658,7 @@ def migrate(
         if file_result.new_source is not None:
             source_file = by_path[file_result.path]
             try:
-                current = source_file.path.read_bytes()
+                current = given.get(str(source_file.path)) or source_file.path.read_bytes()
             except OSError as error:
                 result.errors.append(f"{source_file.relpath}: cannot read: {error}")
                 continue
@@ -809,8 +835,14 @@ class _Workers:
     for ``-j 1``)."""
 
     def __init__(
-        self, jobs: int | None, options: Options, codemods: Sequence[Codemod], shared: bool
+        self,
+        jobs: int | None,
+        options: Options,
+        codemods: Sequence[Codemod],
+        shared: bool,
+        sources: dict[str, bytes] | None = None,
     ) -> None:
+        self.sources = sources or {}
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.options = options
         self.codemods = codemods
@@ -819,6 +851,8 @@ class _Workers:
 
     def __enter__(self) -> _Workers:
         _init_worker(self.options, self.codemods, self.shared)
+        assert _STATE is not None
+        _STATE.sources = self.sources
         if self.jobs > 1:
             self.pool = ProcessPoolExecutor(
                 max_workers=self.jobs,
