@@ -201,3 +201,36 @@ def test_code_from_stdin_is_migrated_to_stdout_in_its_project(tmp_path: Path) ->
     assert checked.returncode == 1 and checked.stdout == b""
     diff = run_stdin("--diff")
     assert b"+++ b/tests/test_new.py" in diff.stdout
+
+
+def test_progress_on_a_terminal_and_none_through_a_pipe(tmp_path: Path) -> None:
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = strict\n")
+    for n in range(120):
+        (tests / f"test_{n}.py").write_text(
+            "import pytest\n\n\n@pytest.mark.asyncio\nasync def test_a():\n    pass\n"
+        )
+    command = [sys.executable, "-m", "async_test_upgrade", "migrate", "--diff", "-j", "1"]
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [*command, str(tmp_path)], stdout=subprocess.DEVNULL, stderr=follower, env=PLAIN_ENV
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=120)
+    os.close(leader)
+    shown = b"".join(chunks).decode()
+    assert "scan 50/120 files" in shown
+    assert "transform 120/120 files, 120 changed" in shown
+    assert "\r" in shown
+    piped = subprocess.run([*command, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert "transform " not in piped.stderr and "\r" not in piped.stderr

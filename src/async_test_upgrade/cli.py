@@ -367,11 +367,25 @@ def _colour(line: str) -> str:
 
 
 def _progress_printer() -> engine.ProgressCallback:
-    def show(done: int, total: int) -> None:
-        if total >= 50 and (done == total or done % 25 == 0):
-            end = "\n" if done == total else "\r"
-            click.echo(f"transformed {done}/{total} files", err=True, nl=False)
-            click.echo(end, err=True, nl=False)
+    """One line on the terminal, rewritten in place: stage, files done of all, files
+    changed so far, seconds elapsed; cleared when the run ends."""
+    import time
+
+    start = time.monotonic()
+    shown = [0.0]
+
+    def show(stage: str, done: int, total: int, changed: int) -> None:
+        now = time.monotonic()
+        if done < total and now - shown[0] < 0.2:
+            return  # at most five updates a second
+        shown[0] = now
+        line = f"{stage} {done}/{total} files"
+        if stage == "transform":
+            line += f", {changed} changed"
+        line += f", {now - start:.0f}s"
+        end = "\n" if stage == "transform" and done == total else "\r"
+        click.echo(f"\r{line:<60}", err=True, nl=False)
+        click.echo(end, err=True, nl=False)
 
     return show
 

@@ -560,7 +560,9 @@ class _LazyMetadata(Mapping[ProviderT, Mapping[cst.CSTNode, object]]):
 # --- the whole run -----------------------------------------------------------------------
 
 
-ProgressCallback = Callable[[int, int], None]
+#: Called as the run goes: stage ("scan" or "transform"), files done, files in the stage,
+#: files changed so far.
+ProgressCallback = Callable[[str, int, int, int], None]
 
 
 def migrate(
@@ -629,7 +631,7 @@ def migrate(
     if given:
         jobs = 1  # the given contents live in this process
     with _Workers(jobs, options, runnable, shared, given) as workers:
-        for scanned in workers.scan([(str(f.path), f.relpath) for f in files]):
+        for scanned in workers.scan([(str(f.path), f.relpath) for f in files], progress):
             if scanned.facts is not None:
                 _merge_facts(facts, scanned.facts)
             if scanned.relpath in excluded or scanned.relpath not in asked:
@@ -866,14 +868,21 @@ class _Workers:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def scan(self, files: list[tuple[str, str]]) -> Iterator[ScanResult]:
+    def scan(
+        self, files: list[tuple[str, str]], progress: ProgressCallback | None = None
+    ) -> Iterator[ScanResult]:
         """Scan results in file order, streamed: the caller keeps only what it needs.
         Files with no trigger, no facts beyond their path and no error may be left out."""
         if self.pool is None or len(files) < 64:
-            yield from (scan_file(path, relpath) for path, relpath in files)
+            for done, (path, relpath) in enumerate(files, 1):
+                if progress and done % 50 == 0:
+                    progress("scan", done, len(files), 0)
+                yield scan_file(path, relpath)
             return
         size = max(32, len(files) // (self.jobs * 8))
-        for chunk in self.pool.map(_scan_chunk, _chunks(files, size)):
+        for index, chunk in enumerate(self.pool.map(_scan_chunk, _chunks(files, size)), 1):
+            if progress:
+                progress("scan", min(index * size, len(files)), len(files), 0)
             yield from chunk
 
     def transform(
@@ -890,7 +899,8 @@ class _Workers:
             for task in tasks:
                 results.extend(_transform_chunk((token, "", [task])))
                 if progress:
-                    progress(len(results), len(tasks))
+                    changed = sum(r.new_source is not None for r in results)
+                    progress("transform", len(results), len(tasks), changed)
             return results
         # The facts travel once to each worker, through a file, not with every chunk.
         with tempfile.TemporaryDirectory(prefix="async-test-upgrade-") as scratch:
@@ -902,7 +912,8 @@ class _Workers:
             for chunk_result in self.pool.map(_transform_chunk, jobs):
                 results.extend(chunk_result)
                 if progress:
-                    progress(len(results), len(tasks))
+                    changed = sum(r.new_source is not None for r in results)
+                    progress("transform", len(results), len(tasks), changed)
         return results
 
 
