@@ -210,3 +210,54 @@ def test_a_file_only_the_compiler_rejects_is_left_alone(tmp_path: Path) -> None:
     assert code == EXIT_LEFT_ALONE, output
     assert f"tests/test_dup.py:{line}: does not compile, left alone: duplicate argument" in output
     assert (root / "tests/test_dup.py").read_text() == text
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in text:
+            found.add(int(status.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_pool_workers_die_with_a_killed_run(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = strict\n")
+    body = "".join(
+        f"\n\n@pytest.mark.asyncio\nasync def test_{n}():\n    await asyncio.sleep(0)\n"
+        for n in range(60)
+    )
+    for n in range(400):
+        (tests / f"test_{n}.py").write_text("import asyncio\n\nimport pytest\n" + body)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "async_test_upgrade", "migrate", "--diff", "-j", "2", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
+        workers = _children(process.pid)
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the pool never started"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.1)
+    alive = [
+        w
+        for w in workers
+        if Path(f"/proc/{w}/status").exists()
+        and "State:\tZ" not in Path(f"/proc/{w}/status").read_text()
+    ]
+    assert not alive, f"workers {alive} outlived the killed run"

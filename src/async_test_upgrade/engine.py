@@ -175,8 +175,12 @@ class _WorkerState:
 _STATE: _WorkerState | None = None
 
 
-def _init_worker(options: Options, codemods: Sequence[Codemod], shared: bool = True) -> None:
+def _init_worker(
+    options: Options, codemods: Sequence[Codemod], shared: bool = True, parent: int = 0
+) -> None:
     global _STATE
+    if parent:
+        _die_with(parent)
     # Compiling the user's files must not print their SyntaxWarnings ("invalid escape
     # sequence") on the user's terminal: they are not the migration's findings.
     warnings.filterwarnings("ignore", category=SyntaxWarning)
@@ -186,6 +190,19 @@ def _init_worker(options: Options, codemods: Sequence[Codemod], shared: bool = T
         Prefilter(codemods, also=facts_module.FACT_WORDS),
         shared,
     )
+
+
+def _die_with(parent: int) -> None:
+    """In a pool worker: exit as soon as the process that started the pool is gone (it
+    was killed, say), instead of working on for nobody while holding its pipes."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
 def scan_file(path: str, relpath: str) -> ScanResult:
@@ -860,7 +877,7 @@ class _Workers:
                 max_workers=self.jobs,
                 mp_context=_pool_context(),
                 initializer=_init_worker,
-                initargs=(self.options, self.codemods, self.shared),
+                initargs=(self.options, self.codemods, self.shared, os.getpid()),
             )
         return self
 
