@@ -261,3 +261,22 @@ def test_pool_workers_die_with_a_killed_run(tmp_path: Path) -> None:
         and "State:\tZ" not in Path(f"/proc/{w}/status").read_text()
     ]
     assert not alive, f"workers {alive} outlived the killed run"
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_named_like_a_test_is_skipped_not_read(tmp_path: Path) -> None:
+    import os
+
+    root = project(
+        tmp_path,
+        {"pytest.ini": "[pytest]\nasyncio_mode = strict\n", "tests/test_a.py": MARKED},
+    )
+    os.mkfifo(root / "tests/test_fifo.py")
+    completed = subprocess.run(
+        [sys.executable, "-m", "async_test_upgrade", "migrate", "--check", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 1, completed.stderr  # test_a.py would change
+    assert "tests/test_fifo.py: async-test-upgrade: not a regular file" in completed.stderr

@@ -603,7 +603,8 @@ def migrate(
     root = project_root(paths)
     config = config_module.locate(root)
     on_disk = [p for p in paths if str(p.resolve()) not in given or p.exists()]
-    targets = discover(on_disk, root) if on_disk else []
+    special: list[Path] = []
+    targets = discover(on_disk, root, special) if on_disk else []
     known = {str(f.path) for f in targets}
     targets += [
         SourceFile(Path(path), display_path(Path(path), root))
@@ -616,6 +617,15 @@ def migrate(
     files = targets if whole else _merged(discover([root], root), targets)
     asked = {f.relpath for f in targets}
     result = MigrationResult(root=root, files_scanned=len(targets))
+    result.notes.extend(
+        Note(
+            display_path(path, root),
+            0,
+            "async-test-upgrade",
+            "not a regular file (a FIFO, socket or device): skipped",
+        )
+        for path in special
+    )
     clock = _lap(result, "discover", clock)
 
     runnable = []

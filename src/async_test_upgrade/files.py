@@ -69,8 +69,11 @@ def _ignored(
     return verdict
 
 
-def discover(paths: Sequence[Path], root: Path) -> list[SourceFile]:
-    """The Python files under ``paths`` that git would track, sorted, without duplicates."""
+def discover(
+    paths: Sequence[Path], root: Path, skipped: list[Path] | None = None
+) -> list[SourceFile]:
+    """The Python files under ``paths`` that git would track, sorted, without duplicates.
+    Paths named like Python files that are not regular files go to ``skipped``."""
     root = root.resolve()
     found: dict[Path, SourceFile] = {}
     for given in paths:
@@ -81,7 +84,11 @@ def discover(paths: Sequence[Path], root: Path) -> list[SourceFile]:
             if start.suffix in (".py", ".pyi"):
                 found[start] = SourceFile(start, display_path(start, root))
             continue
-        for file in _walk(start, root):
+        if not start.is_dir():
+            if skipped is not None:
+                skipped.append(start)
+            continue
+        for file in _walk(start, root, skipped):
             found.setdefault(file, SourceFile(file, display_path(file, root)))
     return [found[p] for p in sorted(found)]
 
@@ -110,7 +117,7 @@ def _inherited_specs(start: Path, root: Path) -> list[tuple[Path, pathspec.GitIg
     return specs
 
 
-def _walk(start: Path, root: Path) -> Iterator[Path]:
+def _walk(start: Path, root: Path, skipped: list[Path] | None = None) -> Iterator[Path]:
     boundary = root if (start == root or root in start.parents) else start
     stack: list[tuple[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]]] = [
         (start, _inherited_specs(start, boundary))
@@ -137,6 +144,11 @@ def _walk(start: Path, root: Path) -> Iterator[Path]:
                     continue
                 stack.append((path, specs))
             elif entry.name.endswith((".py", ".pyi")) and not _ignored(path, False, specs):
+                if not entry.is_file():
+                    # A FIFO, socket or device named *.py: reading it could block forever.
+                    if skipped is not None:
+                        skipped.append(path)
+                    continue
                 yield path
 
 
