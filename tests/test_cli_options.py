@@ -234,3 +234,18 @@ def test_progress_on_a_terminal_and_none_through_a_pipe(tmp_path: Path) -> None:
     assert "\r" in shown
     piped = subprocess.run([*command, str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert "transform " not in piped.stderr and "\r" not in piped.stderr
+
+
+def test_asking_for_auto_mode_over_anyio_tests_is_refused_before_anything(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "anyio-mixed"
+    shutil.copytree(EXAMPLE.parent / "anyio-mixed", project)
+    before = snapshot(project)
+    code, out, err = run("migrate", "--asyncio-mode", "auto", str(project))
+    assert code == 2
+    assert "--asyncio-mode auto: anyio/trio tests found" in err and out == ""
+    assert snapshot(project) == before
+    # Left to itself, the run keeps the suite strict and says why.
+    code, _, err = run("migrate", "--diff", str(project))
+    assert code == 0 and "anyio/trio tests found" in err

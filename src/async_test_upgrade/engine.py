@@ -37,7 +37,7 @@ from async_test_upgrade import imports as imports_module
 from async_test_upgrade import scope as scope_module
 from async_test_upgrade.cst import CodemodTransformer, FileContext, ImportRequest
 from async_test_upgrade.facts import ProjectFacts
-from async_test_upgrade.files import SourceFile, discover, display_path
+from async_test_upgrade.files import InputError, SourceFile, discover, display_path
 from async_test_upgrade.model import (
     Change,
     ConfigEdit,
@@ -672,6 +672,7 @@ def migrate(
                 if noted:
                     tasks.append((scanned.path, scanned.relpath, noted, True))
         facts.library_modules = {facts.module_names[r] for r in library_files}
+        _refuse_auto_over_anyio(facts, options)
         clock = _lap(result, "scan", clock)
         file_results = workers.transform(tasks, facts, progress)
         clock = _lap(result, "transform", clock)
@@ -760,6 +761,24 @@ def _scope_test(
         config.raw("python_files"), config.raw("testpaths"), (f.relpath for f in files)
     )
     return scope.in_scope
+
+
+def _refuse_auto_over_anyio(facts: ProjectFacts, options: Options) -> None:
+    """``--asyncio-mode auto`` asked for what this project cannot have: auto mode would
+    take over the async fixtures of its anyio/trio tests. Say so before anything runs,
+    rather than quietly giving the default's strict-mode output."""
+    if options.asyncio_mode != "auto" or not facts.uses_anyio_or_trio:
+        return
+    if (facts.asyncio_mode or "").strip().lower() == "auto":
+        return  # already auto: nothing is switched
+    first = facts.anyio_trio_signals[0]
+    more = len(facts.anyio_trio_signals) - 1
+    raise InputError(
+        f"--asyncio-mode auto: anyio/trio tests found ({first}"
+        + (f" and {more} more" if more else "")
+        + "); auto mode would take over their async fixtures. Leave the option out (the "
+        "suite stays strict, with the marks it needs) or pass --asyncio-mode strict"
+    )
 
 
 def _settings_the_result_needs(

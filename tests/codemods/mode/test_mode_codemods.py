@@ -9,6 +9,7 @@ import pytest
 from async_test_upgrade import engine, registry
 from async_test_upgrade.codemods.mode._mode import target_mode
 from async_test_upgrade.facts import ProjectFacts
+from async_test_upgrade.files import InputError
 from async_test_upgrade.model import AsyncioMode, Options
 
 BOTH = frozenset({"strict-to-auto", "strict-markers"})
@@ -72,7 +73,6 @@ def _project(tmp_path: Path, anyio: bool) -> Path:
         (False, None, "strict-to-auto", "auto"),
         (True, None, "strict-markers", "strict"),
         (False, "strict", "strict-markers", "strict"),
-        (True, "auto", "strict-markers", "strict"),
     ],
 )
 def test_exactly_one_mode_codemod_applies(
@@ -143,3 +143,11 @@ def test_auto_mode_lists_the_bare_async_fixtures_that_start_running(tmp_path: Pa
         (n.path, n.line) for n in result.notes if "never ran in strict mode" in n.message
     )
     assert started == [("conftest.py", 5), ("test_values.py", 5)]  # the def lines
+
+
+def test_auto_asked_over_anyio_tests_is_refused_not_downgraded(tmp_path: Path) -> None:
+    # Auto mode would take over the anyio tests' async fixtures; the default's strict
+    # output would not be what was asked for either.
+    root = _project(tmp_path, anyio=True)
+    with pytest.raises(InputError, match="anyio/trio tests found"):
+        engine.migrate([root], registry.select(sorted(BOTH)), Options(asyncio_mode="auto"), jobs=1)
