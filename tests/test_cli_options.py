@@ -81,22 +81,14 @@ def test_an_unwritable_report_fails_before_anything_is_written(
     assert snapshot(example) == before
 
 
-def _diff_through_a_terminal(example: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    """The diff as printed to a pseudo-terminal."""
+def through_a_terminal(command: list[str], stream: str, env: dict[str, str] | None = None) -> str:
+    """What ``command`` prints on ``stream`` ("stdout" or "stderr") when that stream is a
+    pseudo-terminal (the other goes nowhere)."""
     leader, follower = pty.openpty()
-    command = [
-        sys.executable,
-        "-m",
-        "async_test_upgrade",
-        "migrate",
-        "--diff",
-        "-q",
-        *args,
-        str(example),
-    ]
-    process = subprocess.Popen(
-        command, stdout=follower, stderr=subprocess.DEVNULL, env={**PLAIN_ENV, **(env or {})}
+    out, err = (
+        (follower, subprocess.DEVNULL) if stream == "stdout" else (subprocess.DEVNULL, follower)
     )
+    process = subprocess.Popen(command, stdout=out, stderr=err, env={**PLAIN_ENV, **(env or {})})
     os.close(follower)
     chunks = []
     while True:
@@ -110,6 +102,12 @@ def _diff_through_a_terminal(example: Path, *args: str, env: dict[str, str] | No
     process.wait(timeout=120)
     os.close(leader)
     return b"".join(chunks).decode()
+
+
+def _diff_through_a_terminal(example: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """The diff as printed to a pseudo-terminal."""
+    command = [sys.executable, "-m", "async_test_upgrade", "migrate", "--diff", "-q", *args]
+    return through_a_terminal([*command, str(example)], "stdout", env)
 
 
 ESC = "\x1b["
@@ -212,23 +210,7 @@ def test_progress_on_a_terminal_and_none_through_a_pipe(tmp_path: Path) -> None:
             "import pytest\n\n\n@pytest.mark.asyncio\nasync def test_a():\n    pass\n"
         )
     command = [sys.executable, "-m", "async_test_upgrade", "migrate", "--diff", "-j", "1"]
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [*command, str(tmp_path)], stdout=subprocess.DEVNULL, stderr=follower, env=PLAIN_ENV
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=120)
-    os.close(leader)
-    shown = b"".join(chunks).decode()
+    shown = through_a_terminal([*command, str(tmp_path)], "stderr")
     assert "scan 50/120 files" in shown
     assert "transform 120/120 files, 120 changed" in shown
     assert "\r" in shown

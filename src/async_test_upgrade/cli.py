@@ -10,7 +10,7 @@ import click
 
 from async_test_upgrade import __version__, engine, registry, report
 from async_test_upgrade import settings as settings_module
-from async_test_upgrade.files import InputError, display_path
+from async_test_upgrade.files import InputError
 from async_test_upgrade.model import NEWEST_TARGET, Options, format_version, parse_version
 
 #: 0 done; 1 ``--check`` found changes; 2 bad input, nothing done; 3 done, but some
@@ -218,19 +218,22 @@ def migrate(
         )
     except InputError as error:
         _fail(str(error))
+    dry_run = show_diff or check or bool(stdin)
     if stdin:
-        _answer_stdin(result, next(iter(stdin.values())), show_diff, check, quiet, colour)
-        return
-    dry_run = show_diff or check
-    if check and not quiet:
-        for outcome in result.changed_files:
-            click.echo(f"would rewrite {outcome.relpath}", err=True)
-        if result.config_changed and result.config_path is not None:
-            click.echo(f"would rewrite {display_path(result.config_path, result.root)}", err=True)
-    if show_diff:
-        color = use_colour(colour, sys.stdout)
-        for line in report.unified_diff(result):
-            click.echo(_colour(line) if color else line, nl=False, color=color)
+        # The migrated code (or the diff) on stdout; nothing is written, and the settings
+        # the project would need are in the summary, not applied.
+        if show_diff:
+            _print_diff(result, colour)
+        elif not check:
+            new = result.changed_files[0].new if result.changed_files else stdin[targets[0]]
+            sys.stdout.buffer.write(new)
+            sys.stdout.buffer.flush()
+    else:
+        if check and not quiet:
+            for path in report.changed_paths(result):
+                click.echo(f"would rewrite {path}", err=True)
+        if show_diff:
+            _print_diff(result, colour)
     if not dry_run:
         try:
             result.errors.extend(engine.write_result(result))
@@ -255,38 +258,15 @@ def migrate(
         report_path.write_text(render(result, applied=not dry_run), encoding="utf-8")
     if result.errors:
         sys.exit(EXIT_LEFT_ALONE)
-    if check and result.anything_changed:
+    # From stdin only the code given counts: the config is not the caller's to rewrite.
+    if check and (result.changed_files if stdin else result.anything_changed):
         sys.exit(EXIT_CHANGES)
 
 
-def _answer_stdin(
-    result: engine.MigrationResult,
-    source: bytes,
-    show_diff: bool,
-    check: bool,
-    quiet: bool,
-    colour: str,
-) -> None:
-    """For ``-``: the migrated code (or the diff) on stdout, never a file written. The
-    settings the project would need are in the summary, not applied."""
-    new = result.changed_files[0].new if result.changed_files else source
-    if show_diff:
-        color = use_colour(colour, sys.stdout)
-        for line in report.unified_diff(result):
-            click.echo(_colour(line) if color else line, nl=False, color=color)
-    elif not check:
-        sys.stdout.buffer.write(new)
-        sys.stdout.buffer.flush()
-    if not quiet:
-        for line in report.summary_lines(result, applied=False):
-            click.echo(line, err=True)
-    elif result.errors:
-        for problem in result.errors:
-            click.echo(problem, err=True)
-    if result.errors:
-        sys.exit(EXIT_LEFT_ALONE)
-    if check and result.changed_files:
-        sys.exit(EXIT_CHANGES)
+def _print_diff(result: engine.MigrationResult, colour: str) -> None:
+    color = use_colour(colour, sys.stdout)
+    for line in report.unified_diff(result):
+        click.echo(_colour(line) if color else line, nl=False, color=color)
 
 
 def _given(name: str) -> bool:

@@ -209,7 +209,7 @@ def scan_file(path: str, relpath: str) -> ScanResult:
     assert _STATE is not None
     partial = ProjectFacts()
     try:
-        source = _read(path)
+        source = _read(path, _STATE.sources)
     except OSError as error:
         return ScanResult(path, relpath, [], partial, f"{relpath}: cannot read: {error}")
     names, any_word = _STATE.prefilter.scan(source)
@@ -222,10 +222,9 @@ def scan_file(path: str, relpath: str) -> ScanResult:
     return ScanResult(path, relpath, names, partial)
 
 
-def _read(path: str) -> bytes:
-    if _STATE is not None and path in _STATE.sources:
-        return _STATE.sources[path]
-    return Path(path).read_bytes()
+def _read(path: str, sources: Mapping[str, bytes]) -> bytes:
+    """The file's bytes: as given (read from stdin) or on disk."""
+    return sources[path] if path in sources else Path(path).read_bytes()
 
 
 def _merged(files: list[SourceFile], extra: list[SourceFile]) -> list[SourceFile]:
@@ -264,7 +263,7 @@ def _transform_chunk(job: tuple[int, str, list[Task]]) -> list[FileResult]:
     results = []
     for path, relpath, names, library in tasks:
         try:
-            source = _read(path)
+            source = _read(path, _STATE.sources)
         except OSError as error:
             results.append(FileResult(relpath, error=f"{relpath}: cannot read: {error}"))
             continue
@@ -328,11 +327,8 @@ def transform_source(
     except cst.ParserSyntaxError as error:
         # Python's own message and line, which the user knows from their interpreter;
         # LibCST's only for syntax newer than the interpreter running the tool.
-        where = compile_error(source, relpath) or f"{error.raw_line}: {error.message}"
-        result.error = (
-            f"{relpath}:{where.split(': ', 1)[0]}: cannot parse, left alone: "
-            + (where.split(": ", 1)[1])
-        )
+        line, message = compile_error(source, relpath) or (error.raw_line, error.message)
+        result.error = f"{relpath}:{line}: cannot parse, left alone: {message}"
         return result
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         result.error = f"{relpath}:1: cannot decode, left alone: {error}"
@@ -352,12 +348,12 @@ def transform_source(
     )
     try:
         module = _run_rounds(module, grouped, result, relpath, module_name, facts, options, library)
-    except Exception as error:  # a codemod bug or a tree too deep: this file alone
-        if shared and not library and len(records) > 1:
+    except _RoundFailedError as failed:  # a codemod bug or a tree too deep: this file alone
+        if len(failed.members) > 1:
             # Run again one codemod at a time, to name the one to blame.
             return transform_source(source, relpath, codemods, facts, options, library, False)
-        blamed = _RUNNING.name if _RUNNING is not None else "?"
-        return FileResult(relpath, error=failure(relpath, error, f"in {blamed}"), parsed=True)
+        blamed = f"in {failed.members[0].name}"
+        return FileResult(relpath, error=failure(relpath, failed.error, blamed), parsed=True)
     if module is not original:
         new_source = module.bytes
         if new_source != source:
@@ -367,7 +363,7 @@ def transform_source(
             # the file's error.)
             invalid = compile_error(source, relpath)
             if invalid is not None and _ast_parses(source):
-                line, _, message = invalid.partition(": ")
+                line, message = invalid
                 result.error = f"{relpath}:{line}: does not compile, left alone: {message}"
                 result.changes, result.notes, result.config_edits = [], [], []
                 return result
@@ -379,8 +375,13 @@ def transform_source(
     return result
 
 
-#: The codemod being run (for the message when it fails).
-_RUNNING: Codemod | None = None
+class _RoundFailedError(Exception):
+    """A round of codemods raised on a file: which codemods, and what they raised."""
+
+    def __init__(self, members: Sequence[Codemod], error: Exception) -> None:
+        super().__init__(str(error))
+        self.members = members
+        self.error = error
 
 
 def _run_rounds(
@@ -393,58 +394,58 @@ def _run_rounds(
     options: Options,
     library: bool,
 ) -> cst.Module:
-    global _RUNNING
     wrapper: MetadataWrapper | None = None
     names: NameResolver | None = None
     view: SourceView | None = None
     first = module
     to_original: tuple[cst.Module, list[int]] | None = None
     for members in grouped:
-        _RUNNING = members[0]
-        if wrapper is None:
-            wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-            view = SourceView(module)
-            names = NameResolver(view, relpath)
-        contexts: list[FileContext] = []
-        transformers: list[CodemodTransformer] = []
-        for record in members:
-            assert record.transformer is not None
-            ctx = FileContext(relpath, module_name, facts, options, codemod=record.name)
-            ctx.wrapper, ctx.names, ctx.view = wrapper, names, view
-            transformer = record.transformer(ctx)
-            # Metadata is computed on the first question that needs it, not before the
-            # visit: most codemods that may apply find nothing to do and never ask.
-            transformer.metadata = _LazyMetadata(wrapper)
-            contexts.append(ctx)
-            transformers.append(transformer)
-        visitor = transformers[0] if len(transformers) == 1 else SharedTraversal(transformers)
-        reported = (len(result.notes), len(result.changes), len(result.config_edits))
-        new_module = module.visit(visitor)
-        changed = False
-        to_add: list[ImportRequest] = []
-        to_drop: list[ImportRequest] = []
-        for record, ctx, transformer in zip(members, contexts, transformers, strict=True):
-            transformer.metadata = {}
-            if library:
-                result.notes.extend(_library_notes(ctx.changes, record))
-                continue
-            result.notes.extend(ctx.notes)
-            result.config_edits.extend(ctx.config_edits)
-            if ctx.changes or ctx.imports_to_add:
-                changed = True
-                result.changes.extend(ctx.changes)
-                to_add.extend(ctx.imports_to_add)
-                to_drop.extend(ctx.imports_to_drop)
-        if module is not first:  # lines of a rewritten tree: say where they were on disk
-            assert view is not None
-            if to_original is None or to_original[0] is not module:
-                to_original = (module, original_lines(first.code, view.code))
-            _to_disk_lines(result, reported, to_original[1])
-        if not changed:
-            continue  # nothing rewritten: keep the tree and its computed metadata
-        module = imports_module.fix_imports(new_module, to_add, to_drop)
-        wrapper = None
-    _RUNNING = None
+        try:
+            if wrapper is None:
+                wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+                view = SourceView(module)
+                names = NameResolver(view, relpath)
+            contexts: list[FileContext] = []
+            transformers: list[CodemodTransformer] = []
+            for record in members:
+                assert record.transformer is not None
+                ctx = FileContext(relpath, module_name, facts, options, codemod=record.name)
+                ctx.wrapper, ctx.names, ctx.view = wrapper, names, view
+                transformer = record.transformer(ctx)
+                # Metadata is computed on the first question that needs it, not before the
+                # visit: most codemods that may apply find nothing to do and never ask.
+                transformer.metadata = _LazyMetadata(wrapper)
+                contexts.append(ctx)
+                transformers.append(transformer)
+            visitor = transformers[0] if len(transformers) == 1 else SharedTraversal(transformers)
+            reported = (len(result.notes), len(result.changes), len(result.config_edits))
+            new_module = module.visit(visitor)
+            changed = False
+            to_add: list[ImportRequest] = []
+            to_drop: list[ImportRequest] = []
+            for record, ctx, transformer in zip(members, contexts, transformers, strict=True):
+                transformer.metadata = {}
+                if library:
+                    result.notes.extend(_library_notes(ctx.changes, record))
+                    continue
+                result.notes.extend(ctx.notes)
+                result.config_edits.extend(ctx.config_edits)
+                if ctx.changes or ctx.imports_to_add:
+                    changed = True
+                    result.changes.extend(ctx.changes)
+                    to_add.extend(ctx.imports_to_add)
+                    to_drop.extend(ctx.imports_to_drop)
+            if module is not first:  # lines of a rewritten tree: say where they were on disk
+                assert view is not None
+                if to_original is None or to_original[0] is not module:
+                    to_original = (module, original_lines(first.code, view.code))
+                _to_disk_lines(result, reported, to_original[1])
+            if not changed:
+                continue  # nothing rewritten: keep the tree and its computed metadata
+            module = imports_module.fix_imports(new_module, to_add, to_drop)
+            wrapper = None
+        except Exception as error:
+            raise _RoundFailedError(members, error) from error
     return module
 
 
@@ -499,16 +500,16 @@ def _library_notes(changes: Sequence[Change], record: Codemod) -> list[Note]:
     ]
 
 
-def compile_error(source: bytes, relpath: str) -> str | None:
-    """``line: message`` of the error CPython reports compiling ``source``, or None."""
+def compile_error(source: bytes, relpath: str) -> tuple[int, str] | None:
+    """The line and message of the error CPython reports compiling ``source``, or None."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             compile(source, relpath, "exec", dont_inherit=True)
         except SyntaxError as error:
-            return f"{error.lineno or 1}: {error.msg}"
+            return error.lineno or 1, error.msg
         except (ValueError, RecursionError, MemoryError) as error:  # NUL bytes, depth
-            return f"1: {error}"
+            return 1, str(error)
     return None
 
 
@@ -604,13 +605,10 @@ def migrate(
     config = config_module.locate(root)
     on_disk = [p for p in paths if str(p.resolve()) not in given or p.exists()]
     special: list[Path] = []
-    targets = discover(on_disk, root, special) if on_disk else []
-    known = {str(f.path) for f in targets}
-    targets += [
-        SourceFile(Path(path), display_path(Path(path), root))
-        for path in given
-        if path not in known
-    ]
+    targets = _merged(
+        discover(on_disk, root, special) if on_disk else [],
+        [SourceFile(Path(path), display_path(Path(path), root)) for path in given],
+    )
     # Facts come from the whole project even when only some of its files are migrated
     # (pre-commit passes the changed files): a file gets the same answer either way.
     whole = root.resolve() in {p.resolve() for p in paths}
@@ -688,7 +686,7 @@ def migrate(
         if file_result.new_source is not None:
             source_file = by_path[file_result.path]
             try:
-                current = given.get(str(source_file.path)) or source_file.path.read_bytes()
+                current = _read(str(source_file.path), given)
             except OSError as error:
                 result.errors.append(f"{source_file.relpath}: cannot read: {error}")
                 continue

@@ -76,6 +76,14 @@ def _sorted_notes(result: MigrationResult) -> list[Any]:
     return sorted(result.notes, key=lambda n: (n.path, n.line, n.codemod, n.message))
 
 
+def changed_paths(result: MigrationResult) -> list[str]:
+    """Every file the migration rewrites (or would): sources, then the config."""
+    paths = [o.relpath for o in result.changed_files]
+    if result.config_changed and result.config_path is not None:
+        paths.append(display_path(result.config_path, result.root))
+    return paths
+
+
 def to_json(result: MigrationResult, applied: bool) -> str:
     data = {
         "root": str(result.root),
@@ -85,12 +93,7 @@ def to_json(result: MigrationResult, applied: bool) -> str:
         "files_out_of_scope": result.out_of_scope,
         "files_excluded": result.excluded_files,
         "headlines": result.headlines,
-        "files_changed": [o.relpath for o in result.changed_files]
-        + (
-            [display_path(result.config_path, result.root)]
-            if result.config_changed and result.config_path is not None
-            else []
-        ),
+        "files_changed": changed_paths(result),
         "changes": [c.__dict__ for c in result.changes],
         "notes": [n.__dict__ for n in _sorted_notes(result)],
         "errors": result.errors,
@@ -106,9 +109,7 @@ def to_markdown(result: MigrationResult, applied: bool) -> str:
     alone, and the plugin versions the result needs."""
     from async_test_upgrade import registry
 
-    changed = [o.relpath for o in result.changed_files]
-    if result.config_changed and result.config_path is not None:
-        changed.append(display_path(result.config_path, result.root))
+    changed = changed_paths(result)
     verb = "changed" if applied else "would change"
     out = [
         "## async-test-upgrade",
