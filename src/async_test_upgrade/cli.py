@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
+import types
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from async_test_upgrade import __version__, engine, registry, report
-from async_test_upgrade import settings as settings_module
+from async_test_upgrade import __version__
 from async_test_upgrade.files import InputError
 from async_test_upgrade.model import NEWEST_TARGET, Options, format_version, parse_version
+
+
+def _on_first_use(name: str) -> types.ModuleType:
+    """``name``, imported when one of its attributes is first read. ``--version``,
+    ``--help`` and bad input answer without loading LibCST and the codemods (most of
+    start-up, which every pre-commit call pays)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    from async_test_upgrade import engine, registry, report
+    from async_test_upgrade import settings as settings_module
+else:
+    engine = _on_first_use("async_test_upgrade.engine")
+    registry = _on_first_use("async_test_upgrade.registry")
+    report = _on_first_use("async_test_upgrade.report")
+    settings_module = _on_first_use("async_test_upgrade.settings")
 
 #: 0 done; 1 ``--check`` found changes; 2 bad input, nothing done; 3 done, but some
 #: files were left alone (they could not be read, parsed, migrated or written); 130 the
