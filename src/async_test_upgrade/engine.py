@@ -131,11 +131,21 @@ class Prefilter:
             found = set(self.pattern.findall(source))
         if not found and not self.untriggered:
             return [], False
-        names = [
-            c.name
-            for c in self.codemods
-            if not c.triggers or any(t in found or t in source for t in c.triggers)
-        ]
+        names = []
+        # What the codemods let through so far may write: a later one's trigger may only
+        # appear in their output.
+        produced: set[str] = set()
+        for c in self.codemods:
+            if (
+                not c.triggers
+                or any(t in found or t in source for t in c.triggers)
+                or (
+                    produced
+                    and gate_module.triggers_in_code(c, gate_module.CodeIndex(frozenset(produced)))
+                )
+            ):
+                names.append(c.name)
+                produced |= c.produces
         return names, bool(found)
 
 
@@ -213,6 +223,8 @@ def scan_file(path: str, relpath: str) -> ScanResult:
     except OSError as error:
         return ScanResult(path, relpath, [], partial, f"{relpath}: cannot read: {error}")
     names, any_word = _STATE.prefilter.scan(source)
+    if not _STATE.options.gates:
+        names = [c.name for c in _STATE.prefilter.codemods]
     if not facts_module.has_content_facts(source, fact_words_possible=any_word):
         return ScanResult(path, relpath, names, None)  # the parent indexes the path
     try:
@@ -268,7 +280,9 @@ def _transform_chunk(job: tuple[int, str, list[Task]]) -> list[FileResult]:
             results.append(FileResult(relpath, error=f"{relpath}: cannot read: {error}"))
             continue
         try:
-            codemods = gated([_STATE.codemods[n] for n in names], source, relpath, _STATE.facts)
+            codemods = [_STATE.codemods[n] for n in names]
+            if _STATE.options.gates:
+                codemods = gated(codemods, source, relpath, _STATE.facts)
         except Exception as error:
             results.append(FileResult(relpath, error=failure(relpath, error, "reading its code")))
             continue
@@ -294,13 +308,30 @@ def gated(
     """The codemods (that the byte prefilter let through) that can apply to ``source``,
     judged on its words before paying for a LibCST parse."""
     rough = gate_module.TextIndex(source, relpath)
-    kept = [c for c in codemods if gate_module.own_gate_passes(c, rough, facts)]
+    kept = _passing(codemods, rough, facts, gate_module.own_gate_passes)
     if not kept:
         return []
     code = gate_module.parse_index(source, relpath)
     if code is None:
         return kept  # it does not compile: LibCST reports why
-    return [c for c in kept if gate_module.lets_through(c, code, facts)]
+    return _passing(kept, code, facts, gate_module.lets_through)
+
+
+def _passing(
+    codemods: Sequence[Codemod],
+    code: gate_module.CodeIndex,
+    facts: ProjectFacts,
+    test: Callable[[Codemod, gate_module.CodeIndex, ProjectFacts], bool],
+) -> list[Codemod]:
+    """The codemods (in pipeline order) that pass ``test`` on the file's words and what
+    the codemods before them that passed may write (their ``produces``)."""
+    kept: list[Codemod] = []
+    produced: frozenset[str] = frozenset()
+    for record in codemods:
+        if test(record, gate_module.with_products(code, produced), facts):
+            kept.append(record)
+            produced |= record.produces
+    return kept
 
 
 def transform_source(

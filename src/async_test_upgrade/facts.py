@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from async_test_upgrade.pytest_api import FIXTURE_DECORATORS
 from async_test_upgrade.textsearch import trie_pattern
+
+T = TypeVar("T")
 
 #: The words a file must contain to contribute a fact (one vocabulary, three forms below).
 _FACT_PLAIN = (
@@ -216,6 +219,21 @@ class ProjectFacts:
     #: Dotted names of the modules out of the migration's scope (library code, see
     #: ``scope.py``): read for facts, never rewritten. Empty with ``--include-source``.
     library_modules: set[str] = field(default_factory=set)
+
+    # --- derived indexes ----------------------------------------------------------------
+
+    def derived(self, build: Callable[[ProjectFacts], T]) -> T:
+        """``build(self)``, computed once per process and kept beside the facts: an index
+        a gate asks on every file (names of classes with async tests, say). Facts do not
+        change once the scan is done, so neither does the index; a copy or a pickle of the
+        facts starts without it."""
+        cache: dict[object, object] = self.__dict__.setdefault("_derived", {})
+        if build not in cache:
+            cache[build] = build(self)
+        return cache[build]  # type: ignore[return-value]
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_derived"}
 
     # --- queries ------------------------------------------------------------------------
 

@@ -115,6 +115,34 @@ class TextIndex(CodeIndex):
         return word in self.text or word in self.phrases
 
 
+class WithProducts(CodeIndex):
+    """A file's words together with what the codemods before a gate may write into it
+    (their declared ``produces``): an ``async def`` that event-loop-sync-to-async makes
+    is there for strict-to-auto's gate, without that gate naming who makes it."""
+
+    __slots__ = ("base", "extra")
+
+    def __init__(self, base: CodeIndex, extra: frozenset[str]) -> None:
+        self.base = base
+        self.extra = extra
+        self.path = base.path
+        self._text = None
+
+    @property
+    def words(self) -> frozenset[str]:  # type: ignore[override]
+        return self.base.words | self.extra
+
+    def has(self, word: str) -> bool:
+        return word in self.extra or self.base.has(word)
+
+    def mentions(self, fragment: str) -> bool:
+        return any(fragment in word for word in self.extra) or self.base.mentions(fragment)
+
+
+def with_products(code: CodeIndex, produced: frozenset[str]) -> CodeIndex:
+    return WithProducts(code, produced) if produced else code
+
+
 _ASYNC_WORD = re.compile(r"\b(?:async|await)\b")
 _YIELD_WORD = re.compile(r"\b(?:yield|for)\b")
 

@@ -36,6 +36,9 @@ class Options:
     selected: frozenset[str] = frozenset()
     #: Rewrite library/application code too, not only the test suite (see ``scope.py``).
     include_source: bool = False
+    #: False runs every selected codemod on every file, past the prefilter and the
+    #: gates: the reference the gates are checked against (they only ever save work).
+    gates: bool = True
 
     def runs(self, codemod: str) -> bool:
         """Whether the codemod named ``codemod`` is selected for this run. A name no

@@ -67,6 +67,10 @@ class Codemod:
     #: Codemods whose being selected changes what this one does: it asks
     #: ``options.runs(name)`` and leaves the work to them, or relies on what they write.
     defers_to: tuple[str, ...] = ()
+    #: The code words its output can hold that its input need not have (names it
+    #: writes, ``async def``, ``await``): a later codemod's triggers and gate see them
+    #: in every file this one may apply to, so no gate needs to know who writes what.
+    produces: frozenset[str] = frozenset()
 
     def output_needs(self) -> dict[str, Version]:
         """Everything the rewritten code needs: ``needs``, and pytest-asyncio from
@@ -93,6 +97,7 @@ def codemod(
     min_target: Version = DEFAULT_MIN_TARGET,
     library_note: str = "",
     needs: Mapping[str, Version] | None = None,
+    produces: Sequence[str] = (),
 ) -> Callable[[T], T]:
     """Register the decorated transformer class or configure function as a codemod.
 
@@ -125,6 +130,7 @@ def codemod(
             needs=tuple(sorted((needs or {}).items())),
             after=tuple(after),
             defers_to=tuple(defers_to),
+            produces=frozenset(produces),
         )
         if is_class:
             target.codemod_name = name  # type: ignore[attr-defined]

@@ -757,14 +757,3 @@ def may_be_test_or_fixture(code: CodeIndex) -> bool:
     """Whether the file may define a test (``test*``) or a fixture (any ``*fixture``
     decorator): :func:`role` is None for every function otherwise."""
     return code.mentions("test") or code.mentions("fixture")
-
-
-#: Words whose code an earlier codemod of the run may turn into an ``async def``:
-#: ``event_loop`` (event-loop-sync-to-async), ``loop`` (pytest-aiohttp-fixtures),
-#: ``run_until_complete`` (asynctest-to-stdlib), ``coroutine`` (asyncio-coroutine-to-async-def).
-ASYNC_MAKERS = ("event_loop", "loop", "run_until_complete", "coroutine")
-
-
-def may_have_async_def(code: CodeIndex) -> bool:
-    """An ``async def`` here, or one an earlier codemod of the same run may create."""
-    return code.has("async def") or any(code.has(word) for word in ASYNC_MAKERS)

@@ -74,6 +74,11 @@ from async_test_upgrade.registry import codemod
     defers_to=("session-hook-to-default-test-loop-scope",),
     triggers=("async def",),
     min_target=(0, 24),
+    produces=(
+        "loop_scope",
+        "pytest_asyncio",
+        "fixture",
+    ),
 )
 class AsyncFixtureLoopScope(CodemodTransformer):
     @staticmethod

@@ -77,15 +77,16 @@ LOOP_FIXTURES = ("event_loop", "loop")
     after=("event-loop-sync-to-async",),
     safety="safe",
     triggers=("run_until_complete", "run("),
+    produces=("await",),
 )
 class AsyncioRunInAsyncToAwait(EnclosingTracker):
     @staticmethod
     def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
-        """``asyncio.run``/``run_until_complete`` inside a coroutine (one written here, or
-        one event-loop-sync-to-async makes earlier in the run)."""
+        """``asyncio.run``/``run_until_complete`` inside a coroutine (written here, or by
+        an earlier codemod of the run)."""
         if not (code.has("run") or code.has("run_until_complete")):
             return False
-        return code.has("async def") or code.has("event_loop")
+        return code.has("async def")
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)

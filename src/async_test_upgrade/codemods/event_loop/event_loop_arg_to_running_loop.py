@@ -83,6 +83,10 @@ LOOP = "event_loop"
     defers_to=("remove-loop-kwarg",),
     triggers=("event_loop",),
     needs={"python": (3, 7)},
+    produces=(
+        "asyncio",
+        "get_running_loop",
+    ),
 )
 class EventLoopArgToRunningLoop(EnclosingTracker):
     @staticmethod

@@ -74,6 +74,13 @@ UVLOOP_POLICY = "uvloop.EventLoopPolicy"
     defers_to=("remove-event-loop-override",),
     triggers=("event_loop_policy", "event_loop"),
     min_target=(1, 4),
+    produces=(
+        "pytest_asyncio_loop_factories",
+        "config",
+        "item",
+        "new_event_loop",
+        "asyncio",
+    ),
 )
 class EventLoopPolicyToLoopFactories(CodemodTransformer):
     @staticmethod

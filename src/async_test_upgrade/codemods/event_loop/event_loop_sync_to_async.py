@@ -151,6 +151,18 @@ class _BodyFacts(Visitor):
     defers_to=("asyncio-run-in-async-to-await", "remove-loop-kwarg", "strict-to-auto"),
     triggers=("event_loop",),
     needs={"pytest-asyncio": (0, 24)},
+    produces=(
+        "async def",
+        "await",
+        "async with",
+        "async for",
+        "asyncio",
+        "get_running_loop",
+        "pytest_asyncio",
+        "fixture",
+        "mark",
+        "loop_scope",
+    ),
 )
 class EventLoopSyncToAsync(EnclosingTracker):
     @staticmethod

@@ -78,6 +78,11 @@ LEGACY_MARK = "pytest.mark.asyncio_event_loop"
     safety="safe",
     triggers=("asyncio(", "asyncio_event_loop"),
     min_target=(0, 24),
+    produces=(
+        "loop_scope",
+        "asyncio",
+        "mark",
+    ),
 )
 class MarkerScopeToLoopScope(CodemodTransformer):
     @staticmethod

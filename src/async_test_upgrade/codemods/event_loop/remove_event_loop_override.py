@@ -114,6 +114,13 @@ SETTINGS = ("asyncio_default_fixture_loop_scope", "asyncio_default_test_loop_sco
     ),
     triggers=("event_loop", "async def", "asyncio"),
     min_target=(0, 26),
+    produces=(
+        "pytestmark",
+        "pytest",
+        "mark",
+        "asyncio",
+        "loop_scope",
+    ),
 )
 class RemoveEventLoopOverride(CodemodTransformer):
     @staticmethod

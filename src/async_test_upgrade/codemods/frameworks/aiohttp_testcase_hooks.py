@@ -119,6 +119,12 @@ class _HookCalls(Visitor):
     safety="review",
     triggers=("setUpAsync", "tearDownAsync", "AioHTTPTestCase"),
     needs={"aiohttp": (3, 8)},
+    produces=(
+        "super",
+        "setUpAsync",
+        "tearDownAsync",
+        "await",
+    ),
 )
 class AiohttpTestcaseHooks(CodemodTransformer):
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (QualifiedNameProvider,)

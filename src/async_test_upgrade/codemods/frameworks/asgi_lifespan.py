@@ -94,18 +94,24 @@ LIFESPAN_MANAGER = "asgi_lifespan.LifespanManager"
     summary="run the app's lifespan in ASGITransport tests with asgi_lifespan.LifespanManager",
     after=("httpx-app-to-transport",),
     safety="review",
-    # The transport may only appear after httpx-app-to-transport rewrote AsyncClient(app=).
-    triggers=("ASGITransport", "AsyncClient"),
+    # Also where httpx-app-to-transport writes it (its products hold ASGITransport).
+    triggers=("ASGITransport",),
     needs={"asgi-lifespan": (2, 0)},
+    produces=(
+        "LifespanManager",
+        "asgi_lifespan",
+        "lifespan_manager",
+        "manager",
+        "app",
+        "async with",
+    ),
 )
 class AsgiLifespan(CodemodTransformer):
     @staticmethod
     def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
         """Some app of the project has startup handlers, and an httpx ``ASGITransport``
-        is used here (or made by httpx-app-to-transport from an ``AsyncClient(app=...)``)."""
-        if not facts.lifespan_apps or not code.has("httpx"):
-            return False
-        return code.has("ASGITransport") or code.has("AsyncClient")
+        is used here (written, or written earlier in the run)."""
+        return bool(facts.lifespan_apps) and code.has("httpx") and code.has("ASGITransport")
 
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
         QualifiedNameProvider,

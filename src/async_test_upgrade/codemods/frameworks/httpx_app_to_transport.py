@@ -73,6 +73,12 @@ TRANSPORT_FOR = {
     safety="safe",
     triggers=("app=", "app =", '"app"', "'app'"),
     needs={"httpx": (0, 18)},
+    produces=(
+        "ASGITransport",
+        "WSGITransport",
+        "transport",
+        "httpx",
+    ),
 )
 class HttpxAppToTransport(CodemodTransformer):
     @staticmethod

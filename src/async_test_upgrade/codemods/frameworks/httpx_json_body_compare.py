@@ -131,6 +131,10 @@ def _loads(value: cst.BaseExpression) -> cst.Call:
     after=("httpx-app-to-transport",),
     safety="review",
     triggers=("content", "read()", "match_content"),
+    produces=(
+        "json",
+        "loads",
+    ),
 )
 class HttpxJsonBodyCompare(CodemodTransformer):
     @staticmethod

@@ -164,6 +164,21 @@ class FunctionPlan:
         "aiohttp.pytest_plugin",
     ),
     needs={"pytest-aiohttp": (1, 0)},
+    produces=(
+        "async def",
+        "await",
+        "async with",
+        "async for",
+        "asyncio",
+        "get_running_loop",
+        "pytest_asyncio",
+        "fixture",
+        "mark",
+        "aiohttp_client",
+        "aiohttp_server",
+        "aiohttp_raw_server",
+        "unused_tcp_port_factory",
+    ),
 )
 class PytestAiohttpFixtures(CodemodTransformer):
     @staticmethod

@@ -81,7 +81,7 @@ class TestClientInAsyncTest(CodemodTransformer):
         fixture (written here, or made async by an earlier codemod of the run)."""
         if not (code.has("TestClient") or any(code.has(f) for f in facts.testclient_fixtures)):
             return False
-        return _event_loop.may_have_async_def(code) and _event_loop.may_be_test_or_fixture(code)
+        return code.has("async def") and _event_loop.may_be_test_or_fixture(code)
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)

@@ -42,7 +42,7 @@ rewrite is listed for review: ``verify`` shows whether the awaited objects are a
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
 import libcst.matchers as m
@@ -56,6 +56,10 @@ from libcst.metadata import (
 from async_test_upgrade.cst import CodemodTransformer, FileContext, Visitor
 from async_test_upgrade.providers import ParentProvider
 from async_test_upgrade.registry import codemod
+
+if TYPE_CHECKING:
+    from async_test_upgrade.facts import ProjectFacts
+    from async_test_upgrade.gate import CodeIndex
 
 COROUTINE = ("asyncio.coroutine", "asyncio.coroutines.coroutine")
 #: Builtins that iterate what they are given.
@@ -94,6 +98,12 @@ class _OwnBody(Visitor):
     safety="review",
     triggers=("coroutine",),
     library_note="Python 3.11 removed @asyncio.coroutine",
+    produces=(
+        "async def",
+        "await",
+        "async with",
+        "async for",
+    ),
 )
 class AsyncioCoroutineToAsyncDef(CodemodTransformer):
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
@@ -102,6 +112,12 @@ class AsyncioCoroutineToAsyncDef(CodemodTransformer):
         ScopeProvider,
         ParentProvider,
     )
+
+    @staticmethod
+    def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
+        """The decorator's own name as a whole word (``iscoroutinefunction`` is not it);
+        imports keep it under an alias."""
+        return code.has("coroutine")
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)

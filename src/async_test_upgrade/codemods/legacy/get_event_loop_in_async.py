@@ -146,6 +146,19 @@ PLAIN_FIXTURES = frozenset(
         "deprecated where no loop runs (3.12)"
     ),
     needs={"python": (3, 11)},
+    produces=(
+        "async def",
+        "await",
+        "async with",
+        "async for",
+        "asyncio",
+        "get_running_loop",
+        "Runner",
+        "run",
+        "runner",
+        "pytest_asyncio",
+        "fixture",
+    ),
 )
 class GetEventLoopInAsync(EnclosingTracker, CommentKeepingRemoval):
     @staticmethod

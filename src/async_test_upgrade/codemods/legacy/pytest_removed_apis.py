@@ -91,6 +91,14 @@ PATH_NEUTRAL_CALLS = ("builtins.str", "os.fspath")
     safety="safe",
     triggers=(*HOOKS, "yield_fixture"),
     needs={"pytest": (7, 0)},
+    produces=(
+        "collection_path",
+        "fixture",
+        "name",
+        "start_path",
+        "stem",
+        "suffix",
+    ),
 )
 class PytestRemovedApis(CodemodTransformer):
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (

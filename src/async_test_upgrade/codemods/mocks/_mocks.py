@@ -777,18 +777,11 @@ def future_may_be_mocked(code: CodeIndex, facts: ProjectFacts) -> bool:
 
 
 def may_have_async_mock(code: CodeIndex, facts: ProjectFacts) -> bool:
-    """Whether an ``AsyncMock`` can be proven in this file once the earlier mock codemods
-    ran: one is written (``AsyncMock``), a patch or ``spec`` names an ``async def``, or
-    ``mock-to-asyncmock``, ``future-mock-to-asyncmock``, ``custom-asyncmock-class``,
-    ``asynctest-to-stdlib`` or ``coroutine-wrapper-to-asyncmock`` may make one here."""
-    if code.has("AsyncMock") or code.has("CoroutineMock") or code.has("asynctest"):
-        return True
-    if code.mentions("Coro") or code.has("coroutine"):
+    """Whether an ``AsyncMock`` can be proven in this file: one is written (here, or by an
+    earlier codemod of the run: ``AsyncMock`` is among their products), a home-made
+    awaitable mock class is used, or a patch or ``spec`` names an ``async def``."""
+    if code.has("AsyncMock"):
         return True
     classes = facts.custom_asyncmock_classes | facts.replaceable_asyncmock_classes
     custom = frozenset(n.rpartition(".")[2] for n in classes)
-    return (
-        names_mentioned(code, custom)
-        or mock_may_be_awaited(code, facts)
-        or future_may_be_mocked(code, facts)
-    )
+    return names_mentioned(code, custom) or names_mentioned(code, async_def_names(facts))

@@ -84,6 +84,18 @@ SETUP_METHODS = _mocks.SETUP_METHODS
     safety="review",
     triggers=("assert_called", "assert_any_call", "assert_has_calls", "call_count", "call_args"),
     needs={"python": (3, 8)},
+    produces=(
+        "assert_awaited",
+        "assert_awaited_once",
+        "assert_awaited_with",
+        "assert_awaited_once_with",
+        "assert_any_await",
+        "assert_has_awaits",
+        "assert_not_awaited",
+        "await_count",
+        "await_args",
+        "await_args_list",
+    ),
 )
 class AssertCalledToAwaited(CodemodTransformer):
     @staticmethod

@@ -363,6 +363,30 @@ def _is_super_call(node: cst.BaseExpression, method: str) -> bool:
     # (setUp, tearDown) or self.loop are what it has to be changed for.
     triggers=("asynctest", "setUp", "tearDown", "self.loop"),
     needs={"python": (3, 8)},
+    produces=(
+        "AsyncMock",
+        "MagicMock",
+        "Mock",
+        "patch",
+        "IsolatedAsyncioTestCase",
+        "asyncSetUp",
+        "asyncTearDown",
+        "async def",
+        "await",
+        "async with",
+        "async for",
+        "asyncio",
+        "get_event_loop",
+        "get_running_loop",
+        "unittest",
+        "mock",
+        "unittest.mock",
+        "inspect",
+        "isawaitable",
+        "awaiting_side_effect",
+        "return_value",
+        "side_effect",
+    ),
 )
 class AsynctestToStdlib(side_effects.AwaitingSideEffects):
     @staticmethod

@@ -118,6 +118,14 @@ AWAITABLE_METHODS = frozenset({"create_future", "create_task", "run_in_executor"
     safety="safe",
     triggers=("coroutine(",),
     needs={"python": (3, 8)},
+    produces=(
+        "AsyncMock",
+        "side_effect",
+        "return_value",
+        "unittest",
+        "mock",
+        "unittest.mock",
+    ),
 )
 class CoroutineWrapperToAsyncMock(CodemodTransformer):
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (

@@ -81,6 +81,12 @@ NAMES = ("AsyncMock", "CoroMock", "CoroutineMock")
     safety="safe",
     triggers=NAMES,
     needs={"python": (3, 8)},
+    produces=(
+        "AsyncMock",
+        "unittest",
+        "mock",
+        "unittest.mock",
+    ),
 )
 class CustomAsyncMockClass(CodemodTransformer):
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (

@@ -186,6 +186,15 @@ class _Unit:
     safety="review",
     triggers=("Future(", "create_future(", "set_result(", "set_exception(", "return_value"),
     needs={"python": (3, 8)},
+    produces=(
+        "AsyncMock",
+        "side_effect",
+        "return_value",
+        "new_callable",
+        "unittest",
+        "mock",
+        "unittest.mock",
+    ),
 )
 class FutureMockToAsyncMock(CommentKeepingRemoval):
     @staticmethod

@@ -77,6 +77,15 @@ from async_test_upgrade.registry import codemod
     # The helper mentions one of the first two; a module importing from it, a mock name.
     triggers=("version_info", "ImportError", "Mock", "patch"),
     needs={"python": (3, 8)},
+    produces=(
+        "unittest",
+        "mock",
+        "unittest.mock",
+        "AsyncMock",
+        "MagicMock",
+        "Mock",
+        "patch",
+    ),
 )
 class MockShimToStdlib(side_effects.AwaitingSideEffects):
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (

@@ -102,6 +102,13 @@ class _Plan:
     safety="review",
     triggers=("Mock",),
     needs={"python": (3, 8)},
+    produces=(
+        "AsyncMock",
+        "unittest",
+        "mock",
+        "unittest.mock",
+        "new_callable",
+    ),
 )
 class MockToAsyncMock(CodemodTransformer):
     @staticmethod

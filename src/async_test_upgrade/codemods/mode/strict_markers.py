@@ -116,6 +116,14 @@ class _Level:
     safety="safe",
     defers_to=("legacy-asyncio-mode", "strict-to-auto"),
     triggers=("async def",),
+    produces=(
+        "pytest_asyncio",
+        "fixture",
+        "pytest",
+        "mark",
+        "asyncio",
+        "loop_scope",
+    ),
 )
 class StrictMarkers(CodemodTransformer):
     @staticmethod

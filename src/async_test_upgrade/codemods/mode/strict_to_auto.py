@@ -118,10 +118,8 @@ class StrictToAuto(DropsPytestImports):
         with an asyncio mark to drop or an async fixture to report."""
         if configured_mode(facts) == "auto" or not has_asyncio_tests(facts):
             return False
-        # event-loop-sync-to-async (earlier in the run) may make a sync fixture async.
-        async_fixture = code.has("async def") or code.has("event_loop")
         mark = code.has("asyncio") and code.mentions("mark")  # pytest.mark / pytest.mark import
-        return mark or (async_fixture and code.has("fixture"))
+        return mark or (code.has("async def") and code.has("fixture"))
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)

@@ -69,6 +69,29 @@ RENAMES = {"setUp": "asyncSetUp", "tearDown": "asyncTearDown"}
 DRIVERS = ("run", "__call__", "debug")
 
 
+def classes_with_async_tests(facts: ProjectFacts) -> frozenset[str]:
+    """The last name components of the project classes that define an async ``test*``
+    method or derive (through project classes) from one that does: a file must name one
+    of them for a class in it to inherit async tests."""
+    owners = {
+        owner
+        for owner, _, method in (f.rpartition(".") for f in facts.async_functions)
+        if method.startswith("test") and owner in facts.class_bases  # every class is there
+    }
+    found = set(owners)
+    grown = True
+    while grown:
+        grown = False
+        for name, bases in facts.class_bases.items():
+            if name not in found and any(facts.resolve(b) in found for b in bases):
+                found.add(name)
+                grown = True
+    names = {name.rpartition(".")[2] for name in found}
+    # Re-exports name the same classes under another module.
+    names |= {k.rpartition(".")[2] for k in facts.reexports if facts.resolve(k) in found}
+    return frozenset(names)
+
+
 @codemod(
     name="unittest-async-to-isolated",
     summary="unittest.TestCase with async tests (never awaited) -> IsolatedAsyncioTestCase",
@@ -76,18 +99,22 @@ DRIVERS = ("run", "__call__", "debug")
     safety="review",
     triggers=("TestCase",),
     needs={"python": (3, 8)},
+    produces=(
+        "IsolatedAsyncioTestCase",
+        "unittest",
+        "asyncSetUp",
+        "asyncTearDown",
+    ),
 )
 class UnittestAsyncToIsolated(CodemodTransformer):
     @staticmethod
     def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
         """A TestCase class with async tests: its own ``async def test*``, or inherited
-        from a project mixin (an async ``test*`` method of a project class)."""
+        from a project class the file names (one with an async ``test*`` method, or one
+        deriving from such a class)."""
         if code.has("async def") and code.mentions("test"):
             return True
-        return any(
-            method.startswith("test") and owner in facts.class_bases  # every class is there
-            for owner, _, method in (f.rpartition(".") for f in facts.async_functions)
-        )
+        return any(code.has(name) for name in facts.derived(classes_with_async_tests))
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
