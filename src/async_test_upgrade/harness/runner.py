@@ -46,6 +46,11 @@ class TestOutcome:
     duration: float = 0.0
     #: A collection error (the node id names a module or class, not a test).
     collect_error: bool = False
+    #: An async method of a plain ``unittest.TestCase``, which unittest never awaits.
+    unittest_coroutine: bool = False
+    #: Names of the coroutines finalized during the test without ever having started
+    #: (``Class.test_name``), seen whatever the warning filters (Python 3.7+).
+    never_awaited: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,6 +61,8 @@ class TestOutcome:
             "markers": self.markers,
             "duration": round(self.duration, 4),
             "collect_error": self.collect_error,
+            "unittest_coroutine": self.unittest_coroutine,
+            "never_awaited": self.never_awaited,
         }
 
 
@@ -201,6 +208,7 @@ def _fold(lines: str, result: RunResult) -> None:
     tests = result.tests
     info: dict[str, dict[str, Any]] = {}
     warnings: dict[str, list[str]] = {}
+    unawaited: dict[str, list[str]] = {}
     running: str | None = None
     for line in lines.splitlines():
         try:
@@ -225,16 +233,20 @@ def _fold(lines: str, result: RunResult) -> None:
         elif kind == "warning":
             text = f"{event.get('category')}: {event.get('message')}"
             warnings.setdefault(nodeid, []).append(text)
+        elif kind == "unawaited":
+            unawaited.setdefault(nodeid, []).append(str(event.get("coroutine", "")))
         elif kind == "runners":
             result.coroutine_runners = [str(n) for n in event.get("names", [])]
         elif kind == "finish":
             result.finished = True
     for nodeid, outcome in tests.items():
         outcome.warnings = warnings.get(nodeid, [])
+        outcome.never_awaited = unawaited.get(nodeid, [])
         item = info.get(nodeid)
         if item is not None:
             outcome.coroutine = bool(item.get("coroutine"))
             outcome.markers = list(item.get("markers", []))
+            outcome.unittest_coroutine = bool(item.get("unittest_coroutine"))
     if result.timed_out and running is not None:
         result.hung_in = running
         hung = tests.get(running)
