@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from async_test_upgrade.harness.runner import RunResult, TestOutcome
+from async_test_upgrade.harness.runner import SESSION, RunResult, TestOutcome
 
 MISSING = "missing"
 CATEGORIES = ("regression", "fixed", "newly running", "changed", "unchanged")
@@ -251,6 +251,8 @@ def _why(after: TestOutcome | None) -> str:
 def failure_line(after: TestOutcome) -> str:
     """The line of a failure's message that names the error."""
     lines = [line for line in after.message.strip().splitlines() if line.strip()]
+    if after.nodeid == SESSION and lines:  # pytest's own words first, then its output
+        return lines[0].strip()[:200]
     return (_error_line(lines) or after.outcome).strip()[:200]
 
 

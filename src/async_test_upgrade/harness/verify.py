@@ -38,9 +38,8 @@ from async_test_upgrade.harness.compare import (
     still_failing,
 )
 from async_test_upgrade.harness.runner import (
-    NO_TESTS_COLLECTED,
+    SESSION,
     RunResult,
-    TestOutcome,
     install_plugin,
     run_pytest,
 )
@@ -217,11 +216,8 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
         unmigrated = run_pytest(
             unmigrated_tree, after_env, plugin_dir, request.pytest_args, request.timeout
         )
-    if after.collected_nothing:
-        if after.exit_code == NO_TESTS_COLLECTED and not after.timed_out:
-            raise InputError("no tests collected after migration")
-        # The suite did not start at all (a conftest that no longer imports, ...).
-        after.tests["<session>"] = TestOutcome("<session>", "error", after.describe_failure())
+    if after.collected_nothing and SESSION not in after.tests:
+        raise InputError("no tests collected after migration")
 
     baseline = before if before is not None else RunResult({}, 0, False, 0.0, [])
     comparison = compare(baseline, after)
@@ -239,7 +235,9 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
         migration=migration,
         library_failures=library_failures(after, after_tree, migration.library_files),
     )
-    regressed = [row.nodeid for row in comparison.regressions if row.nodeid != "<session>"]
+    regressed = [row.nodeid for row in comparison.regressions]
+    # A session that fails as a whole is re-run whole: a selection could hide it.
+    selected: list[str] | None = None if SESSION in regressed else regressed
     if before is None or not (request.attribute or request.rollback):
         return report
 
@@ -251,7 +249,7 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
         tree = variants.materialize(contents, work / f"variant-{next(counter)}")
         try:
             return run_pytest(
-                tree, after_env, plugin_dir, request.pytest_args, request.timeout, regressed
+                tree, after_env, plugin_dir, request.pytest_args, request.timeout, selected
             )
         finally:
             shutil.rmtree(tree, ignore_errors=True)
@@ -298,7 +296,11 @@ def _old_stack(
     to_after = renamed_ids(before, after)
     ids = {after_id: before_id for before_id, after_id in to_after.items()}
     # Both spellings: a variant tree may rename a test as the migration did.
-    selected = sorted({*regressed, *(ids.get(nodeid, nodeid) for nodeid in regressed)})
+    selected: list[str] | None = sorted(
+        {*regressed, *(ids.get(nodeid, nodeid) for nodeid in regressed)}
+    )
+    if SESSION in regressed:
+        selected = None
     counter = iter(range(1, 1_000_000))
 
     def probe(contents: Contents) -> RunResult:
