@@ -166,8 +166,12 @@ def _bisect(
 NEW_STACK = "new stack"
 OLD_STACK = "old stack"
 TRACEBACK = "traceback"
+#: Not the migration's doing: the new stack breaks the legacy code the same way, or the
+#: error is raised in library code the migration left alone.
 ENVIRONMENT = "environment"
+LIBRARY = "library"
 _STRONG = (NEW_STACK, OLD_STACK)
+_ORDER = {NEW_STACK: 0, OLD_STACK: 1, TRACEBACK: 2, ENVIRONMENT: 3, LIBRARY: 4}
 
 
 @dataclass
@@ -302,8 +306,11 @@ class Attributor:
         before: RunResult,
         log: Callable[[str], None] = lambda _: None,
         old_stack: OldStack | None = None,
+        library: Mapping[str, str] | None = None,
     ) -> None:
         self.variants = variants
+        #: Failing tests whose error is raised in library code: node id -> where.
+        self.library = dict(library or {})
         self._probe = probe
         self.before = before
         self.log = log
@@ -513,8 +520,7 @@ class Attributor:
         return f"{said} ({line})" if line != test.outcome else said
 
     def _verdict(self, attribution: Attribution, legacy: Contents) -> None:
-        order = {NEW_STACK: 0, OLD_STACK: 1, TRACEBACK: 2, ENVIRONMENT: 3}
-        attribution.evidence.sort(key=lambda e: order[e.kind])
+        attribution.evidence.sort(key=lambda e: _ORDER[e.kind])
         if attribution.culprits:
             # The traceback then only corroborates: other codemods it passes through
             # stay in ``suspects``, out of the way of the cause a re-run showed.
@@ -523,10 +529,22 @@ class Attributor:
                 if e.kind != TRACEBACK or e.codemod in attribution.culprits
             ]  # fmt: skip
             return
+        nodeid = attribution.nodeid
+        unrelated = self._unrelated(nodeid, legacy)
+        if unrelated is not None:
+            # Not the migration's doing: no codemod is a suspect, whatever edits the
+            # test passes through.
+            attribution.suspects = {}
+            attribution.evidence = [unrelated]
+            attribution.note = (
+                "the new environment breaks it"
+                if unrelated.kind == ENVIRONMENT
+                else "it fails in library code, which the migration leaves alone"
+            )
+            return
         if attribution.suspects:
             attribution.note = "only its traceback points there; no re-run confirmed it"
             return
-        nodeid = attribution.nodeid
         if self.fails(nodeid, legacy):
             test = self.run(legacy).tests.get(nodeid)
             shown = failure_line(test) if test is not None else "not collected"
@@ -544,6 +562,27 @@ class Attributor:
             "not attributed: no codemod left out alone makes it pass, none alone breaks it "
             "on the old stack, and no edit touches its traceback, function, marks or fixtures"
         )
+
+    def _unrelated(self, nodeid: str, legacy: Contents) -> Evidence | None:
+        """The evidence that a regression is none of the migration's doing: it fails the
+        same way on the new stack with the whole migration left out, or its error is
+        raised in library code."""
+        after = self._after.tests.get(nodeid) if self._after else None
+        if after is not None and self.fails(nodeid, legacy):
+            probe = self.run(legacy).tests.get(nodeid)
+            if probe is not None and error_kind(probe) == error_kind(after):
+                return Evidence(
+                    ENVIRONMENT,
+                    f"it fails the same way ({failure_line(probe)}) on the new stack with the "
+                    "whole migration left out: the legacy code breaks there too",
+                )
+        where = self.library.get(nodeid)
+        if where is not None:
+            return Evidence(
+                LIBRARY,
+                f"its error is raised in library code, which the migration did not edit ({where})",
+            )
+        return None
 
     def _file_check(
         self, nodeid: str, with_it: Contents, without_it: Contents
@@ -580,6 +619,7 @@ def rolled_back(
 
 __all__ = [
     "ENVIRONMENT",
+    "LIBRARY",
     "NEW_STACK",
     "OLD_STACK",
     "TRACEBACK",

@@ -86,8 +86,10 @@ class Rollback:
     conflicts: list[str]
     #: Regressed tests that still fail on the rolled-back migration.
     still_failing: list[str]
-    #: Why nothing was written: some regression has only weak evidence against a codemod.
-    refused: str = ""
+    #: Regressions with no edit shown to cause them (only a traceback suspect, the new
+    #: environment, library code, not attributed): node id -> the verdict. Listed, not
+    #: acted on.
+    not_acted_on: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -95,7 +97,7 @@ class Rollback:
             "written": self.written,
             "conflicts": self.conflicts,
             "still_failing": self.still_failing,
-            "refused": self.refused,
+            "not_acted_on": self.not_acted_on,
         }
 
 
@@ -258,25 +260,25 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
     old_stack = _old_stack(
         before, after, before_env, regressed, variants, work, plugin_dir, request
     )
-    attributor = Attributor(variants, probe, before, log, old_stack)
+    attributor = Attributor(variants, probe, before, log, old_stack, report.library_failures)
     if regressed:
         log(f"attributing {len(regressed)} regression(s) ...")
         report.attributions = attributor.attribute_all(regressed, after, str(after_tree))
         report.old_stack_skipped = dict(attributor.old_stack_skipped)
-    weak = [a for a in report.attributions if a.only_weak]
-    if request.rollback and weak:
-        report.rollback = Rollback({}, [], [], [], refused=_refusal(weak))
-    elif request.rollback:
+    if request.rollback:
+        # Every regression a re-run pinned on an edit is acted on; the others are listed.
         contents, left_out = rolled_back(variants, report.attributions)
         remaining = []
-        if regressed:
+        if left_out:
             rerun = attributor.run(contents)
             remaining = [
-                n for n in regressed
-                if still_failing(n, before.tests.get(n), rerun.tests.get(n))
+                a.nodeid for a in report.attributions
+                if a.culprits
+                and still_failing(a.nodeid, before.tests.get(a.nodeid), rerun.tests.get(a.nodeid))
             ]  # fmt: skip
         written, conflicts = write_to_tree(project, pristine, contents)
-        report.rollback = Rollback(left_out, written, conflicts, remaining)
+        not_acted_on = {a.nodeid: a.headline() for a in report.attributions if not a.culprits}
+        report.rollback = Rollback(left_out, written, conflicts, remaining, not_acted_on)
     report.probes = attributor.probes
     return report
 
@@ -313,17 +315,6 @@ def _old_stack(
             shutil.rmtree(tree, ignore_errors=True)
 
     return OldStack(probe, lambda: envs.installed(environment), ids)
-
-
-def _refusal(weak: Sequence[Attribution]) -> str:
-    suspects = sorted({name for a in weak for name in a.suspects})
-    tests = ", ".join(a.nodeid for a in weak[:3]) + (" ..." if len(weak) > 3 else "")
-    return (
-        f"nothing written: for {len(weak)} regression(s) ({tests}) the only evidence is "
-        f"that the failing test passes through edits of {', '.join(suspects)}, which no "
-        "re-run confirmed, so there is nothing sure to leave out. Review those edits, or "
-        f"run again with --skip {','.join(suspects)}"
-    )
 
 
 def library_failures(run: RunResult, tree: Path, library: Sequence[str]) -> dict[str, str]:
