@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from async_test_upgrade import engine
 from async_test_upgrade.harness.compare import error_kind, failure_line, frames, still_failing
 from async_test_upgrade.harness.envs import Stack
+from async_test_upgrade.harness.missing import missing_edits
 from async_test_upgrade.harness.runner import RunResult, TestOutcome
 from async_test_upgrade.harness.suspects import EditedLines, edited_lines, touches
 from async_test_upgrade.model import Options
@@ -165,13 +166,15 @@ def _bisect(
 #: edit breaking the test; the traceback only names a suspect.
 NEW_STACK = "new stack"
 OLD_STACK = "old stack"
+#: pytest's own error names a construct a codemod exists to handle (``missing``).
+MISSING_EDIT = "missing edit"
 TRACEBACK = "traceback"
 #: Not the migration's doing: the new stack breaks the legacy code the same way, or the
 #: error is raised in library code the migration left alone.
 ENVIRONMENT = "environment"
 LIBRARY = "library"
 _STRONG = (NEW_STACK, OLD_STACK)
-_ORDER = {NEW_STACK: 0, OLD_STACK: 1, TRACEBACK: 2, ENVIRONMENT: 3, LIBRARY: 4}
+_ORDER = {NEW_STACK: 0, OLD_STACK: 1, MISSING_EDIT: 2, TRACEBACK: 3, ENVIRONMENT: 4, LIBRARY: 5}
 
 
 @dataclass
@@ -209,16 +212,15 @@ class Attribution:
     suspects: dict[str, list[str]] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     note: str = ""
-
-    @property
-    def only_weak(self) -> bool:
-        """Nothing but the traceback points at a codemod."""
-        return not self.culprits and bool(self.suspects)
+    #: codemod -> the places ("path:line") where pytest's error says an edit of its kind
+    #: is missing (see ``missing``).
+    missing: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "nodeid": self.nodeid,
             "culprits": self.culprits,
+            "missing": self.missing,
             "suspects": self.suspects,
             "evidence": [e.to_json() for e in self.evidence],
             "note": self.note,
@@ -232,6 +234,9 @@ class Attribution:
         if self.culprits:
             parts = [f"{name} in {', '.join(files)}" for name, files in self.culprits.items()]
             return f"caused by {'; '.join(parts)}"
+        if self.missing:
+            parts = [f"{name} at {', '.join(places)}" for name, places in self.missing.items()]
+            return f"missing edit of {'; '.join(parts)}"
         if self.suspects:
             parts = [f"{name} in {', '.join(files)}" for name, files in self.suspects.items()]
             return f"suspect {'; '.join(parts)} ({self.note})"
@@ -530,6 +535,8 @@ class Attributor:
             ]  # fmt: skip
             return
         nodeid = attribution.nodeid
+        if self._missing(attribution):
+            return
         unrelated = self._unrelated(nodeid, legacy)
         if unrelated is not None:
             # Not the migration's doing: no codemod is a suspect, whatever edits the
@@ -562,6 +569,42 @@ class Attributor:
             "not attributed: no codemod left out alone makes it pass, none alone breaks it "
             "on the old stack, and no edit touches its traceback, function, marks or fixtures"
         )
+
+    def _missing(self, attribution: Attribution) -> bool:
+        """Whether pytest's error names an edit a codemod of this run should have made;
+        if so that is the verdict, and other suspects step aside."""
+        test = self._after.tests.get(attribution.nodeid) if self._after else None
+        if test is None:
+            return False
+        selected = {c.name for c in self.variants.codemods}
+        found = missing_edits(test, self.variants.reader(self.variants.edits()), selected)
+        if not found:
+            return False
+        for edit in found:
+            places = attribution.missing.setdefault(edit.codemod, [])
+            if edit.place not in places:
+                places.append(edit.place)
+            attribution.evidence.append(
+                Evidence(
+                    MISSING_EDIT,
+                    f"pytest's error names an {edit.what} ({edit.place}): what {edit.codemod} "
+                    "exists to rewrite, left as it was",
+                    edit.codemod,
+                    [edit.path],
+                )
+            )
+        attribution.suspects = {
+            name: files
+            for name, files in attribution.suspects.items()
+            if name in attribution.missing
+        }
+        attribution.evidence = [
+            e for e in attribution.evidence
+            if e.kind != TRACEBACK or e.codemod in attribution.missing
+        ]  # fmt: skip
+        attribution.evidence.sort(key=lambda e: _ORDER[e.kind])
+        attribution.note = "pytest's error names an edit this codemod should have made"
+        return True
 
     def _unrelated(self, nodeid: str, legacy: Contents) -> Evidence | None:
         """The evidence that a regression is none of the migration's doing: it fails the
@@ -620,6 +663,7 @@ def rolled_back(
 __all__ = [
     "ENVIRONMENT",
     "LIBRARY",
+    "MISSING_EDIT",
     "NEW_STACK",
     "OLD_STACK",
     "TRACEBACK",

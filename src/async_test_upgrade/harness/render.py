@@ -107,6 +107,8 @@ def report_lines(report: VerifyReport, verbose: bool = False) -> list[str]:
             lines.append(f"  not written, changed since verify copied it: {path}")
         for nodeid in rollback.still_failing:
             lines.append(f"  still failing after the rollback: {nodeid}")
+        for nodeid, verdict in rollback.missing_edits.items():
+            lines.append(f"  to edit by hand, {verdict}: {nodeid}")
         if rollback.not_acted_on:
             lines.append(
                 f"  not acted on, no edit was shown to cause them "

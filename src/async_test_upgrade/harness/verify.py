@@ -90,9 +90,14 @@ class Rollback:
     #: environment, library code, not attributed): node id -> the verdict. Listed, not
     #: acted on.
     not_acted_on: dict[str, str] = field(default_factory=dict)
+    #: Regressions whose failure names an edit a codemod did not make: node id -> the
+    #: verdict (codemod and place). Leaving edits out cannot make a missing one: they are
+    #: listed for a hand edit.
+    missing_edits: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "missing_edits": self.missing_edits,
             "left_out": self.left_out,
             "written": self.written,
             "conflicts": self.conflicts,
@@ -277,8 +282,10 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
                 and still_failing(a.nodeid, before.tests.get(a.nodeid), rerun.tests.get(a.nodeid))
             ]  # fmt: skip
         written, conflicts = write_to_tree(project, pristine, contents)
-        not_acted_on = {a.nodeid: a.headline() for a in report.attributions if not a.culprits}
-        report.rollback = Rollback(left_out, written, conflicts, remaining, not_acted_on)
+        unexplained = [a for a in report.attributions if not a.culprits]
+        not_acted_on = {a.nodeid: a.headline() for a in unexplained if not a.missing}
+        missing = {a.nodeid: a.headline() for a in unexplained if a.missing}
+        report.rollback = Rollback(left_out, written, conflicts, remaining, not_acted_on, missing)
     report.probes = attributor.probes
     return report
 
