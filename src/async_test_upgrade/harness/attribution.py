@@ -11,6 +11,7 @@ step gives).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import shutil
@@ -64,7 +65,7 @@ class Variants:
     def _migration(self, excluded: Collection[str]) -> tuple[Contents, frozenset[str]]:
         key = frozenset(excluded)
         if key not in self._cache:
-            chosen = [c for c in self.codemods if c.name not in key]
+            chosen = [silenced(c) if c.name in key else c for c in self.codemods]
             result = engine.migrate([self.pristine], chosen, self.options)
             names = frozenset(change.codemod for change in result.changes)
             self._cache[key] = (contents_of(result, self.pristine), names)
@@ -79,9 +80,9 @@ class Variants:
         return [c.name for c in self.codemods if c.name in names]
 
     def alone(self, name: str) -> Contents:
-        """The migration with only codemod ``name`` selected."""
+        """Codemod ``name``'s edits alone: the others silenced (see :func:`silenced`)."""
         if name not in self._alone:
-            chosen = [c for c in self.codemods if c.name == name]
+            chosen = [c if c.name == name else silenced(c) for c in self.codemods]
             result = engine.migrate([self.pristine], chosen, self.options)
             self._alone[name] = contents_of(result, self.pristine)
         return dict(self._alone[name])
@@ -103,6 +104,16 @@ class Variants:
         copy_tree(self.pristine, dest)
         apply_contents(dest, contents)
         return dest
+
+
+def silenced(record: Codemod) -> Codemod:
+    """``record`` with nothing left to do: it edits no file and asks for no setting, but
+    it is still selected, so the codemods that ask ``options.runs`` about it decide as in
+    the full migration. Leaving a codemod out this way leaves out its edits and nothing
+    else: no other codemod takes its work over (``strict-markers`` marking the tests
+    ``strict-to-auto`` would have put under auto mode), which would be a migration the
+    user never saw."""
+    return dataclasses.replace(record, transformer=None, configure=None, triggers=(), gate=None)
 
 
 def copy_tree(source: Path, dest: Path) -> None:
