@@ -588,7 +588,8 @@ class Attributor:
         if test is None:
             return False
         selected = {c.name for c in self.variants.codemods}
-        found = missing_edits(test, self.variants.reader(self.variants.edits()), selected)
+        migrated = self.variants.reader(self.variants.edits())
+        found = missing_edits(test, migrated, selected, self.variants.active())
         if not found:
             return False
         for edit in found:

@@ -68,10 +68,18 @@ class MissingEdit:
 
 
 def missing_edits(
-    test: TestOutcome, migrated: Reader, selected: Collection[str]
+    test: TestOutcome, migrated: Reader, selected: Collection[str], active: Collection[str] = ()
 ) -> list[MissingEdit]:
     """The edits ``test``'s failure says were not made, by a codemod in ``selected``
-    (read the migrated tree with ``migrated``)."""
+    (read the migrated tree with ``migrated``). Among the codemods whose job a construct
+    is, one that changed something (``active``) is named first: ``strict-markers`` defers
+    to ``strict-to-auto`` when that one switches the mode."""
+
+    def _named(path: str, line: int, what: str, candidates: Sequence[str]) -> list[MissingEdit]:
+        ranked = [n for n in candidates if n in active] + list(candidates)
+        chosen = next((name for name in ranked if name in selected), None)
+        return [MissingEdit(chosen, path, line, what)] if chosen is not None else []
+
     texts = [test.message, *test.warnings]
     found: list[MissingEdit] = []
     for text in texts:
@@ -79,36 +87,25 @@ def missing_edits(
             name = match.group("name")
             where = _fixture_definition(test.nodeid, name, migrated)
             if where is not None:
-                found += _named(
-                    _MODE, selected, *where, f"async fixture {name!r}, which no plugin handled"
-                )
+                found += _named(*where, f"async fixture {name!r}, which no plugin handled", _MODE)
         for match in _NOT_FOUND.finditer(text):
             name = match.group("name")
             if name in _GONE_FIXTURES:
                 where = _requested(test.nodeid, name, migrated)
                 if where is not None:
                     found += _named(
-                        _GONE_FIXTURES[name],
-                        selected,
                         *where,
                         f"fixture {name!r}, which the new stack no longer has, still requested",
+                        _GONE_FIXTURES[name],
                     )
     if not found and any(words in text for words in _UNMARKED for text in texts):
         where = _function(test.nodeid, migrated)
         if where is not None:
-            found += _named(_MODE, selected, *where, "async test that no plugin ran (no mark)")
+            found += _named(*where, "async test that no plugin ran (no mark)", _MODE)
     unique: dict[tuple[str, str, int], MissingEdit] = {}
     for edit in found:
         unique.setdefault((edit.codemod, edit.path, edit.line), edit)
     return list(unique.values())
-
-
-def _named(
-    candidates: Sequence[str], selected: Collection[str], path: str, line: int, what: str
-) -> list[MissingEdit]:
-    """The first of ``candidates`` selected for the run: the one whose job it was."""
-    chosen = next((name for name in candidates if name in selected), None)
-    return [MissingEdit(chosen, path, line, what)] if chosen is not None else []
 
 
 def _fixture_definition(nodeid: str, name: str, read: Reader) -> tuple[str, int] | None:
