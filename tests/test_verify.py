@@ -532,7 +532,113 @@ def test_a_home_made_runner_makes_unmarked_coroutine_tests_count_as_run(tmp_path
         before.coroutine_runners,
     )
     assert row.category == "regression"
-    # Without a runner, the same unmarked test never ran: it is newly running.
-    assert classify("t", before.tests["test_it.py::test_runs"], failing).category == (
-        "newly running"
+    # Without a runner, the same unmarked test looks as if it never ran, but only from its
+    # code: failing after is still a regression, with the hint; passing after, it is
+    # newly running.
+    unmarked = before.tests["test_it.py::test_runs"]
+    row = classify("test_it.py::test_runs", unmarked, failing)
+    assert row.category == "regression"
+    assert row.detail.endswith("it may not have run: async test without an asyncio/anyio/trio mark")
+    passing = TestOutcome("test_it.py::test_runs", "passed", coroutine=True, markers=["asyncio"])
+    assert classify("test_it.py::test_runs", unmarked, passing).category == "newly running"
+
+
+# --- coroutines that never ran -------------------------------------------------------------
+
+UNITTEST_PROJECT = {
+    # The warnings that would tell (never awaited, a value returned from a test) are
+    # silenced, as many suites do: what the plugin sees of the run must be enough.
+    "pytest.ini": """
+        [pytest]
+        filterwarnings =
+            ignore::RuntimeWarning
+            ignore::DeprecationWarning
+        """,
+    "tests/test_repository.py": """
+        import unittest
+
+
+        class Repository:
+            async def get(self, key):
+                return {"a": 1}[key]
+
+
+        class TestRepository(unittest.TestCase):
+            async def test_get(self):
+                self.assertEqual(await Repository().get("a"), 1)
+
+            async def test_get_missing(self):
+                self.assertEqual(await Repository().get("b"), None)
+
+            def test_sync(self):
+                self.assertTrue(Repository())
+
+
+        class TestSelfDriven(unittest.TestCase):
+            # Drives its coroutines itself: they run, before and after.
+            def _callTestMethod(self, method):
+                import asyncio
+
+                asyncio.run(method())
+
+            async def test_runs(self):
+                self.assertEqual(await Repository().get("a"), 1)
+        """,
+}
+
+
+def test_the_plugin_sees_unittest_coroutines_that_never_ran(tmp_path: Path) -> None:
+    project = write(tmp_path / "project", UNITTEST_PROJECT)
+    run = run_pytest(project, CURRENT, install_plugin(tmp_path / "plugin"), timeout=120)
+    prefix = "tests/test_repository.py::"
+    get = run.tests[prefix + "TestRepository::test_get"]
+    assert get.outcome == "passed" and not get.warnings
+    assert get.unittest_coroutine and get.never_awaited == ["TestRepository.test_get"]
+    sync = run.tests[prefix + "TestRepository::test_sync"]
+    assert not sync.unittest_coroutine and sync.never_awaited == []
+    driven = run.tests[prefix + "TestSelfDriven::test_runs"]
+    assert driven.outcome == "passed"
+    assert not driven.unittest_coroutine and driven.never_awaited == []
+
+
+def test_unittest_coroutines_start_running_when_migrated(tmp_path: Path) -> None:
+    """Plain TestCase async methods "pass" without running; converted to
+    IsolatedAsyncioTestCase they run, and one of them fails: newly running, not a
+    regression, because the run before showed that their coroutines never started."""
+    project = write(tmp_path / "project", UNITTEST_PROJECT)
+    report_file = tmp_path / "report.json"
+    code, out, _ = verify_cli(
+        str(project), "--select", "unittest-async-to-isolated", "--report", str(report_file)
     )
+    report = json.loads(report_file.read_text())
+    rows = {row["nodeid"].rpartition("::")[2]: row for row in report["comparison"]}
+    assert {name: row["category"] for name, row in rows.items()} == {
+        "test_get": "newly running",
+        "test_get_missing": "newly running",
+        "test_sync": "unchanged",
+        "test_runs": "unchanged",
+    }, out
+    assert rows["test_get_missing"]["after"] == "failed"
+    assert rows["test_get"]["detail"] == "before: its coroutine was created and never awaited"
+    assert code == 0, out
+
+
+def test_a_static_guess_never_turns_a_passing_test_that_fails_into_newly_running() -> None:
+    """An unmarked coroutine test, or an async unittest method, that passed before may
+    have been run by some plugin: failing after is a regression, with the hint."""
+    unmarked = TestOutcome("t.py::test_x", "passed", coroutine=True)
+    unittest_method = TestOutcome("t.py::C::test_x", "passed", unittest_coroutine=True)
+    fails = TestOutcome("t.py::test_x", "failed", "E   KeyError: 'b'", markers=["asyncio"])
+    for before in (unmarked, unittest_method):
+        row = classify(before.nodeid, before, fails)
+        assert row.category == "regression"
+        assert row.detail.startswith("KeyError: 'b'; before, it may not have run: ")
+        # Passing after, it is newly running.
+        passes = TestOutcome(before.nodeid, "passed", coroutine=True, markers=["asyncio"])
+        assert classify(before.nodeid, before, passes).category == "newly running"
+    # The run itself showed the coroutine never started: newly running whatever after.
+    unawaited = TestOutcome("t.py::C::test_x", "passed", never_awaited=["C.test_x"])
+    assert classify("t.py::C::test_x", unawaited, fails).category == "newly running"
+    # Another coroutine left unawaited proves nothing about the test's own.
+    helper = TestOutcome("t.py::C::test_x", "passed", never_awaited=["helper"])
+    assert classify("t.py::C::test_x", helper, fails).category == "regression"

@@ -212,3 +212,51 @@ def test_rollback_without_regressions_writes_the_whole_migration(project: Path) 
         assert 'asyncio(loop_scope="module")' in text and "scope=" not in text.replace(
             "loop_scope=", ""
         )
+
+
+def test_a_codemod_left_out_hands_its_work_to_no_other(tmp_path: Path) -> None:
+    """Left out, strict-to-auto keeps strict mode; strict-markers, which marks tests only
+    when strict-to-auto is not selected, must not then mark them: the variant is the
+    full migration without strict-to-auto's edits, config ones included."""
+    from async_test_upgrade import engine
+    from async_test_upgrade.harness.attribution import Variants
+    from async_test_upgrade.model import Options
+
+    pristine = tmp_path / "source"
+    (pristine / "tests").mkdir(parents=True)
+    (pristine / "pytest.ini").write_text("[pytest]\nasyncio_mode = strict\n")
+    test_file = textwrap.dedent(
+        """\
+        import pytest
+
+
+        @pytest.mark.asyncio
+        async def test_marked():
+            assert True
+
+
+        async def test_unmarked():
+            assert True
+        """
+    )
+    (pristine / "tests/test_a.py").write_text(test_file)
+    codemods = registry.ordered(registry.by_name().values())
+    variants = Variants(pristine, codemods, Options())
+    full = variants.edits()
+    assert b"asyncio_mode = auto" in (full["pytest.ini"] or b"")
+    assert "tests/test_a.py" in full
+    without = variants.edits(["strict-to-auto"])
+    # Neither its config edit nor its test file edit; and no marks from strict-markers.
+    assert "tests/test_a.py" not in without, without.get("tests/test_a.py")
+    assert without["pytest.ini"] == (
+        b"[pytest]\nasyncio_mode = strict\nasyncio_default_fixture_loop_scope = function\n"
+    )
+    # Its edits alone: the mode switch and the marks it removed, not the loop scope.
+    alone = variants.alone("strict-to-auto")
+    assert alone["pytest.ini"] == b"[pytest]\nasyncio_mode = auto\n"
+    assert alone["tests/test_a.py"] == full["tests/test_a.py"]
+    # What --skip strict-to-auto gives is another migration: strict-markers marks.
+    skipped = engine.migrate(
+        [pristine], [c for c in codemods if c.name != "strict-to-auto"], Options()
+    )
+    assert {change.codemod for change in skipped.changes} >= {"strict-markers"}

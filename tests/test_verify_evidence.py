@@ -112,15 +112,20 @@ def test_weak_evidence_is_labelled_and_rollback_refuses(tmp_path: Path) -> None:
     assert stack.note == "the new environment breaks it"
     [environment] = stack.evidence
     assert environment.kind == "environment"
-    assert "also fails on the new stack with the legacy code left in place" in environment.detail
-    assert "no edit touches its traceback, function, marks or fixtures" in environment.detail
+    assert environment.detail.startswith("it fails the same way (AssertionError: ")
+    assert "on the new stack with the whole migration left out" in environment.detail
 
-    # Nothing sure to leave out: the rollback refuses and writes nothing.
+    # Nothing sure to leave out: the rollback writes the whole migration and lists both
+    # regressions as not acted on, with their verdicts.
     assert report.rollback is not None
-    assert "event-loop-sync-to-async" in report.rollback.refused
-    assert report.rollback.written == []
-    assert "rollback refused: nothing written" in shown
-    assert snapshot(project) == untouched
+    assert report.rollback.left_out == {}
+    assert report.rollback.not_acted_on == {
+        "tests/test_loop.py::test_answer": answer.headline(),
+        "tests/test_stack.py::test_on_the_old_pytest": stack.headline(),
+    }
+    assert "not acted on, no edit was shown to cause them (2 test(s))" in shown
+    assert report.rollback.written == ["tests/test_loop.py"]
+    assert snapshot(project) != untouched
 
 
 @pytest.mark.corpus

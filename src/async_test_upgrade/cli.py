@@ -450,7 +450,7 @@ def explain(name: str) -> None:
     "--rollback",
     is_flag=True,
     help="Write the migration to PATH, leaving out the edits that caused regressions "
-    "(refused when only a traceback points at them).",
+    "(regressions no re-run pinned on an edit are listed, not acted on).",
 )
 @click.option(
     "--no-attribution", is_flag=True, help="Do not re-run regressions to find their cause."

@@ -10,6 +10,12 @@ One JSON object per line is appended (and flushed) to the file named by
 what it finished, and the test it was in. When ``ASYNC_TEST_UPGRADE_SELECT`` names a file of
 node ids, only those tests are kept (the harness re-runs failing tests this way without
 putting thousands of ids on a command line, and without changing the rootdir).
+
+Whether a test's coroutine really ran is observed, not guessed, where Python allows it
+(3.7+): CPython reports a coroutine finalized without ever having started through
+``warnings._warn_unawaited_coroutine``, whatever the warning filters say; the plugin wraps
+that function for the run and records the coroutine's name with the test that was
+running.
 """
 
 import inspect
@@ -38,6 +44,10 @@ class _Recorder:
 
 
 _RECORDER: "_Recorder | None" = None  # a string: never evaluated, so Python 3.6+ loads it
+#: The test being run (between its logstart and logfinish), for coroutines finalized then.
+_RUNNING = {"nodeid": ""}
+#: What ``warnings._warn_unawaited_coroutine`` was before the run wrapped it.
+_UNAWAITED_HOOK = {"original": None}
 
 
 def _emit(**event: Any) -> None:
@@ -60,6 +70,26 @@ def pytest_configure(config: Any) -> None:
     if path and _RECORDER is None:
         _RECORDER = _Recorder(path)
         _emit(event="session", pytest=pytest.__version__)
+        _watch_unawaited_coroutines()
+
+
+def _watch_unawaited_coroutines() -> None:
+    import warnings
+
+    original = getattr(warnings, "_warn_unawaited_coroutine", None)
+    if original is None or _UNAWAITED_HOOK["original"] is not None:
+        return  # Python 3.6: only the warning, when the filters let it through
+
+    def warn_unawaited_coroutine(coro: Any) -> None:
+        try:
+            name = getattr(coro, "__qualname__", "") or getattr(coro, "__name__", "")
+            _emit(event="unawaited", nodeid=_RUNNING["nodeid"], coroutine=str(name))
+        except Exception:  # called from a finalizer: never raise from here
+            pass
+        original(coro)
+
+    _UNAWAITED_HOOK["original"] = original
+    warnings._warn_unawaited_coroutine = warn_unawaited_coroutine  # type: ignore[attr-defined]
 
 
 def pytest_collection_modifyitems(session: Any, config: Any, items: Any) -> None:
@@ -75,12 +105,41 @@ def pytest_collection_modifyitems(session: Any, config: Any, items: Any) -> None
         items[:] = kept
 
 
+def _is_async(function: Any) -> bool:
+    return inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function)
+
+
 def _is_coroutine_test(item: Any) -> bool:
-    # unittest's IsolatedAsyncioTestCase (and asynctest) run their coroutines themselves.
+    """A test function pytest hands to its plugins to run (a mark decides which one)."""
     if type(item).__name__ == "TestCaseFunction":
         return False
-    function = getattr(item, "obj", None)
-    return inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function)
+    return _is_async(getattr(item, "obj", None))
+
+
+#: What a ``unittest.TestCase`` subclass overrides when it awaits its async test methods
+#: itself: ``IsolatedAsyncioTestCase`` (``_callTestMethod``), asynctest (``run``,
+#: ``_run_test_method``), aiohttp's and tornado's test cases, twisted's trial.
+_RUNS_ITS_COROUTINES = (
+    "run",
+    "__call__",
+    "debug",
+    "_callTestMethod",
+    "_callMaybeAsync",
+    "_run_test_method",
+)
+
+
+def _is_unawaited_unittest_coroutine(item: Any) -> bool:
+    """An async test method of a plain ``unittest.TestCase``: unittest calls it and drops
+    the coroutine it returns, so it "passes" without running a line."""
+    if type(item).__name__ != "TestCaseFunction" or not _is_async(getattr(item, "obj", None)):
+        return False
+    for klass in getattr(getattr(item, "cls", None), "__mro__", ()):
+        if klass.__module__ in ("unittest.case", "builtins"):
+            continue
+        if any(name in vars(klass) for name in _RUNS_ITS_COROUTINES):
+            return False
+    return True
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -88,11 +147,23 @@ def pytest_runtest_setup(item: Any) -> None:
     # By setup every plugin has added its marks (auto mode marks items during collection).
     closest = getattr(item, "get_closest_marker", None) or item.get_marker  # pytest < 3.6
     markers = [name for name in ASYNC_MARKERS if closest(name) is not None]
-    _emit(event="item", nodeid=item.nodeid, coroutine=_is_coroutine_test(item), markers=markers)
+    _emit(
+        event="item",
+        nodeid=item.nodeid,
+        coroutine=_is_coroutine_test(item),
+        markers=markers,
+        unittest_coroutine=_is_unawaited_unittest_coroutine(item),
+    )
 
 
 def pytest_runtest_logstart(nodeid: str, location: Any) -> None:
+    _RUNNING["nodeid"] = nodeid
     _emit(event="start", nodeid=nodeid)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_runtest_logfinish(nodeid: str, location: Any) -> None:
+    _RUNNING["nodeid"] = ""
 
 
 def pytest_runtest_logreport(report: Any) -> None:
@@ -160,6 +231,12 @@ def pytest_sessionfinish(session: Any, exitstatus: Any) -> None:
 
 def pytest_unconfigure(config: Any) -> None:
     global _RECORDER
+    original = _UNAWAITED_HOOK["original"]
+    if original is not None:
+        import warnings
+
+        warnings._warn_unawaited_coroutine = original  # type: ignore[attr-defined]
+        _UNAWAITED_HOOK["original"] = None
     if _RECORDER is not None:
         _RECORDER.handle.close()
         _RECORDER = None

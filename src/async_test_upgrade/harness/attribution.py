@@ -11,6 +11,7 @@ step gives).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import shutil
@@ -22,6 +23,7 @@ from typing import Any, TypeVar
 from async_test_upgrade import engine
 from async_test_upgrade.harness.compare import error_kind, failure_line, frames, still_failing
 from async_test_upgrade.harness.envs import Stack
+from async_test_upgrade.harness.missing import missing_edits
 from async_test_upgrade.harness.runner import RunResult, TestOutcome
 from async_test_upgrade.harness.suspects import EditedLines, edited_lines, touches
 from async_test_upgrade.model import Options
@@ -63,7 +65,7 @@ class Variants:
     def _migration(self, excluded: Collection[str]) -> tuple[Contents, frozenset[str]]:
         key = frozenset(excluded)
         if key not in self._cache:
-            chosen = [c for c in self.codemods if c.name not in key]
+            chosen = [silenced(c) if c.name in key else c for c in self.codemods]
             result = engine.migrate([self.pristine], chosen, self.options)
             names = frozenset(change.codemod for change in result.changes)
             self._cache[key] = (contents_of(result, self.pristine), names)
@@ -78,9 +80,9 @@ class Variants:
         return [c.name for c in self.codemods if c.name in names]
 
     def alone(self, name: str) -> Contents:
-        """The migration with only codemod ``name`` selected."""
+        """Codemod ``name``'s edits alone: the others silenced (see :func:`silenced`)."""
         if name not in self._alone:
-            chosen = [c for c in self.codemods if c.name == name]
+            chosen = [c if c.name == name else silenced(c) for c in self.codemods]
             result = engine.migrate([self.pristine], chosen, self.options)
             self._alone[name] = contents_of(result, self.pristine)
         return dict(self._alone[name])
@@ -102,6 +104,16 @@ class Variants:
         copy_tree(self.pristine, dest)
         apply_contents(dest, contents)
         return dest
+
+
+def silenced(record: Codemod) -> Codemod:
+    """``record`` with nothing left to do: it edits no file and asks for no setting, but
+    it is still selected, so the codemods that ask ``options.runs`` about it decide as in
+    the full migration. Leaving a codemod out this way leaves out its edits and nothing
+    else: no other codemod takes its work over (``strict-markers`` marking the tests
+    ``strict-to-auto`` would have put under auto mode), which would be a migration the
+    user never saw."""
+    return dataclasses.replace(record, transformer=None, configure=None, triggers=(), gate=None)
 
 
 def copy_tree(source: Path, dest: Path) -> None:
@@ -165,9 +177,15 @@ def _bisect(
 #: edit breaking the test; the traceback only names a suspect.
 NEW_STACK = "new stack"
 OLD_STACK = "old stack"
+#: pytest's own error names a construct a codemod exists to handle (``missing``).
+MISSING_EDIT = "missing edit"
 TRACEBACK = "traceback"
+#: Not the migration's doing: the new stack breaks the legacy code the same way, or the
+#: error is raised in library code the migration left alone.
 ENVIRONMENT = "environment"
+LIBRARY = "library"
 _STRONG = (NEW_STACK, OLD_STACK)
+_ORDER = {NEW_STACK: 0, OLD_STACK: 1, MISSING_EDIT: 2, TRACEBACK: 3, ENVIRONMENT: 4, LIBRARY: 5}
 
 
 @dataclass
@@ -205,16 +223,15 @@ class Attribution:
     suspects: dict[str, list[str]] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     note: str = ""
-
-    @property
-    def only_weak(self) -> bool:
-        """Nothing but the traceback points at a codemod."""
-        return not self.culprits and bool(self.suspects)
+    #: codemod -> the places ("path:line") where pytest's error says an edit of its kind
+    #: is missing (see ``missing``).
+    missing: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "nodeid": self.nodeid,
             "culprits": self.culprits,
+            "missing": self.missing,
             "suspects": self.suspects,
             "evidence": [e.to_json() for e in self.evidence],
             "note": self.note,
@@ -228,6 +245,9 @@ class Attribution:
         if self.culprits:
             parts = [f"{name} in {', '.join(files)}" for name, files in self.culprits.items()]
             return f"caused by {'; '.join(parts)}"
+        if self.missing:
+            parts = [f"{name} at {', '.join(places)}" for name, places in self.missing.items()]
+            return f"missing edit of {'; '.join(parts)}"
         if self.suspects:
             parts = [f"{name} in {', '.join(files)}" for name, files in self.suspects.items()]
             return f"suspect {'; '.join(parts)} ({self.note})"
@@ -302,8 +322,11 @@ class Attributor:
         before: RunResult,
         log: Callable[[str], None] = lambda _: None,
         old_stack: OldStack | None = None,
+        library: Mapping[str, str] | None = None,
     ) -> None:
         self.variants = variants
+        #: Failing tests whose error is raised in library code: node id -> where.
+        self.library = dict(library or {})
         self._probe = probe
         self.before = before
         self.log = log
@@ -513,8 +536,7 @@ class Attributor:
         return f"{said} ({line})" if line != test.outcome else said
 
     def _verdict(self, attribution: Attribution, legacy: Contents) -> None:
-        order = {NEW_STACK: 0, OLD_STACK: 1, TRACEBACK: 2, ENVIRONMENT: 3}
-        attribution.evidence.sort(key=lambda e: order[e.kind])
+        attribution.evidence.sort(key=lambda e: _ORDER[e.kind])
         if attribution.culprits:
             # The traceback then only corroborates: other codemods it passes through
             # stay in ``suspects``, out of the way of the cause a re-run showed.
@@ -523,10 +545,24 @@ class Attributor:
                 if e.kind != TRACEBACK or e.codemod in attribution.culprits
             ]  # fmt: skip
             return
+        nodeid = attribution.nodeid
+        if self._missing(attribution):
+            return
+        unrelated = self._unrelated(nodeid, legacy)
+        if unrelated is not None:
+            # Not the migration's doing: no codemod is a suspect, whatever edits the
+            # test passes through.
+            attribution.suspects = {}
+            attribution.evidence = [unrelated]
+            attribution.note = (
+                "the new environment breaks it"
+                if unrelated.kind == ENVIRONMENT
+                else "it fails in library code, which the migration leaves alone"
+            )
+            return
         if attribution.suspects:
             attribution.note = "only its traceback points there; no re-run confirmed it"
             return
-        nodeid = attribution.nodeid
         if self.fails(nodeid, legacy):
             test = self.run(legacy).tests.get(nodeid)
             shown = failure_line(test) if test is not None else "not collected"
@@ -544,6 +580,64 @@ class Attributor:
             "not attributed: no codemod left out alone makes it pass, none alone breaks it "
             "on the old stack, and no edit touches its traceback, function, marks or fixtures"
         )
+
+    def _missing(self, attribution: Attribution) -> bool:
+        """Whether pytest's error names an edit a codemod of this run should have made;
+        if so that is the verdict, and other suspects step aside."""
+        test = self._after.tests.get(attribution.nodeid) if self._after else None
+        if test is None:
+            return False
+        selected = {c.name for c in self.variants.codemods}
+        migrated = self.variants.reader(self.variants.edits())
+        found = missing_edits(test, migrated, selected, self.variants.active())
+        if not found:
+            return False
+        for edit in found:
+            places = attribution.missing.setdefault(edit.codemod, [])
+            if edit.place not in places:
+                places.append(edit.place)
+            attribution.evidence.append(
+                Evidence(
+                    MISSING_EDIT,
+                    f"pytest's error names an {edit.what} ({edit.place}): what {edit.codemod} "
+                    "exists to rewrite, left as it was",
+                    edit.codemod,
+                    [edit.path],
+                )
+            )
+        attribution.suspects = {
+            name: files
+            for name, files in attribution.suspects.items()
+            if name in attribution.missing
+        }
+        attribution.evidence = [
+            e for e in attribution.evidence
+            if e.kind != TRACEBACK or e.codemod in attribution.missing
+        ]  # fmt: skip
+        attribution.evidence.sort(key=lambda e: _ORDER[e.kind])
+        attribution.note = "pytest's error names an edit this codemod should have made"
+        return True
+
+    def _unrelated(self, nodeid: str, legacy: Contents) -> Evidence | None:
+        """The evidence that a regression is none of the migration's doing: it fails the
+        same way on the new stack with the whole migration left out, or its error is
+        raised in library code."""
+        after = self._after.tests.get(nodeid) if self._after else None
+        if after is not None and self.fails(nodeid, legacy):
+            probe = self.run(legacy).tests.get(nodeid)
+            if probe is not None and error_kind(probe) == error_kind(after):
+                return Evidence(
+                    ENVIRONMENT,
+                    f"it fails the same way ({failure_line(probe)}) on the new stack with the "
+                    "whole migration left out: the legacy code breaks there too",
+                )
+        where = self.library.get(nodeid)
+        if where is not None:
+            return Evidence(
+                LIBRARY,
+                f"its error is raised in library code, which the migration did not edit ({where})",
+            )
+        return None
 
     def _file_check(
         self, nodeid: str, with_it: Contents, without_it: Contents
@@ -580,6 +674,8 @@ def rolled_back(
 
 __all__ = [
     "ENVIRONMENT",
+    "LIBRARY",
+    "MISSING_EDIT",
     "NEW_STACK",
     "OLD_STACK",
     "TRACEBACK",

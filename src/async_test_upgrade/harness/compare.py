@@ -2,10 +2,14 @@
 
 A *regression* passed before and does not pass after (failed, error, skipped or gone).
 *Fixed* failed before and passes after. *Newly running* had not really run its coroutine
-before (a never-awaited or unhandled-coroutine warning, pytest's async skip, or an
-``async def`` test without an asyncio/anyio/trio mark, which only "passes" because nothing
-awaited it) and really runs after, whatever its outcome: it was never tested, so it cannot
-have regressed. *Changed* is every other difference (a new test, skipped to failed, ...).
+before and really runs after. When the run before showed it (the test's own coroutine
+finalized without ever starting, pytest's unhandled-coroutine skip or failure), that
+holds whatever the outcome after: it was never tested, so it cannot have regressed. When
+only its code suggests it (an ``async def`` test without an asyncio/anyio/trio mark, an
+async method of a plain ``unittest.TestCase``, another coroutine never awaited), a test
+that passed before and fails after is a regression all the same, with that hint: some
+plugin may have run it. *Changed* is every other difference (a new test, skipped to
+failed, ...).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from async_test_upgrade.harness.runner import RunResult, TestOutcome
+from async_test_upgrade.harness.runner import SESSION, RunResult, TestOutcome
 
 MISSING = "missing"
 CATEGORIES = ("regression", "fixed", "newly running", "changed", "unchanged")
@@ -40,10 +44,15 @@ def not_really_run(test: TestOutcome, runners: Sequence[str] = ()) -> str | None
 
     ``runners``: the run's plugins that may run unmarked coroutine tests themselves
     (:attr:`RunResult.coroutine_runners`); with one, a missing mark proves nothing."""
+    proof = proven_not_run(test)
+    if proof is not None:
+        return proof
     evidence = [test.message, *test.warnings]
     for sign, reason in _NOT_RUN_SIGNS:
         if any(sign in text for text in evidence):
             return reason
+    if test.unittest_coroutine:
+        return "an async method of a plain unittest.TestCase, which never awaits it"
     if (
         not runners
         and test.coroutine
@@ -53,6 +62,38 @@ def not_really_run(test: TestOutcome, runners: Sequence[str] = ()) -> str | None
     ):
         return "async test without an asyncio/anyio/trio mark"
     return None
+
+
+def proven_not_run(test: TestOutcome) -> str | None:
+    """Why the run shows that this test's own coroutine never ran, or None.
+
+    What the run observed, not what its code suggests: its coroutine finalized without
+    ever having started, or pytest saying it ran no plugin for it. A "passed" with this
+    evidence tested nothing, so failing later is no regression; without it (an unmarked
+    coroutine some plugin may have run, another coroutine left unawaited), a test that
+    passed and then fails is a regression."""
+    own = _qualname(test.nodeid)
+    if own and (
+        own in test.never_awaited
+        or any(f"coroutine '{own}' was never awaited" in text for text in test.warnings)
+    ):
+        return "its coroutine was created and never awaited"
+    texts = [test.message, *test.warnings]
+    if any("PytestUnhandledCoroutineWarning" in text for text in test.warnings) or any(
+        words in text for words in _NO_PLUGIN_RAN for text in texts
+    ):
+        return "pytest did not run the coroutine (no async plugin ran it)"
+    return None
+
+
+def _qualname(nodeid: str) -> str:
+    """The test function's ``__qualname__`` from its id: ``Class.test_x`` for
+    ``path.py::Class::test_x[param]``."""
+    names = [part for part in nodeid.split("::")[1:] if part]
+    if not names:
+        return ""
+    names[-1] = names[-1].split("[", 1)[0]
+    return ".".join(names)
 
 
 #: aiohttp's own pytest plugin (``aiohttp.pytest_plugin``) parametrizes every test that
@@ -180,10 +221,15 @@ def classify(
     runs_now = (
         after is not None and now != "skipped" and not_really_run(after, after_runners) is None
     )
-    if skipped_run and runs_now:
+    # Passed before and fails after is a regression unless the run before showed that
+    # the coroutine never ran: a guess from its code alone (no mark) does not excuse it.
+    breaks = was == "passed" and now not in _PASSING
+    proven = before is not None and proven_not_run(before) is not None
+    if skipped_run and runs_now and (proven or not breaks):
         return Row(nodeid, was, now, "newly running", f"before: {skipped_run}")
-    if was == "passed" and now not in _PASSING:
-        return Row(nodeid, was, now, "regression", _why(after))
+    if breaks:
+        hint = f"; before, it may not have run: {skipped_run}" if skipped_run else ""
+        return Row(nodeid, was, now, "regression", _why(after) + hint)
     if was in _FAILING and (
         now in _PASSING or (now == MISSING and before and before.collect_error)
     ):
@@ -205,6 +251,8 @@ def _why(after: TestOutcome | None) -> str:
 def failure_line(after: TestOutcome) -> str:
     """The line of a failure's message that names the error."""
     lines = [line for line in after.message.strip().splitlines() if line.strip()]
+    if after.nodeid == SESSION and lines:  # pytest's own words first, then its output
+        return lines[0].strip()[:200]
     return (_error_line(lines) or after.outcome).strip()[:200]
 
 

@@ -100,9 +100,6 @@ def report_lines(report: VerifyReport, verbose: bool = False) -> list[str]:
     if report.rollback is not None:
         lines.append("")
         rollback = report.rollback
-        if rollback.refused:
-            lines.append(f"rollback refused: {rollback.refused}")
-            return lines
         lines.append(f"rollback: wrote {len(rollback.written)} file(s)")
         for path, names in rollback.left_out.items():
             lines.append(f"  left out {', '.join(names)} in {path}")
@@ -110,4 +107,19 @@ def report_lines(report: VerifyReport, verbose: bool = False) -> list[str]:
             lines.append(f"  not written, changed since verify copied it: {path}")
         for nodeid in rollback.still_failing:
             lines.append(f"  still failing after the rollback: {nodeid}")
+        for nodeid, verdict in rollback.missing_edits.items():
+            lines.append(f"  to edit by hand, {verdict}: {nodeid}")
+        if rollback.not_acted_on:
+            lines.append(
+                f"  not acted on, no edit was shown to cause them "
+                f"({len(rollback.not_acted_on)} test(s)):"
+            )
+            by_verdict: dict[str, list[str]] = {}
+            for nodeid, verdict in rollback.not_acted_on.items():
+                by_verdict.setdefault(verdict, []).append(nodeid)
+            for verdict, nodeids in by_verdict.items():
+                listed = ", ".join(nodeids[:3]) + (
+                    f" and {len(nodeids) - 3} more" if len(nodeids) > 3 else ""
+                )
+                lines.append(f"    {listed}: {verdict}")
     return lines

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -27,6 +28,12 @@ OUTPUT_ENV = "ASYNC_TEST_UPGRADE_OUTCOMES"
 SELECT_ENV = "ASYNC_TEST_UPGRADE_SELECT"
 #: pytest's "no tests were collected" exit status.
 NO_TESTS_COLLECTED = 5
+#: pytest's exit statuses for a session that did not run its tests as asked: interrupted
+#: (``pytest.exit``, Ctrl-C), an internal error, a usage error (a bad option or config
+#: value, a conftest that does not import).
+SESSION_FAILURES = (2, 3, 4)
+#: The node id of the session itself, when it fails as a whole.
+SESSION = "<session>"
 OUTCOMES = ("passed", "failed", "error", "skipped", "xfailed", "xpassed")
 
 
@@ -46,6 +53,11 @@ class TestOutcome:
     duration: float = 0.0
     #: A collection error (the node id names a module or class, not a test).
     collect_error: bool = False
+    #: An async method of a plain ``unittest.TestCase``, which unittest never awaits.
+    unittest_coroutine: bool = False
+    #: Names of the coroutines finalized during the test without ever having started
+    #: (``Class.test_name``), seen whatever the warning filters (Python 3.7+).
+    never_awaited: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,6 +68,8 @@ class TestOutcome:
             "markers": self.markers,
             "duration": round(self.duration, 4),
             "collect_error": self.collect_error,
+            "unittest_coroutine": self.unittest_coroutine,
+            "never_awaited": self.never_awaited,
         }
 
 
@@ -81,7 +95,7 @@ class RunResult:
 
     @property
     def collected_nothing(self) -> bool:
-        return not self.tests
+        return all(nodeid == SESSION for nodeid in self.tests)
 
     def describe_failure(self) -> str:
         """Why a run that produced no test outcomes produced none."""
@@ -163,7 +177,56 @@ def run_pytest(
         result = RunResult({}, exit_code, timed_out, seconds, command, text[-3000:])
         if outcomes.exists():
             _fold(outcomes.read_text(encoding="utf-8"), result)
+    _session_failure(result)
     return result
+
+
+def _session_failure(result: RunResult) -> None:
+    """A run that failed as a whole gets a ``<session>`` entry whose message is pytest's
+    own (its first line), then the end of its output (for the tracebacks in it)."""
+    failed = result.exit_code in SESSION_FAILURES or (
+        result.collected_nothing and result.exit_code != NO_TESTS_COLLECTED
+    )
+    if not failed:
+        return
+    status = "timed out" if result.timed_out else f"exit status {result.exit_code}"
+    summary = f"{session_message(result.output_tail) or 'pytest stopped'} ({status})"
+    known = result.tests.get(SESSION)
+    if known is not None and known.message:  # a collection error of the whole session
+        summary = f"{summary}\n{known.message}"
+    else:
+        summary = f"{summary}\n{result.output_tail}"
+    result.tests[SESSION] = TestOutcome(SESSION, "error", summary, collect_error=True)
+
+
+#: pytest's banner lines: ``!!!!!! Interrupted: 1 error during collection !!!!!!``.
+_BANNER = re.compile(r"^!{3,} (?P<text>.+?) !{3,}$")
+
+
+def session_message(output: str) -> str:
+    """What pytest said when it stopped: a usage error's ``ERROR: ...`` line, an internal
+    error's exception, a conftest that did not import, an interruption banner."""
+    lines = [line.rstrip() for line in output.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("ERROR: ")]
+    if errors:
+        return errors[0][len("ERROR: ") :].strip()
+    internal = [
+        line[len("INTERNALERROR> ") :] for line in lines if line.startswith("INTERNALERROR> ")
+    ]
+    for line in reversed(internal):
+        if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b", line):
+            return f"internal error: {line.strip()}"
+    for index, line in enumerate(lines):
+        if line.startswith("ImportError while loading conftest"):
+            cause = next((x[1:].strip() for x in lines[index + 1 :] if x.startswith("E ")), "")
+            return f"{line.strip()} {cause}".strip()
+    for line in reversed(lines):
+        match = _BANNER.match(line)
+        if match is not None and not match.group("text").startswith(
+            ("short test summary", "warnings summary")
+        ):
+            return match.group("text")
+    return lines[-1].strip() if lines else ""
 
 
 def _run_with_limit(
@@ -201,6 +264,7 @@ def _fold(lines: str, result: RunResult) -> None:
     tests = result.tests
     info: dict[str, dict[str, Any]] = {}
     warnings: dict[str, list[str]] = {}
+    unawaited: dict[str, list[str]] = {}
     running: str | None = None
     for line in lines.splitlines():
         try:
@@ -225,16 +289,20 @@ def _fold(lines: str, result: RunResult) -> None:
         elif kind == "warning":
             text = f"{event.get('category')}: {event.get('message')}"
             warnings.setdefault(nodeid, []).append(text)
+        elif kind == "unawaited":
+            unawaited.setdefault(nodeid, []).append(str(event.get("coroutine", "")))
         elif kind == "runners":
             result.coroutine_runners = [str(n) for n in event.get("names", [])]
         elif kind == "finish":
             result.finished = True
     for nodeid, outcome in tests.items():
         outcome.warnings = warnings.get(nodeid, [])
+        outcome.never_awaited = unawaited.get(nodeid, [])
         item = info.get(nodeid)
         if item is not None:
             outcome.coroutine = bool(item.get("coroutine"))
             outcome.markers = list(item.get("markers", []))
+            outcome.unittest_coroutine = bool(item.get("unittest_coroutine"))
     if result.timed_out and running is not None:
         result.hung_in = running
         hung = tests.get(running)

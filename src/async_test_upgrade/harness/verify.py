@@ -38,9 +38,8 @@ from async_test_upgrade.harness.compare import (
     still_failing,
 )
 from async_test_upgrade.harness.runner import (
-    NO_TESTS_COLLECTED,
+    SESSION,
     RunResult,
-    TestOutcome,
     install_plugin,
     run_pytest,
 )
@@ -87,16 +86,23 @@ class Rollback:
     conflicts: list[str]
     #: Regressed tests that still fail on the rolled-back migration.
     still_failing: list[str]
-    #: Why nothing was written: some regression has only weak evidence against a codemod.
-    refused: str = ""
+    #: Regressions with no edit shown to cause them (only a traceback suspect, the new
+    #: environment, library code, not attributed): node id -> the verdict. Listed, not
+    #: acted on.
+    not_acted_on: dict[str, str] = field(default_factory=dict)
+    #: Regressions whose failure names an edit a codemod did not make: node id -> the
+    #: verdict (codemod and place). Leaving edits out cannot make a missing one: they are
+    #: listed for a hand edit.
+    missing_edits: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "missing_edits": self.missing_edits,
             "left_out": self.left_out,
             "written": self.written,
             "conflicts": self.conflicts,
             "still_failing": self.still_failing,
-            "refused": self.refused,
+            "not_acted_on": self.not_acted_on,
         }
 
 
@@ -217,11 +223,8 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
         unmigrated = run_pytest(
             unmigrated_tree, after_env, plugin_dir, request.pytest_args, request.timeout
         )
-    if after.collected_nothing:
-        if after.exit_code == NO_TESTS_COLLECTED and not after.timed_out:
-            raise InputError("no tests collected after migration")
-        # The suite did not start at all (a conftest that no longer imports, ...).
-        after.tests["<session>"] = TestOutcome("<session>", "error", after.describe_failure())
+    if after.collected_nothing and SESSION not in after.tests:
+        raise InputError("no tests collected after migration")
 
     baseline = before if before is not None else RunResult({}, 0, False, 0.0, [])
     comparison = compare(baseline, after)
@@ -239,7 +242,9 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
         migration=migration,
         library_failures=library_failures(after, after_tree, migration.library_files),
     )
-    regressed = [row.nodeid for row in comparison.regressions if row.nodeid != "<session>"]
+    regressed = [row.nodeid for row in comparison.regressions]
+    # A session that fails as a whole is re-run whole: a selection could hide it.
+    selected: list[str] | None = None if SESSION in regressed else regressed
     if before is None or not (request.attribute or request.rollback):
         return report
 
@@ -251,7 +256,7 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
         tree = variants.materialize(contents, work / f"variant-{next(counter)}")
         try:
             return run_pytest(
-                tree, after_env, plugin_dir, request.pytest_args, request.timeout, regressed
+                tree, after_env, plugin_dir, request.pytest_args, request.timeout, selected
             )
         finally:
             shutil.rmtree(tree, ignore_errors=True)
@@ -260,25 +265,27 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
     old_stack = _old_stack(
         before, after, before_env, regressed, variants, work, plugin_dir, request
     )
-    attributor = Attributor(variants, probe, before, log, old_stack)
+    attributor = Attributor(variants, probe, before, log, old_stack, report.library_failures)
     if regressed:
         log(f"attributing {len(regressed)} regression(s) ...")
         report.attributions = attributor.attribute_all(regressed, after, str(after_tree))
         report.old_stack_skipped = dict(attributor.old_stack_skipped)
-    weak = [a for a in report.attributions if a.only_weak]
-    if request.rollback and weak:
-        report.rollback = Rollback({}, [], [], [], refused=_refusal(weak))
-    elif request.rollback:
+    if request.rollback:
+        # Every regression a re-run pinned on an edit is acted on; the others are listed.
         contents, left_out = rolled_back(variants, report.attributions)
         remaining = []
-        if regressed:
+        if left_out:
             rerun = attributor.run(contents)
             remaining = [
-                n for n in regressed
-                if still_failing(n, before.tests.get(n), rerun.tests.get(n))
+                a.nodeid for a in report.attributions
+                if a.culprits
+                and still_failing(a.nodeid, before.tests.get(a.nodeid), rerun.tests.get(a.nodeid))
             ]  # fmt: skip
         written, conflicts = write_to_tree(project, pristine, contents)
-        report.rollback = Rollback(left_out, written, conflicts, remaining)
+        unexplained = [a for a in report.attributions if not a.culprits]
+        not_acted_on = {a.nodeid: a.headline() for a in unexplained if not a.missing}
+        missing = {a.nodeid: a.headline() for a in unexplained if a.missing}
+        report.rollback = Rollback(left_out, written, conflicts, remaining, not_acted_on, missing)
     report.probes = attributor.probes
     return report
 
@@ -298,7 +305,11 @@ def _old_stack(
     to_after = renamed_ids(before, after)
     ids = {after_id: before_id for before_id, after_id in to_after.items()}
     # Both spellings: a variant tree may rename a test as the migration did.
-    selected = sorted({*regressed, *(ids.get(nodeid, nodeid) for nodeid in regressed)})
+    selected: list[str] | None = sorted(
+        {*regressed, *(ids.get(nodeid, nodeid) for nodeid in regressed)}
+    )
+    if SESSION in regressed:
+        selected = None
     counter = iter(range(1, 1_000_000))
 
     def probe(contents: Contents) -> RunResult:
@@ -311,17 +322,6 @@ def _old_stack(
             shutil.rmtree(tree, ignore_errors=True)
 
     return OldStack(probe, lambda: envs.installed(environment), ids)
-
-
-def _refusal(weak: Sequence[Attribution]) -> str:
-    suspects = sorted({name for a in weak for name in a.suspects})
-    tests = ", ".join(a.nodeid for a in weak[:3]) + (" ..." if len(weak) > 3 else "")
-    return (
-        f"nothing written: for {len(weak)} regression(s) ({tests}) the only evidence is "
-        f"that the failing test passes through edits of {', '.join(suspects)}, which no "
-        "re-run confirmed, so there is nothing sure to leave out. Review those edits, or "
-        f"run again with --skip {','.join(suspects)}"
-    )
 
 
 def library_failures(run: RunResult, tree: Path, library: Sequence[str]) -> dict[str, str]:
