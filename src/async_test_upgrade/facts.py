@@ -155,6 +155,9 @@ class ProjectFacts:
     foreign_fixture_requests: set[str] = field(default_factory=set)
     #: Fixture name -> the fixture names it requests (its parameters), over all files.
     fixture_requests: dict[str, set[str]] = field(default_factory=dict)
+    #: Fixture name -> the synchronous tests requesting it that request no loop fixture
+    #: themselves ("path:line name"), in the files the index reads.
+    sync_test_requests: dict[str, list[str]] = field(default_factory=dict)
     #: Where a hook marks tests asyncio itself (``item.add_marker(pytest.mark.asyncio...)``):
     #: a decorator added beside it could shadow the loop scope it gives.
     asyncio_marks_added_by_hooks: list[str] = field(default_factory=list)
@@ -475,6 +478,15 @@ class _FileIndexer(ast.NodeVisitor):
                 if self._fixture_name(node, fixture) == "anyio_backend":
                     self._signal(node, "defines the anyio_backend fixture")
             elif (
+                not is_async
+                and node.name.startswith("test")
+                and not self.is_conftest
+                and not params & {"event_loop", "loop"}
+            ):
+                for name in params:
+                    where = f"{self.relpath}:{node.lineno} {node.name}"
+                    self.facts.sync_test_requests.setdefault(name, []).append(where)
+            if fixture is None and (
                 self.foreign_marked[-1]
                 or self._has_foreign_mark(node.decorator_list)
                 or "anyio_backend" in params

@@ -35,12 +35,6 @@ def test_unused(event_loop):
 
 
 @pytest.fixture
-def stored(event_loop):
-    server = Server(loop=event_loop)
-    yield server
-
-
-@pytest.fixture
 def generator_returning(event_loop):
     yield event_loop.run_until_complete(fetch())
     return 1

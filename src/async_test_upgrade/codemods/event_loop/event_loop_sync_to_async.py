@@ -43,18 +43,28 @@ After (strict mode)::
         yield srv
         await srv.stop()
 
+A fixture that hands ``event_loop`` to what it builds (``Server(..., event_loop)``,
+``app.loop = event_loop``) or schedules work on it (``event_loop.create_task(...)``)
+becomes an async fixture that binds ``event_loop = asyncio.get_running_loop()`` first,
+in the loop of the tests it serves (their loop scope, as for a fixture that only returns
+the loop): the objects it builds get the loop the tests run in, as they did. A
+synchronous test using such a fixture is named in a note (the loop is not running while
+it runs).
+
 **When it refuses**
 
-Reported and left alone: a loop that escapes (passed to a helper, stored, used for
-``call_soon``, ``create_task``, threads, or used from a nested function, lambda or
-comprehension); an ``event_loop`` parameter that is never used (the test may rely on the
-loop being current, so dropping it is a judgement call); a generator fixture that also
-returns a value, or uses ``yield from`` (not valid in ``async def``); a fixture scope that
-is not a literal; a wide-scoped fixture when the target pytest-asyncio is older than 0.24
-(no ``loop_scope`` yet). With ``remove-loop-kwarg`` selected, a ``loop=event_loop`` argument
-it will delete (``asyncio.wait_for(X, 1, loop=event_loop)``) does not count as an
-escape. Applied but noted: a converted function that still calls
-``asyncio.run`` or another ``run_until_complete`` (these raise inside a running loop; the
+Reported and left alone: a test whose loop escapes, or a fixture whose loop escapes
+otherwise (assigned to a local name, driven with ``run_forever``/``stop``/``close``,
+handed to a thread as ``event_loop.run_forever``, or driven with ``run_until_complete``
+from a nested function, lambda or comprehension); an ``event_loop`` parameter that is
+never used (the test may rely on the loop being current, so dropping it is a judgement
+call); a generator fixture that also returns a value, or uses ``yield from`` (not valid
+in ``async def``); a fixture scope that is not a literal; a wide-scoped fixture when the
+target pytest-asyncio is older than 0.24 (no ``loop_scope`` yet). With
+``remove-loop-kwarg`` selected, a ``loop=event_loop`` argument it will delete
+(``asyncio.wait_for(X, 1, loop=event_loop)``) does not count as an escape. Applied but
+noted: a converted function that still calls ``asyncio.run`` or another
+``run_until_complete`` (these raise inside a running loop; the
 ``asyncio-run-in-async-to-await`` codemod rewrites them when selected), and a fixture
 with a wide scope (the tests using it must run in a loop of the same scope).
 """
@@ -78,13 +88,19 @@ from async_test_upgrade.codemods.event_loop._event_loop import (
     is_docstring,
     loop_uses,
     parametrized_names,
+    parent,
     run_until_complete_call,
     running_loop_call,
+    to_running_loop,
     used_as_primary,
     without_doomed_loop_kwargs,
     without_param,
 )
-from async_test_upgrade.codemods.event_loop._loop_scopes import in_tests_loop
+from async_test_upgrade.codemods.event_loop._loop_scopes import (
+    directory_of,
+    in_tests_loop,
+    is_under,
+)
 from async_test_upgrade.codemods.mode._mode import target_mode
 from async_test_upgrade.cst import FileContext, Visitor, callee, keyword, set_keyword, string_value
 from async_test_upgrade.registry import codemod
@@ -94,6 +110,8 @@ if TYPE_CHECKING:
     from async_test_upgrade.gate import CodeIndex
 
 LOOP = "event_loop"
+#: What :meth:`EventLoopSyncToAsync._refusal` answers for a fixture that hands the loop on.
+HANDED_ON = "handed on"
 WIDE_SCOPES = ("class", "module", "package", "session")
 ASYNC_FIXTURE = "pytest_asyncio.fixture"
 
@@ -181,6 +199,9 @@ class EventLoopSyncToAsync(EnclosingTracker):
         #: id of an original fixture that only hands ``event_loop`` on -> its decorators
         #: and the loop scope it gets.
         self.aliases: dict[int, tuple[list[cst.Decorator], str]] = {}
+        #: id of an original fixture that hands ``event_loop`` to what it builds -> its
+        #: decorators and the loop scope it gets.
+        self.bound: dict[int, tuple[list[cst.Decorator], str]] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
         self.module = node
@@ -209,7 +230,10 @@ class EventLoopSyncToAsync(EnclosingTracker):
             if alias is not None:
                 self.aliases[id(node)] = alias
             return
-        reason = self._refusal(node, param)
+        reason = self._refusal(node, param, role)
+        if reason == HANDED_ON:
+            self._plan_running_loop_fixture(node, param)
+            return
         if reason is not None:
             self.review(node, f"{role} {name} not made async: {reason}")
             return
@@ -224,7 +248,9 @@ class EventLoopSyncToAsync(EnclosingTracker):
         self.convert[id(node)] = decorators
         self._note_other_loop_calls(node, name)
 
-    def _refusal(self, node: cst.FunctionDef, param: cst.Param) -> str | None:
+    def _refusal(self, node: cst.FunctionDef, param: cst.Param, role: str) -> str | None:
+        """Why ``node`` cannot become async; :data:`HANDED_ON` for a fixture that can, but
+        hands the loop to what it builds (it then binds the running loop)."""
         uses = without_doomed_loop_kwargs(self, loop_uses(self, node, param))
         if uses.problem is not None:
             return uses.problem
@@ -233,20 +259,52 @@ class EventLoopSyncToAsync(EnclosingTracker):
                 "event_loop is requested but never used (perhaps only to have a current "
                 "loop); pytest-asyncio 1.x has no such fixture: make it async or drop it"
             )
+        handed_on = False
         for access in uses.accesses:
             call = run_until_complete_call(self, access)
-            if call is None or not in_own_body(self, call, node):
-                return (
-                    f"the loop escapes at line {self.line(access)} (used other than as "
-                    "event_loop.run_until_complete(X) in the function's own body)"
-                )
+            if call is not None and in_own_body(self, call, node):
+                continue
+            if role == "fixture" and _handed_on(self, access):
+                # ``Server(..., event_loop)``, ``event_loop.create_task(...)``: all of
+                # that works the same on the running loop of an async fixture.
+                handed_on = True
+                continue
+            return (
+                f"the loop escapes at line {self.line(access)} (used other than as "
+                "event_loop.run_until_complete(X) in the function's own body)"
+            )
         body = _BodyFacts()
         node.visit(body)
         if body.yield_from:
             return "it uses yield from, which async def does not allow"
         if body.yields and body.return_value:
             return "it is a generator that returns a value, which an async generator cannot"
-        return None
+        return HANDED_ON if handed_on else None
+
+    def _plan_running_loop_fixture(self, node: cst.FunctionDef, param: cst.Param) -> None:
+        planned = in_tests_loop(self, node)
+        if planned is None:
+            return
+        uses = without_doomed_loop_kwargs(self, loop_uses(self, node, param))
+        for access in uses.accesses:
+            call = run_until_complete_call(self, access)
+            if call is not None and in_own_body(self, call, node):
+                self.awaits[id(call)] = used_as_primary(self, call)
+        self.bound[id(node)] = planned
+        name = node.name.value
+        directory = directory_of(self.ctx.path)
+        for user in sorted(self.ctx.facts.sync_test_requests.get(name, ())):
+            where, _, test = user.partition(" ")
+            path = where.rpartition(":")[0]
+            serves = is_under(path, directory) if self.ctx.is_conftest else path == self.ctx.path
+            if serves:
+                self.review(
+                    node,
+                    f"fixture {name} now gets the running loop as an async fixture; the sync "
+                    f"test {test} ({where}) uses it, and the loop is not running while that "
+                    "test runs: make the test async if it drives that loop",
+                )
+        self._note_other_loop_calls(node, name)
 
     def _decorators(self, node: cst.FunctionDef, role: str) -> list[cst.Decorator] | None:
         decorators = list(node.decorators)
@@ -335,6 +393,20 @@ class EventLoopSyncToAsync(EnclosingTracker):
         alias = self.aliases.get(id(original_node))
         if alias is not None:
             return self._running_loop_fixture(original_node, updated_node, *alias)
+        bound = self.bound.get(id(original_node))
+        if bound is not None:
+            new_decorators, loop_scope = bound
+            self.add_import("asyncio")
+            self.changed(
+                original_node,
+                f"fixture {original_node.name.value} handed event_loop to what it builds or "
+                "scheduled work on it: async fixture binding event_loop = "
+                f"asyncio.get_running_loop(), in the {loop_scope}-scoped loop of its tests",
+            )
+            converted = to_running_loop(updated_node, LOOP, "bind")
+            return converted.with_changes(
+                asynchronous=cst.Asynchronous(), decorators=new_decorators
+            )
         decorators = self.convert.get(id(original_node))
         if decorators is None:
             return updated_node
@@ -407,6 +479,33 @@ def _hand_on_statement(
     statement = statements[0]
     assert isinstance(statement, cst.SimpleStatementLine | cst.SimpleStatementSuite)
     return statement
+
+
+#: Loop methods that drive, stop or describe the loop: on the running loop of an async
+#: fixture they raise or answer differently than on the idle loop the fixture got.
+_DRIVING_METHODS = frozenset(
+    {"run_until_complete", "run_forever", "stop", "close", "is_running", "is_closed"}
+)
+
+
+def _handed_on(t: EnclosingTracker, name: cst.Name) -> bool:
+    """``name`` (a read of the loop) is an argument of a call (``Server(loop)``,
+    ``Server(loop=loop)``), assigned to an attribute (``app.loop = loop``), or the
+    object of a method call that schedules on the loop (``loop.create_task(...)``)."""
+    above = parent(t, name)
+    if isinstance(above, cst.Arg) and above.value is name and not above.star:
+        return isinstance(parent(t, above), cst.Call)
+    if isinstance(above, cst.Assign) and above.value is name:
+        # An attribute of what it built; a local alias could drive the loop later.
+        return all(isinstance(target.target, cst.Attribute) for target in above.targets)
+    if isinstance(above, cst.Attribute) and above.value is name:
+        call = parent(t, above)
+        return (
+            isinstance(call, cst.Call)
+            and call.func is above
+            and above.attr.value not in _DRIVING_METHODS
+        )
+    return False
 
 
 class _LoopDrivers(Visitor):
