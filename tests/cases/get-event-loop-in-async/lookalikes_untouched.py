@@ -26,10 +26,6 @@ def test_loop_managed():
     loop.close()
 
 
-def run(coro):
-    return asyncio.get_event_loop().run_until_complete(coro)
-
-
 async def test_callback():
     def on_done():
         return asyncio.get_event_loop()

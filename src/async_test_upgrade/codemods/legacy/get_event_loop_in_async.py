@@ -15,7 +15,14 @@ current loop only that way, in its setup or its teardown
 (``asyncio.get_event_loop().run_until_complete(srv.stop())`` after its ``yield``, or a
 ``loop = asyncio.get_event_loop()`` line used only for ``loop.run_until_complete(X)``),
 becomes an async fixture that writes ``await X``, running in the loop of the tests it
-serves: the objects it makes are then bound to the loop their tests run in. Names are
+serves: the objects it makes are then bound to the loop their tests run in. A sync
+helper of the test code (a module-level function, or the wrapper a decorator such as
+``async_test`` defines) that drives the current loop the same way gets the same
+``asyncio.run``/``Runner`` rewrite: ``run_until_complete`` only ever worked where no loop
+was running, and so does ``asyncio.run``. A module-level helper of a test module that
+calls ``get_event_loop()`` in its own body and is only ever called from coroutines
+(``async def`` tests, fixtures or helpers) gets ``get_running_loop()``: the loop it wants
+is always the running one. Names are
 resolved through imports (``from asyncio import get_event_loop``, ``import asyncio as
 aio``).
 
@@ -79,7 +86,9 @@ its own body and to touch no other loop API. Reported and left alone: a loop use
 anything else (``call_soon``, ``time()``, passed on), or also managed with
 ``new_event_loop`` / ``set_event_loop``; a bound loop reused but not assigned directly in
 the test's body (inside an ``if`` or ``with``: the ``Runner`` block could not enclose its
-uses); the pattern in a helper, or in a fixture that uses the loop for anything else, uses
+uses); the pattern in a method of a test class (the class may set its own loop as the
+current one); a helper that uses the loop for anything else and has a caller outside a
+coroutine; a fixture that uses the loop for anything else, uses
 ``yield from``, has a scope wider than its tests' loops, or serves tests running in loops
 of different scopes (the values it makes would be bound to the wrong loop);
 ``get_event_loop()`` run at import time of test code. The comments of a deleted
@@ -97,7 +106,9 @@ import libcst as cst
 from libcst.metadata import Assignment, ScopeProvider
 
 from async_test_upgrade.codemods.event_loop._event_loop import (
+    COMPREHENSIONS,
     GET_EVENT_LOOP,
+    NESTED_SCOPES,
     EnclosingTracker,
     ancestors,
     await_of_call,
@@ -186,6 +197,11 @@ class GetEventLoopInAsync(EnclosingTracker, CommentKeepingRemoval):
         #: ids of original ``run_until_complete(X)`` calls in those fixtures -> parenthesize.
         self.awaits: dict[int, bool] = {}
         self.test_code = _is_test_code(ctx)
+        self.module: cst.Module | None = None
+        self._helper_uses: dict[str, list[bool]] | None = None
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.module = node
 
     # --- sync fixtures driving the current loop -----------------------------------------
 
@@ -297,9 +313,14 @@ class GetEventLoopInAsync(EnclosingTracker, CommentKeepingRemoval):
             return
         name = func.name.value
         outer = self.enclosing[: self.enclosing.index(func)]
-        if any(isinstance(n, cst.FunctionDef) for n in outer):
-            return  # a callback inside another function: it runs wherever that one says
-        kind = role(self, func, outer)
+        functions = [n for n in outer if isinstance(n, cst.FunctionDef)]
+        if functions:
+            top = functions[0]
+            if role(self, top, self.enclosing[: self.enclosing.index(top)]) is not None:
+                return  # a callback inside a test or fixture: it runs wherever that says
+            kind = None  # the wrapper a helper makes (a decorator's inner function)
+        else:
+            kind = role(self, func, outer)
         if kind == "fixture":
             self.review(
                 getter,
@@ -307,16 +328,37 @@ class GetEventLoopInAsync(EnclosingTracker, CommentKeepingRemoval):
                 "used later; make it an async fixture instead of asyncio.run; left alone",
             )
             return
-        if kind is None:
+        what = f"sync test {name}" if kind == "test" else f"sync helper {name}"
+        # A method of a test class is left alone: its class may give it the loop (an
+        # IsolatedAsyncioTestCase sets its own as the current one).
+        method = any(isinstance(n, cst.ClassDef) for n in outer)
+        if (kind == "test" or not method) and self._drive(getter, func, what, kind == "test"):
+            return
+        if kind == "test":
             self.review(
                 getter,
-                f"get_event_loop() in sync helper {name}: in a sync test that runs after an "
-                "async one there is no current loop (pytest-asyncio leaves none set), and "
-                "get_event_loop() raises there, so the result depends on test order; give "
-                f"{name} the loop from its caller (asyncio.get_running_loop() in async "
-                "tests); left alone",
+                f"sync test {name} uses the current event loop beyond driving coroutines "
+                "with run_until_complete(X): make it an async test; left alone",
             )
             return
+        if not functions and self._only_from_coroutines(getter, func):
+            return
+        self.review(
+            getter,
+            f"get_event_loop() in sync helper {name}: in a sync test that runs after an "
+            "async one there is no current loop (pytest-asyncio leaves none set), and "
+            "get_event_loop() raises there, so the result depends on test order; give "
+            f"{name} the loop from its caller (asyncio.get_running_loop() in async "
+            "tests); left alone",
+        )
+
+    def _drive(self, getter: cst.Call, func: cst.FunctionDef, what: str, is_test: bool) -> bool:
+        """Rewrite a function that uses the current loop only to run coroutines with
+        ``run_until_complete(X)`` in its own body: ``asyncio.run(X)`` for one, an
+        ``asyncio.Runner`` for several. False (nothing planned) for any other use.
+
+        A sync function that did so ran where no loop is running (``run_until_complete``
+        raises inside a running loop), which is where ``asyncio.run`` works too."""
         loop_api_uses = _LoopApiCounter()
         func.body.visit(loop_api_uses)
         above = parent(self, getter)
@@ -337,17 +379,12 @@ class GetEventLoopInAsync(EnclosingTracker, CommentKeepingRemoval):
             calls, statement = self._bound_once(getter, func, loop_api_uses.count)
             if len(calls) == 1:
                 run_call = calls[0]
-            elif calls and statement is not None and self._runner(func, statement, calls):
-                return
+            elif calls and statement is not None and self._runner(func, statement, calls, what):
+                return True
             else:
                 statement = None
         if run_call is None or not in_own_body(self, run_call, func):
-            self.review(
-                getter,
-                f"sync test {name} uses the current event loop beyond driving coroutines "
-                "with run_until_complete(X): make it an async test; left alone",
-            )
-            return
+            return False
         if statement is not None:
             self.delete.add(id(statement))
         getter_func = getter.func
@@ -361,10 +398,56 @@ class GetEventLoopInAsync(EnclosingTracker, CommentKeepingRemoval):
                 "asyncio", "get_event_loop", None if local == "get_event_loop" else local
             )
         self.runs[id(run_call)] = module
+        self.changed(run_call, f"{what}: current loop's run_until_complete(X) -> asyncio.run(X)")
+        self._note_loop_change(func, run_call, "asyncio.run's own loop", is_test)
+        return True
+
+    def _only_from_coroutines(self, getter: cst.Call, func: cst.FunctionDef) -> bool:
+        """A module-level helper of a test module whose every use in the module is a call
+        from a coroutine's own frame, calling ``get_event_loop()`` in its own frame: the
+        loop it gets is always a running one, so ``get_running_loop()`` says so (and does
+        not depend on a current loop being set, which pytest-asyncio 1.4+ leaves unset)."""
+        if not self.ctx.is_test_module or self.module is None:
+            return False
+        if not self._in_frame(getter, func):
+            return False
+        uses = self.helper_uses()
+        callers = uses.get(func.name.value)
+        if not callers or not all(callers):
+            return False
+        self.running.add(id(getter))
         self.changed(
-            run_call, f"sync test {name}: current loop's run_until_complete(X) -> asyncio.run(X)"
+            getter,
+            f"get_event_loop() in sync helper {func.name.value}, called only from coroutines "
+            f"({len(callers)} calls) -> get_running_loop()",
         )
-        self._note_fixtures(func, run_call, "asyncio.run's own loop")
+        return True
+
+    def _in_frame(self, node: cst.CSTNode, func: cst.FunctionDef) -> bool:
+        chain = ancestors(self, node, func)
+        return not any(isinstance(n, NESTED_SCOPES + COMPREHENSIONS) for n in chain)
+
+    def helper_uses(self) -> dict[str, list[bool]]:
+        """Module-level sync function name -> for each use of the name in the module,
+        whether it is a call in the own frame of an ``async def``."""
+        if self._helper_uses is None:
+            assert self.module is not None
+            finder = _HelperUses(self.module)
+            self.module.visit(finder)
+            self._helper_uses = finder.uses
+        return self._helper_uses
+
+    def _note_loop_change(
+        self, func: cst.FunctionDef, node: cst.CSTNode, where: str, is_test: bool
+    ) -> None:
+        if is_test:
+            self._note_fixtures(func, node, where)
+            return
+        self.review(
+            node,
+            f"sync helper {func.name.value} now runs its coroutines in {where}; check that "
+            "its callers hand it nothing bound to the old current loop",
+        )
 
     def _note_fixtures(self, func: cst.FunctionDef, node: cst.CSTNode, where: str) -> None:
         outer = self.enclosing[: self.enclosing.index(func)]
@@ -422,7 +505,11 @@ class GetEventLoopInAsync(EnclosingTracker, CommentKeepingRemoval):
         return calls, line
 
     def _runner(
-        self, func: cst.FunctionDef, line: cst.SimpleStatementLine, calls: list[cst.Call]
+        self,
+        func: cst.FunctionDef,
+        line: cst.SimpleStatementLine,
+        calls: list[cst.Call],
+        what: str,
     ) -> bool:
         """Several runs on one loop: the rest of the body goes into
         ``with asyncio.Runner() as runner:`` and each run becomes ``runner.run(X)``, one
@@ -453,10 +540,10 @@ class GetEventLoopInAsync(EnclosingTracker, CommentKeepingRemoval):
             self.runner_calls[id(call)] = runner
         self.changed(
             line,
-            f"sync test {func.name.value}: {len(calls)} run_until_complete(X) on the current "
+            f"{what}: {len(calls)} run_until_complete(X) on the current "
             f"loop -> one asyncio.Runner, {runner}.run(X)",
         )
-        self._note_fixtures(func, line, "a new loop of its own")
+        self._note_loop_change(func, line, "a new loop of its own", what.startswith("sync test"))
         return True
 
     # --- rewriting ----------------------------------------------------------------------
@@ -549,6 +636,52 @@ class _GetterFinder(Visitor):
     def visit_Call(self, node: cst.Call) -> None:
         if not node.args and self.t.is_name(node.func, *GET_EVENT_LOOP):
             self.getters.append(node)
+
+
+#: Scopes that are not a function's own frame (besides a nested ``def``).
+_OTHER_FRAMES = (cst.Lambda, cst.ClassDef, *COMPREHENSIONS)
+
+
+class _HelperUses(Visitor):
+    """For each module-level sync function, every use of its name in the module: a call
+    in the own frame of an ``async def`` (True) or anything else (False)."""
+
+    def __init__(self, module: cst.Module) -> None:
+        super().__init__()
+        helpers = [
+            s for s in module.body if isinstance(s, cst.FunctionDef) and s.asynchronous is None
+        ]
+        self.uses: dict[str, list[bool]] = {h.name.value: [] for h in helpers}
+        #: The ``def`` names themselves, which are not uses.
+        self.definitions = {id(h.name) for h in helpers}
+        #: Per scope around the node: an ``async def``'s own frame (True) or not.
+        self.frames: list[bool] = [False]
+        self.calls: set[int] = set()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.frames.append(node.asynchronous is not None)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.frames.pop()
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, _OTHER_FRAMES):
+            self.frames.append(False)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        super().on_leave(original_node)
+        if isinstance(original_node, _OTHER_FRAMES):
+            self.frames.pop()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value in self.uses:
+            self.calls.add(id(node.func))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        uses = self.uses.get(node.value)
+        if uses is not None and id(node) not in self.definitions:
+            uses.append(id(node) in self.calls and self.frames[-1])
 
 
 class _YieldsAndReturns(Visitor):
