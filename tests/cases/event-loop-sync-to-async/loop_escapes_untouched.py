@@ -29,11 +29,6 @@ def test_in_comprehension(event_loop):
     assert [event_loop.run_until_complete(fetch(p)) for p in "ab"]
 
 
-def test_unused(event_loop):
-    # requested only so that a current loop exists
-    assert asyncio.get_event_loop() is not None
-
-
 @pytest.fixture
 def generator_returning(event_loop):
     yield event_loop.run_until_complete(fetch())

@@ -51,14 +51,18 @@ the loop): the objects it builds get the loop the tests run in, as they did. A
 synchronous test using such a fixture is named in a note (the loop is not running while
 it runs).
 
+A sync test that requests ``event_loop`` and never uses it loses the parameter; when it
+still asks for a current loop (``asyncio.get_event_loop()``, ``ensure_future``), which
+that fixture set and nothing sets now, a note says to make it async.
+
 **When it refuses**
 
 Reported and left alone: a test whose loop escapes, or a fixture whose loop escapes
 otherwise (assigned to a local name, driven with ``run_forever``/``stop``/``close``,
 handed to a thread as ``event_loop.run_forever``, or driven with ``run_until_complete``
 from a nested function, lambda or comprehension); an ``event_loop`` parameter that is
-never used (the test may rely on the loop being current, so dropping it is a judgement
-call); a generator fixture that also returns a value, or uses ``yield from`` (not valid
+never used by a fixture (it may hand on the loop being current, so dropping it is a
+judgement call); a generator fixture that also returns a value, or uses ``yield from`` (not valid
 in ``async def``); a fixture scope that is not a literal; a wide-scoped fixture when the
 target pytest-asyncio is older than 0.24 (no ``loop_scope`` yet). With
 ``remove-loop-kwarg`` selected, a ``loop=event_loop`` argument it will delete
@@ -112,6 +116,17 @@ if TYPE_CHECKING:
 LOOP = "event_loop"
 #: What :meth:`EventLoopSyncToAsync._refusal` answers for a fixture that hands the loop on.
 HANDED_ON = "handed on"
+#: ... and for an ``event_loop`` parameter that is never used.
+UNUSED = "unused"
+#: Calls that need a current (set) event loop in synchronous code.
+CURRENT_LOOP_CALLS = (
+    "asyncio.get_event_loop",
+    "asyncio.events.get_event_loop",
+    "asyncio.ensure_future",
+    "asyncio.tasks.ensure_future",
+    "asyncio.Future",
+    "asyncio.futures.Future",
+)
 WIDE_SCOPES = ("class", "module", "package", "session")
 ASYNC_FIXTURE = "pytest_asyncio.fixture"
 
@@ -202,6 +217,8 @@ class EventLoopSyncToAsync(EnclosingTracker):
         #: id of an original fixture that hands ``event_loop`` to what it builds -> its
         #: decorators and the loop scope it gets.
         self.bound: dict[int, tuple[list[cst.Decorator], str]] = {}
+        #: ids of original sync tests whose unused ``event_loop`` parameter goes.
+        self.unused: set[int] = set()
 
     def visit_Module(self, node: cst.Module) -> None:
         self.module = node
@@ -234,6 +251,14 @@ class EventLoopSyncToAsync(EnclosingTracker):
         if reason == HANDED_ON:
             self._plan_running_loop_fixture(node, param)
             return
+        if reason == UNUSED and role == "test":
+            self._plan_unused(node)
+            return
+        if reason == UNUSED:
+            reason = (
+                "event_loop is requested but never used (perhaps only to have a current "
+                "loop); pytest-asyncio 1.x has no such fixture: make it async or drop it"
+            )
         if reason is not None:
             self.review(node, f"{role} {name} not made async: {reason}")
             return
@@ -255,10 +280,7 @@ class EventLoopSyncToAsync(EnclosingTracker):
         if uses.problem is not None:
             return uses.problem
         if not uses.accesses:
-            return (
-                "event_loop is requested but never used (perhaps only to have a current "
-                "loop); pytest-asyncio 1.x has no such fixture: make it async or drop it"
-            )
+            return UNUSED
         handed_on = False
         for access in uses.accesses:
             call = run_until_complete_call(self, access)
@@ -280,6 +302,22 @@ class EventLoopSyncToAsync(EnclosingTracker):
         if body.yields and body.return_value:
             return "it is a generator that returns a value, which an async generator cannot"
         return HANDED_ON if handed_on else None
+
+    def _plan_unused(self, node: cst.FunctionDef) -> None:
+        """A sync test that requests ``event_loop`` and never uses it: the parameter
+        goes (pytest-asyncio 1.x has no such fixture). Noted when the test still asks for
+        a current loop, which that fixture set and nothing sets now."""
+        self.unused.add(id(node))
+        finder = _CurrentLoopCalls(self)
+        node.body.visit(finder)
+        if finder.found:
+            self.review(
+                node,
+                f"sync test {node.name.value} requested event_loop only to have a current "
+                "loop, and still asks for one at line(s) "
+                + ", ".join(str(self.line(n)) for n in finder.found)
+                + ": no loop is current in a sync test now; make it an async test",
+            )
 
     def _plan_running_loop_fixture(self, node: cst.FunctionDef, param: cst.Param) -> None:
         planned = in_tests_loop(self, node)
@@ -393,6 +431,13 @@ class EventLoopSyncToAsync(EnclosingTracker):
         alias = self.aliases.get(id(original_node))
         if alias is not None:
             return self._running_loop_fixture(original_node, updated_node, *alias)
+        if id(original_node) in self.unused:
+            self.changed(
+                original_node,
+                f"sync test {original_node.name.value} requested event_loop and never used "
+                "it: parameter removed",
+            )
+            return without_param(updated_node, LOOP)
         bound = self.bound.get(id(original_node))
         if bound is not None:
             new_decorators, loop_scope = bound
@@ -506,6 +551,19 @@ def _handed_on(t: EnclosingTracker, name: cst.Name) -> bool:
             and above.attr.value not in _DRIVING_METHODS
         )
     return False
+
+
+class _CurrentLoopCalls(Visitor):
+    """Calls that need a current event loop (``asyncio.get_event_loop()``...)."""
+
+    def __init__(self, t: EnclosingTracker) -> None:
+        super().__init__()
+        self.t = t
+        self.found: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.t.is_name(node.func, *CURRENT_LOOP_CALLS):
+            self.found.append(node)
 
 
 class _LoopDrivers(Visitor):
