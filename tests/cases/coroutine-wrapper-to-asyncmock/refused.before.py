@@ -4,19 +4,10 @@ from unittest.mock import MagicMock
 from app import db
 
 
-def fetch_rows(query):
-    return [(1,)]
-
-
 async def test_future_result(monkeypatch):
     fut = asyncio.Future()
     fut.set_result([(1,)])
     monkeypatch.setattr(db, "execute", asyncio.coroutine(MagicMock(return_value=fut)))
-    assert await db.fetch_all("SELECT 1") == [(1,)]
-
-
-async def test_function(monkeypatch):
-    monkeypatch.setattr(db, "execute", asyncio.coroutine(fetch_rows))
     assert await db.fetch_all("SELECT 1") == [(1,)]
 
 

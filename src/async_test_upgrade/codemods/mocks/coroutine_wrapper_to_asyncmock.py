@@ -16,6 +16,11 @@ something awaitable with ``unittest.mock.AsyncMock``:
   with ``execute_stub = MagicMock(...)``) is itself rebound to an ``AsyncMock`` and used
   where the wrapper was (``execute = execute_stub``), and reported: its ``assert_called*``
   checks still hold, and ``assert_awaited*`` would now be available too;
+* a plain function of the file (``def handler(request): ...``, bound once, neither async
+  nor a generator) becomes an ``async def handler_coroutine(*args, **kwargs)`` defined
+  just before the statement, which calls it and awaits the result when it is awaitable:
+  what ``asyncio.coroutine`` did with a plain function (a route handler an
+  ``aiohttp`` router wants as a coroutine function, a patched method);
 * a named stub that is an ``AsyncMock`` already (``future-mock-to-asyncmock``, which
   runs first, makes one of a stub returning a resolved Future) is used where the
   wrapper was: ``asyncio.coroutine`` returned coroutine functions unchanged.
@@ -59,7 +64,8 @@ sequence holds such items; a named stub configured that way through its attribut
 the test uses as a Future (``stub.return_value.add_done_callback(...)``); a named stub
 that is also called directly, passed around, rebound, or not built from
 ``Mock``/``MagicMock``/``AsyncMock`` in the same scope; a
-wrapped ordinary function (make it ``async def`` instead); any other argument; a file
+wrapped function that is imported, rebound, a generator or wrapped in a class body (make
+it ``async def`` instead); any other argument; a file
 where ``AsyncMock`` already names something else. ``@asyncio.coroutine`` on a generator
 function is ``asyncio-coroutine-to-async-def``'s.
 """
@@ -95,6 +101,28 @@ from async_test_upgrade.providers import ParentProvider
 from async_test_upgrade.registry import codemod
 
 COROUTINE = ("asyncio.coroutine", "asyncio.coroutines.coroutine")
+
+
+def _is_generator(func: cst.FunctionDef) -> bool:
+    """Whether ``func``'s own body yields (nested functions and lambdas aside)."""
+
+    class Yields(cst.CSTVisitor):
+        found = False
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return node is func
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+        def visit_Yield(self, node: cst.Yield) -> None:
+            self.found = True
+
+    finder = Yields()
+    func.visit(finder)
+    return finder.found
+
+
 #: Calls whose result is an awaitable the wrapper would have awaited.
 AWAITABLE_MAKERS = frozenset(
     {
@@ -144,10 +172,17 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
         self.foreign_asyncmock = False
         self.mock_alias: str | None = None
         self.attribute_bases: set[int] = set()
+        #: id(wrapper call) of a plain function -> the name of the async def replacing it.
+        self.function_wrappers: dict[int, str] = {}
+        #: id(original statement) -> the (async def name, function name) to define before it.
+        self.inserted: dict[int, list[tuple[str, str]]] = {}
+        self.module: cst.Module | None = None
+        self.taken_names: set[str] | None = None
 
     # --- planning ----------------------------------------------------------------------------
 
     def visit_Module(self, node: cst.Module) -> None:
+        self.module = node
         self.foreign_asyncmock = defines_foreign_asyncmock(node, self.ctx.names)
         self.mock_alias = module_mock_alias(node)
         for attribute in m.findall(node, m.Attribute()):
@@ -209,6 +244,8 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
             self.wrappers[id(call)] = "async stub"
             return
         if constructor is None:
+            if self._plan_function(call, name, assignments):
+                return
             self.review(
                 call,
                 f"{why}: {name.value} is not a Mock/MagicMock built once in this scope "
@@ -234,6 +271,59 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
             return
         self.wrappers[id(call)] = "stub"
         self.stubs[id(constructor)] = name.value
+
+    def _plan_function(
+        self, call: cst.Call, name: cst.Name, assignments: Sequence[BaseAssignment]
+    ) -> bool:
+        """``asyncio.coroutine(handler)`` of a plain ``def handler`` of this file (bound
+        once, neither async nor a generator): an ``async def`` defined just before the
+        statement calls it and awaits what it returns when that is awaitable, which is
+        what the wrapper did. Not in a class body (the new ``def`` would be a method)."""
+        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+            return False
+        handler = assignments[0].node
+        if not isinstance(handler, cst.FunctionDef) or handler.asynchronous is not None:
+            return False
+        if _is_generator(handler):
+            return False
+        statement = self._statement_of(call)
+        if statement is None:
+            return False
+        taken = self._names()
+        wrapper = f"{name.value}_coroutine"
+        number = 2
+        while wrapper in taken:
+            wrapper = f"{name.value}_coroutine{number}"
+            number += 1
+        taken.add(wrapper)
+        self.wrappers[id(call)] = "function"
+        self.function_wrappers[id(call)] = wrapper
+        self.inserted.setdefault(id(statement), []).append((wrapper, name.value))
+        return True
+
+    def _statement_of(self, node: cst.CSTNode) -> cst.BaseStatement | None:
+        """The statement holding ``node`` directly in a function or module body."""
+        current: cst.CSTNode | None = node
+        while current is not None:
+            above = self.get_metadata(ParentProvider, current, None)
+            if isinstance(current, cst.BaseStatement) and isinstance(
+                above, cst.IndentedBlock | cst.Module
+            ):
+                if isinstance(above, cst.IndentedBlock):
+                    owner = self.get_metadata(ParentProvider, above, None)
+                    if isinstance(owner, cst.ClassDef):
+                        return None
+                return current
+            current = above
+        return None
+
+    def _names(self) -> set[str]:
+        if self.taken_names is None:
+            assert self.module is not None
+            self.taken_names = {
+                n.value for n in m.findall(self.module, m.Name()) if isinstance(n, cst.Name)
+            }
+        return self.taken_names
 
     def _stub_constructor(self, assignments: Sequence[BaseAssignment]) -> cst.Call | None:
         if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
@@ -360,6 +450,50 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
 
     # --- rewriting ---------------------------------------------------------------------------
 
+    def _with_wrappers(
+        self,
+        statements: Sequence[cst.BaseStatement],
+        originals: Sequence[cst.BaseStatement],
+        blank_lines: int,
+    ) -> list[cst.BaseStatement]:
+        result: list[cst.BaseStatement] = []
+        for original, statement in zip(originals, statements, strict=True):
+            for wrapper, function in self.inserted.get(id(original), ()):
+                self.add_import("inspect")
+                definition = cst.parse_statement(
+                    f"async def {wrapper}(*args, **kwargs):\n"
+                    f"    result = {function}(*args, **kwargs)\n"
+                    "    if inspect.isawaitable(result):\n"
+                    "        result = await result\n"
+                    "    return result\n"
+                )
+                assert isinstance(definition, cst.FunctionDef)
+                # The new def takes the statement's leading comments and blank lines; a
+                # blank line then separates it from the statement.
+                leading = getattr(statement, "leading_lines", ())
+                result.append(definition.with_changes(leading_lines=leading))
+                statement = statement.with_changes(
+                    leading_lines=[cst.EmptyLine(indent=False)] * blank_lines
+                )
+            result.append(statement)
+        return result
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        if not any(id(s) in self.inserted for s in original_node.body):
+            return updated_node
+        return updated_node.with_changes(
+            body=self._with_wrappers(updated_node.body, original_node.body, 1)
+        )
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if any(id(s) in self.inserted for s in original_node.body):
+            updated_node = updated_node.with_changes(
+                body=self._with_wrappers(updated_node.body, original_node.body, 2)
+            )
+        return super().leave_Module(original_node, updated_node)
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         stub = self.stubs.get(id(original_node))
         if stub is not None:
@@ -397,6 +531,14 @@ class CoroutineWrapperToAsyncMock(CodemodTransformer):
                 "same arguments (asyncio.coroutine is gone in 3.11)",
             )
             return wrapped.with_changes(func=async_twin(self, wrapped.func))
+        if kind == "function":
+            wrapper = self.function_wrappers[id(original_node)]
+            self.changed(
+                original_node,
+                f"asyncio.coroutine({code(wrapped)}) -> {wrapper}, an async def calling "
+                f"{code(wrapped)} and awaiting an awaitable result, as the wrapper did",
+            )
+            return cst.Name(wrapper)
         if kind == "async stub":
             self.changed(
                 original_node,
