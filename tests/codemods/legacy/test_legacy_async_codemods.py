@@ -97,7 +97,7 @@ def test_coroutine_wrapper_refusals() -> None:
 
 
         def rows(query):
-            return []
+            yield []
 
 
         async def test_x(monkeypatch):

@@ -63,6 +63,26 @@ if TYPE_CHECKING:
 
 COROUTINE = ("asyncio.coroutine", "asyncio.coroutines.coroutine")
 #: Builtins that iterate what they are given.
+#: asyncio callables whose result is awaitable (coroutine functions, futures, tasks).
+ASYNCIO_AWAITABLES = frozenset(
+    f"asyncio.{n}"
+    for n in (
+        "sleep",
+        "wait",
+        "wait_for",
+        "gather",
+        "shield",
+        "ensure_future",
+        "create_task",
+        "open_connection",
+        "open_unix_connection",
+        "start_server",
+        "start_unix_server",
+        "create_subprocess_exec",
+        "create_subprocess_shell",
+        "Future",
+    )
+)
 ITERATING = frozenset({"next", "list", "tuple", "iter", "set", "sorted", "sum", "any", "all"})
 GENERATOR_METHODS = frozenset({"send", "throw", "close", "__next__", "__iter__", "gi_frame"})
 
@@ -124,11 +144,17 @@ class AsyncioCoroutineToAsyncDef(CodemodTransformer):
         self.converting: set[int] = set()
         self.awaits: set[int] = set()  # id(Yield) of the yield froms to rewrite
         self.generators: set[str] = set()
+        #: Names of this file's ``@asyncio.coroutine`` functions: calling one is awaitable.
+        self.coroutines: set[str] = set()
+        #: id(converted FunctionDef) -> its own ``yield from`` expressions.
+        self.own_yield_froms: dict[int, list[cst.Yield]] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
         # Plain generator functions of this file: ``yield from`` one of them is not awaitable.
         for function in m.findall(node, m.FunctionDef()):
             assert isinstance(function, cst.FunctionDef)
+            if self._decorator(function) is not None or function.asynchronous is not None:
+                self.coroutines.add(function.name.value)
             if self._decorator(function) is None and function.asynchronous is None:
                 body = _OwnBody()
                 function.body.visit(body)
@@ -181,6 +207,20 @@ class AsyncioCoroutineToAsyncDef(CodemodTransformer):
             return
         self.converting.add(id(node))
         self.awaits.update(id(y) for y in body.yield_froms)
+        self.own_yield_froms[id(node)] = body.yield_froms
+
+    def _awaitable(self, yield_from: cst.Yield) -> bool:
+        """Whether the operand of ``yield from`` is known to be awaitable: a call of an
+        asyncio coroutine function or awaitable maker, of a coroutine function of the
+        project (``async def``), or of an ``@asyncio.coroutine`` function of this file."""
+        assert isinstance(yield_from.value, cst.From)
+        item = yield_from.value.item
+        if not isinstance(item, cst.Call):
+            return False
+        if isinstance(item.func, cst.Name) and item.func.value in self.coroutines:
+            return True
+        names = self.qualified_names(item.func)
+        return any(n in ASYNCIO_AWAITABLES or self.ctx.facts.is_async_function(n) for n in names)
 
     def _generator_use(self, node: cst.FunctionDef) -> cst.CSTNode | None:
         """A place that iterates or steps ``node``'s result as a generator."""
@@ -228,11 +268,14 @@ class AsyncioCoroutineToAsyncDef(CodemodTransformer):
             f"@asyncio.coroutine def {name} -> async def, yield from -> await "
             "(the decorator is gone in Python 3.11)",
         )
-        if m.findall(original_node.body, m.Yield(value=m.From())):
+        unknown = [y for y in self.own_yield_froms[id(original_node)] if not self._awaitable(y)]
+        if unknown:
             self.review(
                 original_node,
                 f"{name} is now a native coroutine: check that what it awaited with yield "
-                "from is awaitable (a future, task or coroutine)",
+                "from at line(s) "
+                + ", ".join(str(self.line(y)) for y in unknown)
+                + " is awaitable (a future, task or coroutine)",
             )
         self.drop_import_if_unused("asyncio")
         self.drop_import_if_unused("asyncio", "coroutine")
