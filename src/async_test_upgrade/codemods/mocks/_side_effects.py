@@ -11,6 +11,7 @@ that uses it.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -341,6 +342,8 @@ class AwaitingSideEffects(CodemodTransformer):
             name = self._fresh_name()
             made = from_lambda(name, value, kind)
         elif isinstance(value, cst.Name):
+            if _names_exception_class(value.value):
+                return  # raised when called: AsyncMock raises it as asynctest did
             named = self._named_kind(value)
             if named == "plain":
                 return
@@ -426,6 +429,15 @@ class AwaitingSideEffects(CodemodTransformer):
         if isinstance(result, cst.RemovalSentinel):
             return cst.FlattenSentinel(placed)
         return cst.FlattenSentinel([*placed, result])
+
+
+def _names_exception_class(name: str) -> bool:
+    """A built-in exception class, or a name spelled like an exception class
+    (``TimeoutError``, ``ClientConnectionError``, ``DeviceException``)."""
+    builtin = getattr(builtins, name, None)
+    if isinstance(builtin, type) and issubclass(builtin, BaseException):
+        return True
+    return name[:1].isupper() and name.endswith(("Error", "Exception"))
 
 
 def _names(module: cst.Module) -> list[cst.Name]:
