@@ -40,6 +40,8 @@ Suggested by hand::
 It always refuses to rewrite: swapping a sync client for an async one turns every
 ``client.get(...)`` into an ``await`` and may change which loop the app runs in, which is a
 judgement call. ``TestClient`` in synchronous tests and fixtures is fine and never reported.
+A ``TestClient`` an async test uses only for ``websocket_connect`` gets a note of its own:
+httpx has no websocket support, so ``ASGITransport`` is no replacement for it.
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ class TestClientInAsyncTest(CodemodTransformer):
         super().__init__(ctx)
         #: The async tests/fixtures we are inside (innermost last); None for other functions.
         self.functions: list[str | None] = []
+        self.nodes: list[cst.FunctionDef] = []
 
     def _role(self, node: cst.FunctionDef) -> str | None:
         if node.asynchronous is None:
@@ -100,6 +103,7 @@ class TestClientInAsyncTest(CodemodTransformer):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         role = self._role(node)
         self.functions.append(role)
+        self.nodes.append(node)
         if role is None:
             return
         for param in [*node.params.params, *node.params.kwonly_params]:
@@ -116,12 +120,41 @@ class TestClientInAsyncTest(CodemodTransformer):
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         self.functions.pop()
+        self.nodes.pop()
         return updated_node
+
+    def _websocket_only(self, call: cst.Call) -> bool:
+        """The client ``call`` builds is bound to a name (``client = TestClient(app)`` or
+        ``with TestClient(app) as client``) used, in the function, only as
+        ``client.websocket_connect(...)``."""
+        function = self.nodes[-1]
+        name = _bound_name(function, call)
+        if name is None:
+            return False
+        uses = [n for n in _names(function.body) if n.value == name]
+        websocket = [
+            a
+            for a in _attributes(function.body)
+            if isinstance(a.value, cst.Name)
+            and a.value.value == name
+            and a.attr.value == "websocket_connect"
+        ]
+        # Every use but the binding itself is ``name.websocket_connect``.
+        return bool(websocket) and len(uses) == len(websocket) + 1
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self.functions or self.functions[-1] is None:
             return
         if self.is_name(node.func, *TEST_CLIENTS):
+            if self._websocket_only(node):
+                self.review(
+                    node,
+                    f"TestClient constructed in {self.functions[-1]} is used only for "
+                    "websocket_connect, which httpx's ASGITransport cannot do: keep it, but "
+                    "it runs the app in its own event loop, so the app must not use objects "
+                    "bound to the test's loop",
+                )
+                return
             self.review(
                 node,
                 f"TestClient constructed in {self.functions[-1]}: it runs the app in its own "
@@ -129,3 +162,46 @@ class TestClientInAsyncTest(CodemodTransformer):
                 "httpx.ASGITransport(app=...)) (and asgi_lifespan.LifespanManager for a "
                 "lifespan) instead",
             )
+
+
+def _bound_name(function: cst.FunctionDef, call: cst.Call) -> str | None:
+    """The name ``call`` is bound to in ``function``, by ``=`` or ``with ... as``."""
+    found: list[str] = []
+
+    class Binding(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            if node.value is call and len(node.targets) == 1:
+                target = node.targets[0].target
+                if isinstance(target, cst.Name):
+                    found.append(target.value)
+
+        def visit_WithItem(self, node: cst.WithItem) -> None:
+            if node.item is call and node.asname is not None:
+                target = node.asname.name
+                if isinstance(target, cst.Name):
+                    found.append(target.value)
+
+    function.body.visit(Binding())
+    return found[0] if len(found) == 1 else None
+
+
+def _names(node: cst.CSTNode) -> list[cst.Name]:
+    names: list[cst.Name] = []
+
+    class Names(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            names.append(name)
+
+    node.visit(Names())
+    return names
+
+
+def _attributes(node: cst.CSTNode) -> list[cst.Attribute]:
+    attributes: list[cst.Attribute] = []
+
+    class Attributes(cst.CSTVisitor):
+        def visit_Attribute(self, attribute: cst.Attribute) -> None:
+            attributes.append(attribute)
+
+    node.visit(Attributes())
+    return attributes
