@@ -1355,7 +1355,7 @@ def allows_only_below(spec: str, version: tuple[int, ...]) -> bool:
 
 
 def index_requirements(facts: ProjectFacts, root: Path) -> None:
-    """The test plugins the project declares, and pytest-trio among them as a signal."""
+    """The test plugins the project declares, and anyio_mode / trio_mode settings."""
     candidates = [
         *root.glob("*requirements*.txt"),
         *root.glob("*requirements*.in"),
@@ -1381,8 +1381,8 @@ def index_requirements(facts: ProjectFacts, root: Path) -> None:
                     spec and not facts.declared_packages[name]
                 ):
                     facts.declared_packages[name] = spec
-        if re.search(r"(?im)^[^#\n]*\bpytest-trio\b", text):
-            facts.anyio_trio_signals.append(f"{path.name}: pytest-trio in the dependencies")
+        # A declared pytest-trio alone is no signal: trio tests carry the word ``trio``,
+        # so the index finds them (or their trio_mode setting, below) where they exist.
         if re.search(r"(?m)^\s*(anyio_mode|trio_mode)\s*=", text):
             facts.anyio_trio_signals.append(f"{path.name}: anyio_mode/trio_mode configured")
             facts.foreign_mode_signals.append(facts.anyio_trio_signals[-1])
