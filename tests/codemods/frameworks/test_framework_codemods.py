@@ -245,3 +245,36 @@ def test_asgi_lifespan_reports_a_transport_variable_it_cannot_move() -> None:
     assert [n.split(": ", 2)[0] for n in notes] == ["test_case.py:12", "test_case.py:18"]
     assert "lifespan now runs in this client" in notes[0]
     assert "outside an async with statement" in notes[1]
+
+
+def test_pytest_aiohttp_fixtures_sees_asyncio_coroutine_tests_as_async(tmp_path: Path) -> None:
+    # pytest-aiohttp-fixtures runs after asyncio-coroutine-to-async-def, so a generator
+    # test it rewrites is already async: its loop becomes the running loop, with no note
+    # telling to make an async test async.
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p aiohttp.pytest_plugin\n")
+    (tmp_path / "test_app.py").write_text(
+        "import asyncio\n\n"
+        "from aiohttp import web\n\n\n"
+        "@asyncio.coroutine\n"
+        "def test_hello(test_client, loop):\n"
+        "    client = yield from test_client(web.Application())\n"
+        '    task = loop.create_task(client.get("/"))\n'
+        "    resp = yield from task\n"
+        "    assert resp.status == 404\n"
+    )
+    codemods = registry.select(["pytest-aiohttp-fixtures", "asyncio-coroutine-to-async-def"])
+    result = engine.migrate([tmp_path], codemods, Options(), jobs=1)
+    assert not result.errors
+    [outcome] = [o for o in result.changed_files if o.relpath == "test_app.py"]
+    # The decorator's import goes, and the running loop's comes back below the others.
+    assert outcome.new.decode() == (
+        "from aiohttp import web\n"
+        "import asyncio\n\n\n"
+        "async def test_hello(aiohttp_client):\n"
+        "    loop = asyncio.get_running_loop()\n"
+        "    client = await aiohttp_client(web.Application())\n"
+        '    task = loop.create_task(client.get("/"))\n'
+        "    resp = await task\n"
+        "    assert resp.status == 404\n"
+    )
+    assert not [n for n in result.notes if n.codemod == "pytest-aiohttp-fixtures"]

@@ -152,7 +152,7 @@ class FunctionPlan:
 @codemod(
     name="pytest-aiohttp-fixtures",
     summary="pytest-aiohttp 1.1: test_client/loop/aiohttp_unused_port... -> current fixtures",
-    after=("strict-to-auto", "strict-markers"),
+    after=("strict-to-auto", "strict-markers", "asyncio-coroutine-to-async-def"),
     safety="review",
     defers_to=("strict-to-auto",),
     triggers=(
