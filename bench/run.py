@@ -143,6 +143,7 @@ def ours(root: Path, jobs: int, label: str, report: Path) -> tuple[Measurement, 
         "async_test_upgrade",
         "migrate",
         "--diff",
+        "--no-cache",  # a cold run: the cache is measured by bench/realcode.py
         "-q",
         "-j",
         str(jobs),

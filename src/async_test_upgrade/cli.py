@@ -183,6 +183,12 @@ def cli() -> None:
     show_default=True,
     help="Colour the diff: auto colours a terminal unless NO_COLOR is set (FORCE_COLOR forces it).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Neither reuse nor keep what a run learns from unchanged files (kept in the "
+    "user's cache directory, ASYNC_TEST_UPGRADE_CACHE to move it).",
+)
 def migrate(
     paths: Sequence[Path],
     show_diff: bool,
@@ -200,6 +206,7 @@ def migrate(
     extend_exclude: tuple[str, ...],
     stdin_filename: Path | None,
     colour: str,
+    no_cache: bool,
 ) -> None:
     """Apply the selected codemods to the Python files under PATHS (default: .) and write
     the pytest settings they need.
@@ -243,6 +250,7 @@ def migrate(
             progress=progress,
             exclude=patterns,
             sources=stdin,
+            cache=not no_cache,
         )
     except InputError as error:
         _fail(str(error))

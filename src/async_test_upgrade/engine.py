@@ -30,6 +30,7 @@ from typing import TypeVar
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ProviderT
 
+from async_test_upgrade import cache as cache_module
 from async_test_upgrade import config as config_module
 from async_test_upgrade import facts as facts_module
 from async_test_upgrade import gate as gate_module
@@ -68,6 +69,8 @@ class MigrationResult:
     root: Path
     files_scanned: int = 0
     files_parsed: int = 0
+    #: Files whose transform was reused from the last run (``cache.py``): not parsed.
+    files_cached: int = 0
     changed_files: list[FileOutcome] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -623,12 +626,15 @@ def migrate(
     shared: bool = True,
     exclude: Sequence[str] = (),
     sources: Mapping[Path, bytes] | None = None,
+    cache: bool = False,
 ) -> MigrationResult:
     """The whole migration of ``paths``, nothing written. ``shared``: see
     :func:`transform_source`. ``exclude``: gitignore-style patterns (from the project
     root) of files never rewritten nor reported on; they are still read for facts.
     ``sources``: file contents to use instead of what is on disk (``-`` reads a file from
-    stdin); the file need not exist. Such a run is in-process."""
+    stdin); the file need not exist. Such a run is in-process. ``cache``: reuse what
+    the last run of the same tool, options and project learnt from unchanged files, and
+    keep what this one learns (``cache.py``)."""
     options = dataclasses.replace(options, selected=frozenset(c.name for c in codemods))
     clock = time.perf_counter()
     given = {str(path.resolve()): data for path, data in (sources or {}).items()}
@@ -686,8 +692,13 @@ def migrate(
         facts_module.index_path(facts, source_file.relpath)
     if given:
         jobs = 1  # the given contents live in this process
+    run_cache = (
+        cache_module.RunCache.open(root, options, [c.name for c in runnable])
+        if cache and not given
+        else cache_module.RunCache.disabled()
+    )
     with _Workers(jobs, options, runnable, shared, given) as workers:
-        for scanned in workers.scan([(str(f.path), f.relpath) for f in files], progress):
+        for scanned in _scan_with_cache(workers, files, run_cache, progress):
             if scanned.facts is not None:
                 _merge_facts(facts, scanned.facts)
             if scanned.relpath in excluded or scanned.relpath not in asked:
@@ -703,8 +714,10 @@ def migrate(
         facts.library_modules = {facts.module_names[r] for r in library_files}
         _refuse_auto_over_anyio(facts, options)
         clock = _lap(result, "scan", clock)
-        file_results = workers.transform(tasks, facts, progress)
+        file_results = _transform_with_cache(workers, tasks, facts, run_cache, progress)
+        result.files_cached = run_cache.hits
         clock = _lap(result, "transform", clock)
+    run_cache.save()
     edits: list[ConfigEdit] = []
     by_path = {f.relpath: f for f in files}
     for file_result in file_results:
@@ -755,6 +768,87 @@ def migrate(
     result.changes = [c for c in result.changes if c.description]
     _lap(result, "config", clock)
     return result
+
+
+def _scan_with_cache(
+    workers: _Workers,
+    files: Sequence[SourceFile],
+    run_cache: cache_module.RunCache,
+    progress: ProgressCallback | None,
+) -> Iterator[ScanResult]:
+    """Scan results in file order: the last run's for files whose bytes it saw (read and
+    digested here, never parsed), the workers' for the others."""
+    if run_cache.path is None:
+        yield from workers.scan([(str(f.path), f.relpath) for f in files], progress)
+        return
+    known: dict[str, ScanResult] = {}
+    missing: list[SourceFile] = []
+    for source_file in files:
+        try:
+            data = source_file.path.read_bytes()
+        except OSError:
+            missing.append(source_file)  # the scan reports it
+            continue
+        key = (source_file.relpath, digest(data))
+        hit = run_cache.scan(key)
+        if hit is None:
+            missing.append(source_file)
+            run_cache.digests[source_file.relpath] = key[1]
+        else:
+            names, partial = hit
+            known[source_file.relpath] = ScanResult(
+                str(source_file.path), source_file.relpath, list(names), partial
+            )
+            run_cache.digests[source_file.relpath] = key[1]
+    fresh = {
+        scanned.relpath: scanned
+        for scanned in workers.scan([(str(f.path), f.relpath) for f in missing], progress)
+    }
+    for source_file in missing:
+        scanned = fresh.get(source_file.relpath)
+        if scanned is not None and scanned.error:
+            continue
+        sent = scanned or ScanResult(str(source_file.path), source_file.relpath, [], None)
+        found = run_cache.digests.get(source_file.relpath)
+        if found is not None:
+            run_cache.keep_scan((source_file.relpath, found), (sent.names, sent.facts))
+    for source_file in files:
+        scanned = known.get(source_file.relpath) or fresh.get(source_file.relpath)
+        if scanned is not None:
+            yield scanned
+
+
+def _transform_with_cache(
+    workers: _Workers,
+    tasks: list[Task],
+    facts: ProjectFacts,
+    run_cache: cache_module.RunCache,
+    progress: ProgressCallback | None,
+) -> list[FileResult]:
+    """The transform of every task, in task order: the last run's for a file whose bytes,
+    scope and project facts are the same, the workers' for the others."""
+    if run_cache.path is None:
+        return workers.transform(tasks, facts, progress)
+    facts_key = cache_module.digest_of(facts)
+    keys: list[cache_module.TransformKey | None] = []
+    results: list[FileResult | None] = []
+    for _path, relpath, _names, library in tasks:
+        found = run_cache.digests.get(relpath)
+        key = None if found is None else (relpath, found, library, facts_key)
+        keys.append(key)
+        results.append(None if key is None else run_cache.transform(key))
+    missing = [task for task, done in zip(tasks, results, strict=True) if done is None]
+    fresh = iter(workers.transform(missing, facts, progress))
+    for index, done in enumerate(results):
+        if done is None:
+            made = next(fresh)
+            results[index] = made
+            key = keys[index]
+            if key is not None and made.source_digest == key[1]:
+                run_cache.keep_transform(key, made)
+        else:
+            results[index] = dataclasses.replace(done, parsed=False)
+    return [r for r in results if r is not None]
 
 
 def _headlines(

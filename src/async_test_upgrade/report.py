@@ -35,8 +35,9 @@ def unified_diff(result: MigrationResult) -> Iterator[str]:
 def summary_lines(result: MigrationResult, applied: bool) -> list[str]:
     files_changed = len(result.changed_files) + (1 if result.config_changed else 0)
     verb = "changed" if applied else "would change"
+    reused = f", {result.files_cached} reused from the last run" if result.files_cached else ""
     lines = [
-        f"{result.files_scanned} files scanned, {result.files_parsed} parsed, "
+        f"{result.files_scanned} files scanned, {result.files_parsed} parsed{reused}, "
         f"{files_changed} {verb}"
     ]
     lines.extend(f"  ! {headline}" for headline in result.headlines)
@@ -90,6 +91,7 @@ def to_json(result: MigrationResult, applied: bool) -> str:
         "applied": applied,
         "files_scanned": result.files_scanned,
         "files_parsed": result.files_parsed,
+        "files_cached": result.files_cached,
         "files_out_of_scope": result.out_of_scope,
         "files_excluded": result.excluded_files,
         "headlines": result.headlines,
