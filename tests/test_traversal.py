@@ -13,7 +13,7 @@ from async_test_upgrade import engine, registry
 from async_test_upgrade.cst import CodemodTransformer, FileContext
 from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.model import Options
-from async_test_upgrade.traversal import SharedTraversal, must_follow, rounds
+from async_test_upgrade.traversal import SharedTraversal, UnsharedRoundError, must_follow, rounds
 
 ROOT = Path(__file__).parents[1]
 PROJECTS = [ROOT / "tests" / "cases", *sorted(p for p in (ROOT / "corpus").iterdir() if p.is_dir())]
@@ -135,16 +135,65 @@ def test_a_later_member_sees_the_earlier_members_edits() -> None:
     assert chained.code == one_by_one.code
 
 
-def test_a_removed_node_is_gone_for_the_next_members() -> None:
+def test_a_node_removed_under_a_later_member_stops_the_shared_round() -> None:
+    """Alone, CountLines would never see the ``pass`` DropPass removes; shared, it has
+    entered it already: the traversal cannot keep its promise and says so."""
     module = cst.parse_module(SOURCE)
-    members = _members(DropPass, CountLines)
-    shared = module.visit(SharedTraversal(members))
-    assert "pass" not in shared.code
-    alone = _members(CountLines)[0]
-    module.visit(_members(DropPass)[0]).visit(alone)
-    seen = [c.description for c in members[1].ctx.changes]
-    assert seen == [c.description for c in alone.ctx.changes]
-    assert "line Pass" not in seen
+    with pytest.raises(UnsharedRoundError):
+        module.visit(SharedTraversal(_members(DropPass, CountLines)))
+
+
+class TrackDepth(CodemodTransformer):
+    """Keeps a visit/leave depth counter, as many codemods do, and records its depth at
+    every statement line it leaves."""
+
+    METADATA_DEPENDENCIES: ClassVar[tuple[()]] = ()
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.depth = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.depth += 1
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        self.depth -= 1
+        self.changed(original_node, f"left {original_node.name.value} at depth {self.depth}")
+        return updated_node
+
+
+def test_the_engine_runs_a_round_alone_when_a_removal_breaks_it() -> None:
+    """A member removing a function another member tracks the depth of: the engine's
+    shared run gives exactly the one-by-one output, with balanced counters."""
+    source = b"def outer():\n    def gone():\n        pass\n    return 1\n"
+
+    class DropGone(CodemodTransformer):
+        METADATA_DEPENDENCIES: ClassVar[tuple[()]] = ()
+
+        def leave_FunctionDef(
+            self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+        ) -> cst.FunctionDef | cst.RemovalSentinel:
+            if original_node.name.value == "gone":
+                self.changed(original_node, "removed gone")
+                return cst.RemoveFromParent()
+            return updated_node
+
+    def record(name: str, transformer: type[CodemodTransformer]) -> registry.Codemod:
+        return registry.Codemod(
+            name=name, summary="", safety="safe", doc="", transformer=transformer
+        )
+
+    records = [record("t-drop-gone", DropGone), record("t-track-depth", TrackDepth)]
+    facts, options = ProjectFacts(), Options()
+    shared = engine.transform_source(source, "t.py", records, facts, options, shared=True)
+    alone = engine.transform_source(source, "t.py", records, facts, options, shared=False)
+    assert shared.new_source == alone.new_source
+    assert shared.new_source is not None and b"gone" not in shared.new_source
+    described = [c.description for c in shared.changes]
+    assert described == [c.description for c in alone.changes]
+    assert described == ["removed gone", "left outer at depth 0"]
 
 
 def test_rounds_keep_a_codemod_after_what_it_must_see() -> None:

@@ -51,7 +51,12 @@ from async_test_upgrade.names import NameResolver
 from async_test_upgrade.providers import SourceView
 from async_test_upgrade.registry import Codemod
 from async_test_upgrade.textsearch import trie_pattern
-from async_test_upgrade.traversal import SharedTraversal, must_follow, rounds
+from async_test_upgrade.traversal import (
+    SharedTraversal,
+    UnsharedRoundError,
+    must_follow,
+    rounds,
+)
 
 T = TypeVar("T")
 
@@ -433,7 +438,9 @@ def _run_rounds(
     view: SourceView | None = None
     first = module
     to_original: tuple[cst.Module, list[int]] | None = None
-    for members in grouped:
+    pending = [list(members) for members in grouped]
+    while pending:
+        members = pending.pop(0)
         try:
             if wrapper is None:
                 wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
@@ -453,7 +460,11 @@ def _run_rounds(
                 transformers.append(transformer)
             visitor = transformers[0] if len(transformers) == 1 else SharedTraversal(transformers)
             reported = (len(result.notes), len(result.changes), len(result.config_edits))
-            new_module = module.visit(visitor)
+            try:
+                new_module = module.visit(visitor)
+            except UnsharedRoundError:
+                pending[:0] = [[record] for record in members]
+                continue
             changed = False
             to_add: list[ImportRequest] = []
             to_drop: list[ImportRequest] = []

@@ -6,7 +6,10 @@ recompute the metadata it asks for. On a module of async tests, where most codem
 triggers occur, that was about six visits per file. :class:`SharedTraversal` drives a
 *round* of codemods through one visit instead: each sees every node in the same order as
 alone, and ``leave`` hands the node from one codemod to the next, so the edits of one
-round compose like sequential edits on different nodes.
+round compose like sequential edits on different nodes. Where a member removes a node a
+later member has entered (which, alone, that member would never have seen), the round
+stops (:class:`UnsharedRoundError`) and its members run again one at a time: every
+member gets ``leave`` for every node it entered, or the round is not shared.
 
 Which codemods may share a round follows from the relations they declare: a codemod
 that must see another's output (``after=``) never shares its round; it runs in a later
@@ -60,6 +63,13 @@ def rounds(
     return grouped
 
 
+class UnsharedRoundError(Exception):
+    """A member removed (or replaced by several) a node that a later member had entered:
+    run alone after it, that member would never have seen the node, and its ``leave``
+    (which keeps its counters balanced) can no longer be given faithfully. The round is
+    run again one member at a time."""
+
+
 class SharedTraversal(cst.CSTTransformer):
     """One traversal that runs ``members`` as if each visited the tree alone, in order."""
 
@@ -94,7 +104,9 @@ class SharedTraversal(cst.CSTTransformer):
                     continue  # inside a subtree this member does not visit
                 self.skipping[index] = None  # its own leave of that node still runs
             if gone:
-                continue
+                # This member entered the node an earlier one removed: it must see the
+                # tree without the node, which only running it alone can give.
+                raise UnsharedRoundError(type(original_node).__name__)
             result = member.on_leave(original_node, result)
             # A node a member removed (or is about to remove, keeping its comments) is
             # not there for the next members, as it would not be after that member ran.
