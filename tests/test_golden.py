@@ -11,6 +11,7 @@ from async_test_upgrade import engine, registry
 from tests import golden
 
 CASES = golden.collect()
+SIDE_FILES = (".notes", ".options", ".requirements")
 
 
 def _diff(expected: bytes, actual: bytes) -> str:
@@ -24,12 +25,18 @@ def _diff(expected: bytes, actual: bytes) -> str:
     )
 
 
+def _notes_message(case: golden.Case) -> str:
+    # A case without a notes file promises that the codemod writes none for it.
+    if case.notes_path.exists():
+        return "notes differ from " + case.notes_path.name
+    return f"notes written, and there is no {case.notes_path.name} to list them"
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_golden_case(case: golden.Case, tmp_path: Path) -> None:
     if case.is_project:
         root, notes = golden.project_output(case, tmp_path)
-        if case.notes_path.exists():
-            assert notes == case.expected_notes(), "notes differ from " + case.notes_path.name
+        assert notes == case.expected_notes(), _notes_message(case)
         assert case.after is not None
         expected, actual = golden.tree(case.after), golden.tree(root)
         for name in sorted(set(expected) | set(actual)):
@@ -46,8 +53,7 @@ def test_golden_case(case: golden.Case, tmp_path: Path) -> None:
     source = case.before.read_bytes()
     output, notes = golden.file_result(case, source)
     assert golden.reparses(output)
-    if case.notes_path.exists():
-        assert notes == case.expected_notes(), "notes differ from " + case.notes_path.name
+    assert notes == case.expected_notes(), _notes_message(case)
     if case.after is None:
         assert output == source, "look-alike was changed:\n" + _diff(source, output)
         return
@@ -74,3 +80,15 @@ def test_case_directories_name_real_codemods() -> None:
     known = {c.name for c in registry.catalogue()}
     unknown = sorted({c.codemod for c in CASES} - known)
     assert not unknown, f"case directories for unknown codemods: {unknown}"
+
+
+def test_every_side_file_belongs_to_a_case() -> None:
+    # A .notes, .options or .requirements file whose case was renamed would be silently
+    # ignored, and with it the notes the case promises.
+    sides = {c.before.parent / f"{c.name}{suffix}" for c in CASES for suffix in SIDE_FILES}
+    orphans = sorted(
+        p.relative_to(golden.CASES).as_posix()
+        for p in golden.CASES.glob("*/*")
+        if p.suffix in SIDE_FILES and p not in sides
+    )
+    assert not orphans, f"side files without their case: {orphans}"

@@ -23,6 +23,8 @@ the default is.
 
 Before::
 
+    import pytest
+
     @pytest.fixture(scope="session")
     async def pool():
         pool = await create_pool()
@@ -30,6 +32,9 @@ Before::
         await pool.close()
 
 After::
+
+    import pytest
+    import pytest_asyncio
 
     @pytest_asyncio.fixture(scope="session", loop_scope="session")
     async def pool():

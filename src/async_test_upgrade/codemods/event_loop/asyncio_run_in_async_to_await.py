@@ -21,12 +21,16 @@ sync habit end up here; awaiting the coroutine is what the code meant.
 
 Before::
 
+    import asyncio
+
     async def test_fetch():
         loop = asyncio.get_event_loop()
         result = loop.run_until_complete(fetch())
         asyncio.run(reset())
 
 After::
+
+    import asyncio
 
     async def test_fetch():
         loop = asyncio.get_event_loop()

@@ -19,6 +19,8 @@ errors with ``fixture 'event_loop' not found``.
 
 Before::
 
+    import asyncio
+
     async def test_cancel(event_loop):
         task = event_loop.create_task(work())
         fut = event_loop.run_in_executor(None, blocking)
@@ -27,6 +29,8 @@ Before::
         event_loop.call_soon(poke)
 
 After::
+
+    import asyncio
 
     async def test_cancel():
         event_loop = asyncio.get_running_loop()

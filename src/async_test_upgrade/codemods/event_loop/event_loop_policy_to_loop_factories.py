@@ -26,11 +26,16 @@ stay the same (pytest >= 8.4 hides the parameter).
 
 Before (``conftest.py``)::
 
+    import pytest
+    import uvloop
+
     @pytest.fixture(scope="session")
     def event_loop_policy():
         return uvloop.EventLoopPolicy()
 
-After::
+After (``pytest`` was imported for the fixture only)::
+
+    import uvloop
 
     def pytest_asyncio_loop_factories(config, item):
         return {"uvloop": uvloop.new_event_loop}

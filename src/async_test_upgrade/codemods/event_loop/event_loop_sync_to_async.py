@@ -18,7 +18,14 @@ tests and fixtures requesting ``event_loop`` to asynchronous ones.
 
 **Example**
 
-Before::
+Before (``pytest.ini``, unchanged)::
+
+    [pytest]
+    asyncio_mode = strict
+
+Before (``tests/test_example.py``)::
+
+    import pytest
 
     def test_fetch(event_loop):
         result = event_loop.run_until_complete(fetch())
@@ -30,7 +37,10 @@ Before::
         yield srv
         event_loop.run_until_complete(srv.stop())
 
-After (strict mode)::
+After (``tests/test_example.py``, in strict mode)::
+
+    import pytest
+    import pytest_asyncio
 
     @pytest.mark.asyncio
     async def test_fetch():

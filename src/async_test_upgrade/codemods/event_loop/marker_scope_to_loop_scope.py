@@ -23,6 +23,8 @@ the "loop_scope" argument instead.``); positional arguments have been rejected s
 
 Before::
 
+    import pytest
+
     pytestmark = pytest.mark.asyncio(scope="module")
 
     @pytest.mark.asyncio("session")
@@ -32,6 +34,8 @@ Before::
     class TestGroup: ...
 
 After::
+
+    import pytest
 
     pytestmark = pytest.mark.asyncio(loop_scope="module")
 

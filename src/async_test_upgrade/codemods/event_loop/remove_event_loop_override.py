@@ -26,7 +26,16 @@ guide says to configure ``loop_scope`` to match the override's scope, then remov
 
 **Example**
 
-Before (``conftest.py`` beside ``pytest.ini``)::
+Before (``pytest.ini``)::
+
+    [pytest]
+    asyncio_mode = auto
+
+Before (``conftest.py``)::
+
+    import asyncio
+
+    import pytest
 
     @pytest.fixture(scope="session")
     def event_loop():
@@ -34,15 +43,79 @@ Before (``conftest.py`` beside ``pytest.ini``)::
         yield loop
         loop.close()
 
-After: the fixture is gone and ``pytest.ini`` says::
+    @pytest.fixture
+    def settings():
+        return {"debug": True}
 
+After (``pytest.ini``)::
+
+    [pytest]
+    asyncio_mode = auto
     asyncio_default_fixture_loop_scope = session
     asyncio_default_test_loop_scope = session
 
-A module-scoped override in ``tests/db/conftest.py`` instead adds, to each test module
-under ``tests/db/``::
+After (``conftest.py``)::
+
+    import pytest
+
+    @pytest.fixture
+    def settings():
+        return {"debug": True}
+
+A module-scoped override in a nested conftest instead marks each test module it covers.
+
+Before (``pytest.ini``, unchanged)::
+
+    [pytest]
+    asyncio_mode = auto
+
+Before (``tests/conftest.py``, unchanged)::
+
+    import pytest
+
+    @pytest.fixture
+    def settings():
+        return {"debug": True}
+
+Before (``tests/db/conftest.py``)::
+
+    import asyncio
+
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def event_loop():
+        loop = asyncio.new_event_loop()
+        yield loop
+        loop.close()
+
+    @pytest.fixture
+    def db():
+        return FakeDb()
+
+Before (``tests/db/test_users.py``)::
+
+    import pytest
+
+    async def test_insert(db):
+        ...
+
+After (``tests/db/conftest.py``)::
+
+    import pytest
+
+    @pytest.fixture
+    def db():
+        return FakeDb()
+
+After (``tests/db/test_users.py``)::
+
+    import pytest
 
     pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+    async def test_insert(db):
+        ...
 
 **When it refuses**
 

@@ -23,11 +23,40 @@ loading order.
 
 **Example**
 
-Before (``conftest.py``): the hook above. After (``pyproject.toml``)::
+Before (``pyproject.toml``)::
 
     [tool.pytest.ini_options]
+    asyncio_mode = "auto"
+
+Before (``conftest.py``)::
+
+    import pytest
+    from pytest_asyncio import is_async_test
+
+    def pytest_collection_modifyitems(items):
+        pytest_asyncio_tests = (item for item in items if is_async_test(item))
+        session_scope_marker = pytest.mark.asyncio(loop_scope="session")
+        for async_test in pytest_asyncio_tests:
+            async_test.add_marker(session_scope_marker, append=False)
+
+    @pytest.fixture
+    def settings():
+        return {"debug": True}
+
+After (``pyproject.toml``)::
+
+    [tool.pytest.ini_options]
+    asyncio_mode = "auto"
     asyncio_default_test_loop_scope = "session"
     asyncio_default_fixture_loop_scope = "session"
+
+After (``conftest.py``)::
+
+    import pytest
+
+    @pytest.fixture
+    def settings():
+        return {"debug": True}
 
 **When it refuses**
 

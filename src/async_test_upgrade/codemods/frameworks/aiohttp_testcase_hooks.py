@@ -32,25 +32,32 @@ object has no attribute 'server'`` (or whatever ``get_application`` set).
 
 Before::
 
+    from aiohttp import ClientSession
+    from aiohttp.test_utils import AioHTTPTestCase
+
     class TestAuth(AioHTTPTestCase):
         async def setUpAsync(self):
             self.session = ClientSession()
 
+    class TestAdmin(AioHTTPTestCase):
         def setUp(self):
             AioHTTPTestCase.setUp(self)
             self.url = f"http://127.0.0.1:{self.server.port}/"
 
 After::
 
+    from aiohttp import ClientSession
+    from aiohttp.test_utils import AioHTTPTestCase
+
     class TestAuth(AioHTTPTestCase):
         async def setUpAsync(self):
             await super().setUpAsync()
             self.session = ClientSession()
 
-        ...
-
-(the second hook alone would become ``async def setUpAsync(self): await
-super().setUpAsync(); self.url = ...``).
+    class TestAdmin(AioHTTPTestCase):
+        async def setUpAsync(self):
+            await super().setUpAsync()
+            self.url = f"http://127.0.0.1:{self.server.port}/"
 
 **When it refuses**
 

@@ -29,8 +29,19 @@ that never started: missing ``app.state`` attributes, empty lifespan state. asgi
 
 **Example**
 
-Before::
+Before (``app/main.py``, unchanged)::
 
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+    @app.on_event("startup")
+    async def connect():
+        ...
+
+Before (``tests/conftest.py``)::
+
+    import pytest
     from httpx import ASGITransport, AsyncClient
     from app.main import app
 
@@ -41,11 +52,12 @@ Before::
         ) as c:
             yield c
 
-After::
+After (``tests/conftest.py``)::
 
-    from asgi_lifespan import LifespanManager
+    import pytest
     from httpx import ASGITransport, AsyncClient
     from app.main import app
+    from asgi_lifespan import LifespanManager
 
     @pytest.fixture
     async def client():

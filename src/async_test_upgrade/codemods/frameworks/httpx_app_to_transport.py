@@ -26,15 +26,17 @@ Before::
 
     from httpx import AsyncClient
 
-    async with AsyncClient(app=app, base_url="http://test") as client:
-        ...
+    async def test_root(app):
+        async with AsyncClient(app=app, base_url="http://test") as client:
+            ...
 
 After::
 
     from httpx import ASGITransport, AsyncClient
 
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
-        ...
+    async def test_root(app):
+        async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+            ...
 
 **When it refuses**
 

@@ -47,7 +47,18 @@ deprecated shims, and pytest-aiohttp 1.1 removed those shims: ``fixture 'loop' n
 
 **Example**
 
-Before::
+Before (``pytest.ini``, unchanged)::
+
+    [pytest]
+    asyncio_mode = auto
+
+Before (``requirements-test.txt``, unchanged)::
+
+    pytest-aiohttp>=1.1
+
+Before (``tests/test_example.py``)::
+
+    from aiohttp import web
 
     pytest_plugins = "aiohttp.pytest_plugin"
 
@@ -64,8 +75,9 @@ Before::
     def test_sync_style(loop, test_client):
         client = loop.run_until_complete(test_client(create_app))
 
-After::
+After (``tests/test_example.py``)::
 
+    from aiohttp import web
     import asyncio
 
     def create_app():

@@ -23,12 +23,18 @@ when used as a context manager).
 
 Reported::
 
+    from fastapi.testclient import TestClient
+    from app.main import app
+
     async def test_items(db):
         client = TestClient(app)           # <- note: TestClient in async test_items
         await db.insert(...)
         assert client.get("/items").status_code == 200
 
 Suggested by hand::
+
+    from httpx import ASGITransport, AsyncClient
+    from app.main import app
 
     async def test_items(db):
         async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:

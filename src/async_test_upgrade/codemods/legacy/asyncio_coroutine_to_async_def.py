@@ -17,12 +17,16 @@ module fails to import: ``AttributeError: module 'asyncio' has no attribute
 
 Before::
 
+    import asyncio
+
     @asyncio.coroutine
     def fake_fetch(url):
         yield from asyncio.sleep(0)
         return 200
 
 After::
+
+    import asyncio
 
     async def fake_fetch(url):
         await asyncio.sleep(0)

@@ -39,6 +39,10 @@ after any ``asyncio.run()`` (pytest-asyncio's runner included) there is none.
 
 Before::
 
+    import asyncio
+
+    import pytest
+
     async def test_a():
         loop = asyncio.get_event_loop()
         await loop.run_in_executor(None, work)
@@ -58,7 +62,13 @@ Before::
         yield srv
         asyncio.get_event_loop().run_until_complete(srv.stop())
 
-After::
+After (the project sets no ``asyncio_mode``, so strict mode: in auto mode the fixture
+keeps ``@pytest.fixture``)::
+
+    import asyncio
+
+    import pytest
+    import pytest_asyncio
 
     async def test_a():
         loop = asyncio.get_running_loop()
@@ -72,7 +82,7 @@ After::
             session = runner.run(login())
             assert runner.run(session.fetch()) == 1
 
-    @pytest.fixture          # @pytest_asyncio.fixture in strict mode
+    @pytest_asyncio.fixture
     async def server():
         srv = Server()
         await srv.start()

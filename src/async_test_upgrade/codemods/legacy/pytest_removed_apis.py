@@ -28,7 +28,9 @@ hookspec``. ``pytest.yield_fixture`` is a deprecated alias of ``pytest.fixture``
 
 **Example**
 
-Before::
+Before (``conftest.py``)::
+
+    import pytest
 
     def pytest_ignore_collect(path, config):
         return path.basename.startswith("_") or path.ext == ".txt"
@@ -38,6 +40,8 @@ Before::
         yield start()
 
 After::
+
+    import pytest
 
     def pytest_ignore_collect(collection_path, config):
         return collection_path.name.startswith("_") or collection_path.suffix == ".txt"

@@ -21,13 +21,19 @@ the running loop.
 
 Before::
 
-    await asyncio.wait_for(queue.get(), 1, loop=event_loop)
-    lock = asyncio.Lock(loop=loop)
+    import asyncio
+
+    async def test_queue(queue, event_loop):
+        await asyncio.wait_for(queue.get(), 1, loop=event_loop)
+        lock = asyncio.Lock(loop=event_loop)
 
 After::
 
-    await asyncio.wait_for(queue.get(), 1)
-    lock = asyncio.Lock()
+    import asyncio
+
+    async def test_queue(queue, event_loop):
+        await asyncio.wait_for(queue.get(), 1)
+        lock = asyncio.Lock()
 
 **When it refuses**
 

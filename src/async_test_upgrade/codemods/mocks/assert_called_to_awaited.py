@@ -30,17 +30,23 @@ awaited once. Awaited 0 times.``).
 
 Before::
 
-    repo.get = AsyncMock(return_value={"id": 1})
-    assert await service.load(1) == {"id": 1}
-    repo.get.assert_called_once_with(1)
-    assert repo.get.call_count == 1
+    from unittest.mock import AsyncMock
+
+    async def test_load(repo, service):
+        repo.get = AsyncMock(return_value={"id": 1})
+        assert await service.load(1) == {"id": 1}
+        repo.get.assert_called_once_with(1)
+        assert repo.get.call_count == 1
 
 After::
 
-    repo.get = AsyncMock(return_value={"id": 1})
-    assert await service.load(1) == {"id": 1}
-    repo.get.assert_awaited_once_with(1)
-    assert repo.get.await_count == 1
+    from unittest.mock import AsyncMock
+
+    async def test_load(repo, service):
+        repo.get = AsyncMock(return_value={"id": 1})
+        assert await service.load(1) == {"id": 1}
+        repo.get.assert_awaited_once_with(1)
+        assert repo.get.await_count == 1
 
 **When it refuses**
 

@@ -36,23 +36,30 @@ returns its ``return_value`` (or applies its ``side_effect``) when awaited.
 
 Before::
 
-    db.execute = asyncio.coroutine(MagicMock(return_value=rows))
-    fetch = asyncio.coroutine(lambda url: 200)
+    import asyncio
+    from unittest.mock import MagicMock
 
-    execute_stub = MagicMock(return_value=rows)
-    execute = asyncio.coroutine(execute_stub)
-    ...
-    execute_stub.assert_called_once_with("SELECT 1")
+    async def test_query(db, rows):
+        db.execute = asyncio.coroutine(MagicMock(return_value=rows))
+        fetch = asyncio.coroutine(lambda url: 200)
+
+        execute_stub = MagicMock(return_value=rows)
+        execute = asyncio.coroutine(execute_stub)
+        ...
+        execute_stub.assert_called_once_with("SELECT 1")
 
 After::
 
-    db.execute = AsyncMock(return_value=rows)
-    fetch = AsyncMock(side_effect=lambda url: 200)
+    from unittest.mock import AsyncMock
 
-    execute_stub = AsyncMock(return_value=rows)
-    execute = execute_stub
-    ...
-    execute_stub.assert_called_once_with("SELECT 1")
+    async def test_query(db, rows):
+        db.execute = AsyncMock(return_value=rows)
+        fetch = AsyncMock(side_effect=lambda url: 200)
+
+        execute_stub = AsyncMock(return_value=rows)
+        execute = execute_stub
+        ...
+        execute_stub.assert_called_once_with("SELECT 1")
 
 **When it refuses**
 

@@ -26,7 +26,7 @@ other mock codemods rely on to tighten assertions. One class fewer to maintain.
 
 **Example**
 
-Before (``tests/helpers.py`` and ``tests/test_api.py``)::
+Before (``tests/helpers.py``)::
 
     from unittest.mock import MagicMock
 
@@ -34,11 +34,15 @@ Before (``tests/helpers.py`` and ``tests/test_api.py``)::
         async def __call__(self, *args, **kwargs):
             return super().__call__(*args, **kwargs)
 
+Before (``tests/test_api.py``)::
+
     from tests.helpers import AsyncMock
 
-After::
+After (``tests/helpers.py``)::
 
     from unittest.mock import AsyncMock
+
+After (``tests/test_api.py``)::
 
     from unittest.mock import AsyncMock
 

@@ -46,18 +46,25 @@ the same thing without a loop, and can be asserted on with ``assert_awaited*``.
 
 Before::
 
-    fut = asyncio.Future()
-    fut.set_result({"id": 1})
-    repo.get = MagicMock(return_value=fut)
+    import asyncio
+    from unittest.mock import MagicMock
 
-    fetch = MagicMock(return_value=asyncio.Future())
-    fetch.return_value.set_result([])
+    def test_load(repo):
+        fut = asyncio.Future()
+        fut.set_result({"id": 1})
+        repo.get = MagicMock(return_value=fut)
 
-After::
+        fetch = MagicMock(return_value=asyncio.Future())
+        fetch.return_value.set_result([])
 
-    repo.get = AsyncMock(return_value={"id": 1})
+After (the imports nothing uses any more go)::
 
-    fetch = AsyncMock(return_value=[])
+    from unittest.mock import AsyncMock
+
+    def test_load(repo):
+        repo.get = AsyncMock(return_value={"id": 1})
+
+        fetch = AsyncMock(return_value=[])
 
 **When it refuses**
 

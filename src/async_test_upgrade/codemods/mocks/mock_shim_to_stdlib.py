@@ -30,18 +30,26 @@ helper, ``AsyncMock`` looks like a home-made class, and they leave the file alon
 
 **Example**
 
-Before (``tests/compat.py`` above, and ``tests/test_api.py``)::
+Before (``tests/compat.py``)::
+
+    import sys
+
+    if sys.version_info < (3, 8):
+        from asynctest.mock import *  # noqa
+        AsyncMock = CoroutineMock
+    else:
+        from unittest.mock import *  # noqa
+
+Before (``tests/test_api.py``)::
 
     from tests.compat import AsyncMock, patch
 
-After::
-
-    # tests/compat.py
-    import sys
+After (``tests/compat.py``, whose ``sys`` import served only the version test)::
 
     from unittest.mock import *  # noqa
 
-    # tests/test_api.py
+After (``tests/test_api.py``)::
+
     from unittest.mock import AsyncMock, patch
 
 **When it refuses**

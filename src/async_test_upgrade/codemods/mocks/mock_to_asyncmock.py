@@ -35,23 +35,40 @@ of an ``async def`` without ``new`` already gives an ``AsyncMock`` and is not to
 
 **Example**
 
-Before::
+Before (``shop/repo.py``, unchanged)::
 
-    with patch("shop.repo.fetch_user", new_callable=MagicMock) as fetch:
+    async def fetch_user(user_id):
         ...
-    client = MagicMock()
-    await client.fetch(1)
-    handler = MagicMock(side_effect=fake_handler)  # async def fake_handler
-    await handler("event")
 
-After::
+Before (``tests/test_example.py``)::
 
-    with patch("shop.repo.fetch_user", new_callable=AsyncMock) as fetch:
+    from unittest.mock import MagicMock, patch
+
+    async def fake_handler(event):
         ...
-    client = MagicMock(fetch=AsyncMock())
-    await client.fetch(1)
-    handler = AsyncMock(side_effect=fake_handler)
-    await handler("event")
+
+    async def test_order():
+        with patch("shop.repo.fetch_user", new_callable=MagicMock) as fetch:
+            ...
+        client = MagicMock()
+        await client.fetch(1)
+        handler = MagicMock(side_effect=fake_handler)
+        await handler("event")
+
+After (``tests/test_example.py``)::
+
+    from unittest.mock import AsyncMock, MagicMock, patch
+
+    async def fake_handler(event):
+        ...
+
+    async def test_order():
+        with patch("shop.repo.fetch_user", new_callable=AsyncMock) as fetch:
+            ...
+        client = MagicMock(fetch=AsyncMock())
+        await client.fetch(1)
+        handler = AsyncMock(side_effect=fake_handler)
+        await handler("event")
 
 **When it refuses**
 

@@ -16,6 +16,8 @@ not an async function. Please remove the asyncio mark.``
 
 Before::
 
+    import pytest
+
     @pytest.fixture
     @pytest.mark.asyncio
     async def client():
@@ -26,6 +28,8 @@ Before::
         assert parse("1") == 1
 
 After::
+
+    import pytest
 
     @pytest.fixture
     async def client():

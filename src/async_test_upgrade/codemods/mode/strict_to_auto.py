@@ -37,12 +37,12 @@ Before (``tests/test_api.py``)::
     async def test_fetch(client):
         assert await client.get("/") == 200
 
-After::
+After (``pytest.ini``)::
 
     [pytest]
     asyncio_mode = auto
 
-and::
+After (``tests/test_api.py``)::
 
     import pytest
 

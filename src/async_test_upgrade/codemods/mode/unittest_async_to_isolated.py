@@ -20,6 +20,8 @@ start running for real, so they may now fail for reasons they always had.
 
 Before::
 
+    import unittest
+
     class TestRepo(unittest.TestCase):
         async def setUp(self):
             self.repo = await Repo.open()
@@ -28,6 +30,8 @@ Before::
             self.assertEqual(await self.repo.get(1), "x")
 
 After::
+
+    import unittest
 
     class TestRepo(unittest.IsolatedAsyncioTestCase):
         async def asyncSetUp(self):
