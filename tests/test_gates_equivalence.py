@@ -46,3 +46,22 @@ def test_gates_change_nothing_in_library_code(project: Path) -> None:
     """Without --include-source, library files are read for notes only."""
     gated, ungated = gated_and_ungated(project, Options())
     assert gated == ungated
+
+
+def _realworld_entries() -> list[object]:
+    import realworld
+
+    return list(realworld.entries())
+
+
+@pytest.mark.realworld
+@pytest.mark.parametrize("entry", _realworld_entries(), ids=lambda e: e.name)  # type: ignore[attr-defined]
+def test_gates_change_nothing_on_real_projects(entry: Any, tmp_path: Path) -> None:
+    """Every real-world project's sdist (from the cache, downloaded on first use), test
+    code and library notes as a user would run it."""
+    import realworld
+
+    archive = realworld.download_sdist(entry, lambda _: None)
+    project = realworld.unpack(archive, tmp_path)
+    gated, ungated = gated_and_ungated(project, Options())
+    assert gated == ungated
