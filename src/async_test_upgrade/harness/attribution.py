@@ -25,7 +25,7 @@ from async_test_upgrade.files import InputError
 from async_test_upgrade.harness.compare import error_kind, failure_line, frames, still_failing
 from async_test_upgrade.harness.envs import Stack, normalize
 from async_test_upgrade.harness.missing import missing_edits
-from async_test_upgrade.harness.runner import RunResult, TestOutcome
+from async_test_upgrade.harness.runner import SESSION, RunResult, TestOutcome
 from async_test_upgrade.harness.suspects import EditedLines, edited_lines, touches
 from async_test_upgrade.model import Options, Version, format_version
 from async_test_upgrade.registry import Codemod
@@ -390,7 +390,14 @@ class Attributor:
         return len(self._runs) + sum(len(stack.runs) for stack in self._stacks) - 1
 
     def fails(self, nodeid: str, contents: Contents) -> bool:
-        probe = self.run(contents).tests.get(nodeid)
+        """Whether the regression is still there on the new stack with ``contents``. A
+        run that stopped as a whole (a config that pytest or a plugin refuses) ran no
+        test, so it shows the regression too."""
+        run = self.run(contents)
+        probe = run.tests.get(nodeid)
+        stopped = run.tests.get(SESSION)
+        if probe is None and stopped is not None and stopped.outcome in ("failed", "error"):
+            return True
         return still_failing(nodeid, self.before.tests.get(nodeid), probe)
 
     def fails_old(self, nodeid: str, contents: Contents, stack: OldStack | None = None) -> bool:
