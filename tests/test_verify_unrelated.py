@@ -20,7 +20,7 @@ import pytest
 
 from async_test_upgrade import registry
 from async_test_upgrade.cst import CodemodTransformer
-from async_test_upgrade.harness import render
+from async_test_upgrade.harness import envs, render
 from async_test_upgrade.harness.attribution import ENVIRONMENT, LIBRARY, NEW_STACK
 from async_test_upgrade.harness.verify import Side, VerifyRequest, verify
 
@@ -159,3 +159,35 @@ def test_unrelated_failures_are_nobodys_and_the_rest_is_rolled_back(
     ).lstrip()
     migrated = (project / "tests/test_unrelated.py").read_text()
     assert "get_running_loop()" in migrated, migrated
+
+
+@pytest.mark.realworld
+def test_a_real_suites_library_failures_are_nobodys(tmp_path: Path) -> None:
+    """aiohttp-security 0.4.0: on the modern stack its library code raises aiohttp's
+    NotAppKeyWarning (made an error by the project's ``filterwarnings = error``).
+    Leaving the fixture loop scope setting out stops pytest-asyncio at configure time: a
+    run with no test is no re-run showing that a codemod's edits break them (its tests
+    had other ids before, aiohttp's ``[pyloop]``, so nothing else said it failed)."""
+    import realworld
+
+    [entry] = [e for e in realworld.entries() if e.name == "aiohttp-security"]
+    for stack in (entry.legacy, entry.modern):
+        try:
+            envs.resolve_python(stack.python)
+        except envs.MissingInterpreterError as error:
+            pytest.skip(f"{entry.name}: {error}")
+    tree = realworld.unpack(realworld.download_sdist(entry, print), tmp_path / "sdist")
+    request = VerifyRequest(
+        path=tree,
+        codemods=registry.catalogue(),
+        before=Side(entry.legacy.python, realworld.requirements_file(entry.legacy)),
+        after=Side(entry.modern.python, realworld.requirements_file(entry.modern)),
+        pytest_args=entry.pytest_arguments(),
+    )
+    report = verify(request, log=print)
+    shown = "\n".join(render.report_lines(report))
+    assert len(report.library_failures) == 15, shown
+    for attribution in report.attributions:
+        assert attribution.culprits == {}, shown
+        if attribution.nodeid in report.library_failures:
+            assert [e.kind for e in attribution.evidence] == [LIBRARY], shown

@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from async_test_upgrade import engine
+from async_test_upgrade.files import InputError
 from async_test_upgrade.harness.compare import error_kind, failure_line, frames, still_failing
-from async_test_upgrade.harness.envs import Stack
+from async_test_upgrade.harness.envs import Stack, normalize
 from async_test_upgrade.harness.missing import missing_edits
-from async_test_upgrade.harness.runner import RunResult, TestOutcome
+from async_test_upgrade.harness.runner import SESSION, RunResult, TestOutcome
 from async_test_upgrade.harness.suspects import EditedLines, edited_lines, touches
-from async_test_upgrade.model import Options
+from async_test_upgrade.model import Options, Version, format_version
 from async_test_upgrade.registry import Codemod
 
 #: relpath -> content to write over the pristine copy (None: the file must not exist).
@@ -177,6 +178,9 @@ def _bisect(
 #: edit breaking the test; the traceback only names a suspect.
 NEW_STACK = "new stack"
 OLD_STACK = "old stack"
+#: The old-stack probe, on the legacy requirements installed on a newer interpreter: for
+#: a codemod whose output needs a newer Python than the legacy stack's.
+BRIDGE_STACK = "bridge stack"
 #: pytest's own error names a construct a codemod exists to handle (``missing``).
 MISSING_EDIT = "missing edit"
 TRACEBACK = "traceback"
@@ -184,8 +188,16 @@ TRACEBACK = "traceback"
 #: error is raised in library code the migration left alone.
 ENVIRONMENT = "environment"
 LIBRARY = "library"
-_STRONG = (NEW_STACK, OLD_STACK)
-_ORDER = {NEW_STACK: 0, OLD_STACK: 1, MISSING_EDIT: 2, TRACEBACK: 3, ENVIRONMENT: 4, LIBRARY: 5}
+_STRONG = (NEW_STACK, OLD_STACK, BRIDGE_STACK)
+_ORDER = {
+    NEW_STACK: 0,
+    OLD_STACK: 1,
+    BRIDGE_STACK: 2,
+    MISSING_EDIT: 3,
+    TRACEBACK: 4,
+    ENVIRONMENT: 5,
+    LIBRARY: 6,
+}
 
 
 @dataclass
@@ -277,6 +289,15 @@ class OldStack:
     inventory: Callable[[], Stack]
     #: Test ids after migration -> before, where the new pytest spells them differently.
     ids: Mapping[str, str] = field(default_factory=dict)
+    #: The legacy requirements on a newer interpreter: the oldest Python of at least the
+    #: version given that is on this machine and installs them. Raises ``InputError``
+    #: saying why there is none. Not set on a bridge itself.
+    bridge: Callable[[Version], OldStack] | None = None
+    #: For a bridge: what it is, in a few words ("the legacy requirements on Python 3.8").
+    bridged: str = ""
+    #: Runs on this stack so far: variant key -> result (the pristine tree's is the
+    #: baseline a probe is compared with).
+    runs: dict[str, RunResult] = field(default_factory=dict)
 
     @functools.cached_property
     def stack(self) -> Stack:
@@ -332,7 +353,14 @@ class Attributor:
         self.log = log
         self.old_stack = old_stack
         self._runs: dict[str, RunResult] = {}
-        self._old_runs: dict[str, RunResult] = {_key({}): before}
+        if old_stack is not None:
+            old_stack.runs.setdefault(_key({}), before)
+        #: Every legacy-side stack probed (the old stack, then any bridges).
+        self._stacks: list[OldStack] = [old_stack] if old_stack is not None else []
+        #: Python version needed -> its bridge stack, or why there is none.
+        self._bridges: dict[Version, OldStack | str] = {}
+        #: codemod -> the bridge stack its edits were tried alone on, and why.
+        self.bridged: dict[str, str] = {}
         #: codemod -> its edits, file by file (see ``suspects``)
         self._edited: dict[str, dict[str, EditedLines]] = {}
         self._after: RunResult | None = None
@@ -346,34 +374,49 @@ class Attributor:
             self._runs[key] = self._probe(contents)
         return self._runs[key]
 
-    def run_old(self, contents: Contents) -> RunResult:
-        assert self.old_stack is not None
+    def run_old(self, contents: Contents, stack: OldStack | None = None) -> RunResult:
+        stack = stack or self.old_stack
+        assert stack is not None
         key = _key(contents)
-        if key not in self._old_runs:
-            self.log(f"re-running the regressed tests on the old stack, variant {self.probes + 1}")
-            self._old_runs[key] = self.old_stack.probe(contents)
-        return self._old_runs[key]
+        if key not in stack.runs:
+            where = stack.bridged or "the old stack"
+            self.log(f"re-running the regressed tests on {where}, variant {self.probes + 1}")
+            stack.runs[key] = stack.probe(contents)
+        return stack.runs[key]
 
     @property
     def probes(self) -> int:
         """Runs made so far (the before run, reused, not counted)."""
-        return len(self._runs) + len(self._old_runs) - 1
+        return len(self._runs) + sum(len(stack.runs) for stack in self._stacks) - 1
 
     def fails(self, nodeid: str, contents: Contents) -> bool:
-        probe = self.run(contents).tests.get(nodeid)
+        """Whether the regression is still there on the new stack with ``contents``. A
+        run that stopped as a whole (a config that pytest or a plugin refuses) ran no
+        test, so it shows the regression too."""
+        run = self.run(contents)
+        probe = run.tests.get(nodeid)
+        stopped = run.tests.get(SESSION)
+        if probe is None and stopped is not None and stopped.outcome in ("failed", "error"):
+            return True
         return still_failing(nodeid, self.before.tests.get(nodeid), probe)
 
-    def fails_old(self, nodeid: str, contents: Contents) -> bool:
-        old_id, probe = self._old_result(nodeid, contents)
-        return still_failing(old_id, self.before.tests.get(old_id), probe)
+    def fails_old(self, nodeid: str, contents: Contents, stack: OldStack | None = None) -> bool:
+        """Whether the test fails with ``contents`` on ``stack`` (the old stack by
+        default), where it passes with the pristine code."""
+        old_id, probe = self._old_result(nodeid, contents, stack)
+        _, baseline = self._old_result(nodeid, {}, stack)
+        return still_failing(old_id, baseline, probe)
 
-    def _old_result(self, nodeid: str, contents: Contents) -> tuple[str, TestOutcome | None]:
-        """The test's id before migration, and its outcome on the old stack with
-        ``contents``, under whichever id that variant gives it (a variant may rename it
-        as the migration did)."""
-        assert self.old_stack is not None
-        old_id = self.old_stack.ids.get(nodeid, nodeid)
-        tests = self.run_old(contents).tests
+    def _old_result(
+        self, nodeid: str, contents: Contents, stack: OldStack | None = None
+    ) -> tuple[str, TestOutcome | None]:
+        """The test's id before migration, and its outcome on the old stack (or
+        ``stack``) with ``contents``, under whichever id that variant gives it (a variant
+        may rename it as the migration did)."""
+        stack = stack or self.old_stack
+        assert stack is not None
+        old_id = stack.ids.get(nodeid, nodeid)
+        tests = self.run_old(contents, stack).tests
         return old_id, tests.get(old_id) or tests.get(nodeid)
 
     def attribute_all(
@@ -467,26 +510,36 @@ class Attributor:
     def _old_stack(self, attributions: Sequence[Attribution], active: list[str]) -> None:
         old = self.old_stack
         assert old is not None
-        pending = [a for a in attributions if self._passed_before(a.nodeid)]
+        pending = [a for a in attributions if self._passed_on(old, a.nodeid)]
         for name in active:
             if not pending:
                 return
             record = self.variants.record(name)
-            why = old.unmet(record) if record is not None else "not in this run's codemods"
-            if why is not None:
-                self.old_stack_skipped[name] = why
+            if record is None:
+                self.old_stack_skipped[name] = "not in this run's codemods"
                 continue
+            stack = old
+            why = old.unmet(record)
+            if why is not None:
+                bridge, why = self._bridge(record, why)
+                if bridge is None:
+                    self.old_stack_skipped[name] = why
+                    continue
+                stack = bridge
             alone = self.variants.alone(name)
             if not alone:
                 continue
             for attribution in pending:
                 nodeid = attribution.nodeid
-                if not self.fails_old(nodeid, alone):
+                if stack is not old and not self._passed_on(stack, nodeid):
+                    self.log(f"{nodeid} does not pass on {stack.bridged} without edits")
+                    continue
+                if not self.fails_old(nodeid, alone, stack):
                     continue
                 files = sorted(alone)
-                narrowed = minimal_removal(files, self._old_file_check(nodeid, alone))
+                narrowed = minimal_removal(files, self._old_file_check(nodeid, alone, stack))
                 blamed = sorted(narrowed) if narrowed else files
-                if not self._same_failure(nodeid, alone):
+                if not self._same_failure(nodeid, alone, stack):
                     # A codemod's edits can need another's to run (auto mode beside a
                     # plugin line another codemod removes): failing alone in another way
                     # says nothing about this regression.
@@ -495,39 +548,89 @@ class Attributor:
                         "way than after migration: not counted"
                     )
                     continue
-                outcome = self._old_outcome(nodeid, alone)
-                attribution.blame(
-                    OLD_STACK,
-                    name,
-                    blamed,
-                    f"with only {name}'s edits, in {', '.join(blamed)}, it {outcome} on the "
-                    f"old stack ({old.label}), where it passed before: the way it fails after "
-                    "migration",
-                )
+                outcome = self._old_outcome(nodeid, alone, stack)
+                if stack is old:
+                    attribution.blame(
+                        OLD_STACK,
+                        name,
+                        blamed,
+                        f"with only {name}'s edits, in {', '.join(blamed)}, it {outcome} on "
+                        f"the old stack ({old.label}), where it passed before: the way it "
+                        "fails after migration",
+                    )
+                else:
+                    attribution.blame(
+                        BRIDGE_STACK,
+                        name,
+                        blamed,
+                        f"with only {name}'s edits, in {', '.join(blamed)}, it {outcome} on "
+                        f"{stack.bridged} ({stack.label}), where it passes without them: "
+                        f"the way it fails after migration (the old stack, Python "
+                        f"{old.stack.python}, cannot run its output)",
+                    )
             pending = [a for a in pending if not a.culprits]
 
-    def _same_failure(self, nodeid: str, contents: Contents) -> bool:
-        """Whether the test fails on the old stack with ``contents`` the way it fails
-        after migration (the same kind of error)."""
+    def _bridge(self, record: Codemod, why: str) -> tuple[OldStack | None, str]:
+        """The stack to try ``record``'s edits alone on when the old stack cannot run
+        them (``why``): the legacy requirements on the oldest interpreter its output
+        allows, when Python is all the old stack lacks. None, and why, when there is none."""
+        old = self.old_stack
+        assert old is not None
+        needs = record.output_needs()
+        python = next((v for k, v in needs.items() if normalize(k) == "python"), None)
+        others = {k: v for k, v in needs.items() if normalize(k) != "python"}
+        if python is None or old.bridge is None or old.stack.unmet({"python": python}) is None:
+            return None, why
+        if old.stack.unmet(others) is not None:
+            return None, why
+        if python not in self._bridges:
+            self.log(f"{record.name}'s output needs Python >= {format_version(python)}: "
+                     "building a bridge stack")  # fmt: skip
+            try:
+                bridge = old.bridge(python)
+            except InputError as error:
+                self._bridges[python] = str(error)
+            else:
+                self._bridges[python] = bridge
+                self._stacks.append(bridge)
+        found = self._bridges[python]
+        if isinstance(found, str):
+            return None, f"{why}; no bridge stack: {found}"
+        still = found.unmet(record)
+        if still is not None:
+            return None, f"{why}; {found.bridged} lacks {still}"
+        self.bridged[record.name] = (
+            f"{found.bridged.removeprefix('a bridge stack (').removesuffix(')')} "
+            f"({found.label}), since its output needs Python >= {format_version(python)} "
+            f"and the old stack has Python {old.stack.python}"
+        )
+        return found, ""
+
+    def _same_failure(self, nodeid: str, contents: Contents, stack: OldStack | None = None) -> bool:
+        """Whether the test fails on the old stack (or ``stack``) with ``contents`` the
+        way it fails after migration (the same kind of error)."""
         after = self._after.tests.get(nodeid) if self._after else None
         if after is None:
             return True  # nothing to compare with: it disappeared after migration
-        _, probe = self._old_result(nodeid, contents)
+        _, probe = self._old_result(nodeid, contents, stack)
         return probe is not None and error_kind(after) == error_kind(probe)
 
-    def _old_file_check(self, nodeid: str, alone: Contents) -> Callable[[frozenset[str]], bool]:
+    def _old_file_check(
+        self, nodeid: str, alone: Contents, stack: OldStack | None = None
+    ) -> Callable[[frozenset[str]], bool]:
         def fails_without(paths: frozenset[str]) -> bool:
-            return self.fails_old(nodeid, with_reverted(alone, {}, paths))
+            return self.fails_old(nodeid, with_reverted(alone, {}, paths), stack)
 
         return fails_without
 
-    def _passed_before(self, nodeid: str) -> bool:
-        assert self.old_stack is not None
-        test = self.before.tests.get(self.old_stack.ids.get(nodeid, nodeid))
+    def _passed_on(self, stack: OldStack, nodeid: str) -> bool:
+        """Whether the test passes on ``stack`` with the pristine code (on the old
+        stack: whether it passed before migration)."""
+        _, test = self._old_result(nodeid, {}, stack)
         return test is not None and test.outcome == "passed"
 
-    def _old_outcome(self, nodeid: str, contents: Contents) -> str:
-        _, test = self._old_result(nodeid, contents)
+    def _old_outcome(self, nodeid: str, contents: Contents, stack: OldStack | None = None) -> str:
+        _, test = self._old_result(nodeid, contents, stack)
         if test is None:
             return "disappears"
         verb = {"failed": "fails", "error": "errors", "skipped": "is skipped"}.get(test.outcome)
@@ -673,6 +776,7 @@ def rolled_back(
 
 
 __all__ = [
+    "BRIDGE_STACK",
     "ENVIRONMENT",
     "LIBRARY",
     "MISSING_EDIT",

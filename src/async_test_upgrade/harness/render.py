@@ -97,6 +97,8 @@ def report_lines(report: VerifyReport, verbose: bool = False) -> list[str]:
         lines.extend(attribution_lines(report.attributions))
         for name, why in report.old_stack_skipped.items():
             lines.append(f"  not tried alone on the old stack: {name} (its output needs {why})")
+        for name, where in report.bridged.items():
+            lines.append(f"  tried alone on a bridge stack: {name}, on {where}")
     if report.rollback is not None:
         lines.append("")
         rollback = report.rollback

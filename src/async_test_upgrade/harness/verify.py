@@ -8,6 +8,7 @@ and the variant trees the attribution re-runs.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections import Counter
@@ -43,7 +44,7 @@ from async_test_upgrade.harness.runner import (
     install_plugin,
     run_pytest,
 )
-from async_test_upgrade.model import Options
+from async_test_upgrade.model import Options, Version, format_version
 from async_test_upgrade.registry import Codemod
 
 Log = Callable[[str], None]
@@ -119,6 +120,9 @@ class VerifyReport:
     probes: int = 0
     #: codemod -> why its edits were not tried alone on the legacy side.
     old_stack_skipped: dict[str, str] = field(default_factory=dict)
+    #: codemod -> the bridge stack its edits were tried alone on instead (the legacy
+    #: requirements on a newer interpreter), and why.
+    bridged: dict[str, str] = field(default_factory=dict)
     #: Files the migration could not handle (left unchanged), and its review notes.
     migration_errors: list[str] = field(default_factory=list)
     review_notes: int = 0
@@ -153,6 +157,7 @@ class VerifyReport:
             "attribution": [a.to_json() for a in self.attributions],
             "attribution_runs": self.probes,
             "old_stack_skipped": self.old_stack_skipped,
+            "bridge_stacks": self.bridged,
             "rollback": self.rollback.to_json() if self.rollback else None,
         }
 
@@ -263,13 +268,14 @@ def _verify(request: VerifyRequest, project: Path, work: Path, log: Log) -> Veri
 
     assert before_env is not None
     old_stack = _old_stack(
-        before, after, before_env, regressed, variants, work, plugin_dir, request
+        before, after, before_env, regressed, variants, work, plugin_dir, request, pristine, log
     )
     attributor = Attributor(variants, probe, before, log, old_stack, report.library_failures)
     if regressed:
         log(f"attributing {len(regressed)} regression(s) ...")
         report.attributions = attributor.attribute_all(regressed, after, str(after_tree))
         report.old_stack_skipped = dict(attributor.old_stack_skipped)
+        report.bridged = dict(attributor.bridged)
     if request.rollback:
         # Every regression a re-run pinned on an edit is acted on; the others are listed.
         contents, left_out = rolled_back(variants, report.attributions)
@@ -299,9 +305,12 @@ def _old_stack(
     work: Path,
     plugin_dir: Path,
     request: VerifyRequest,
+    pristine: Path,
+    log: Log,
 ) -> OldStack:
     """The legacy side as the attribution re-runs it: the regressed tests, by the ids
-    they had before migration, on variant trees in the environment of the run before."""
+    they had before migration, on variant trees in the environment of the run before;
+    and the bridge stacks built on demand (:func:`_bridge`)."""
     to_after = renamed_ids(before, after)
     ids = {after_id: before_id for before_id, after_id in to_after.items()}
     # Both spellings: a variant tree may rename a test as the migration did.
@@ -312,16 +321,82 @@ def _old_stack(
         selected = None
     counter = iter(range(1, 1_000_000))
 
-    def probe(contents: Contents) -> RunResult:
-        tree = variants.materialize(contents, work / f"old-variant-{next(counter)}")
-        try:
-            return run_pytest(
-                tree, environment, plugin_dir, request.pytest_args, request.timeout, selected
-            )
-        finally:
-            shutil.rmtree(tree, ignore_errors=True)
+    def prober(env: envs.Environment) -> Callable[[Contents], RunResult]:
+        def probe(contents: Contents) -> RunResult:
+            tree = variants.materialize(contents, work / f"old-variant-{next(counter)}")
+            try:
+                return run_pytest(
+                    tree, env, plugin_dir, request.pytest_args, request.timeout, selected
+                )
+            finally:
+                shutil.rmtree(tree, ignore_errors=True)
 
-    return OldStack(probe, lambda: envs.installed(environment), ids)
+        return probe
+
+    def bridge(python: Version) -> OldStack:
+        env, version = _bridge(python, request, request.path.resolve(), pristine, work, log)
+        return OldStack(
+            prober(env),
+            lambda: envs.installed(env),
+            ids,
+            bridged=f"a bridge stack (the legacy requirements on Python {version})",
+        )
+
+    return OldStack(prober(environment), lambda: envs.installed(environment), ids, bridge)
+
+
+#: How many interpreters a bridge stack tries before giving up.
+BRIDGE_ATTEMPTS = 3
+
+
+def _bridge(
+    python: Version, request: VerifyRequest, project: Path, pristine: Path, work: Path, log: Log
+) -> tuple[envs.Environment, str]:
+    """The legacy requirements installed on the oldest interpreter of at least version
+    ``python`` on this machine that installs them (pyenv's or on PATH), and its version.
+    Raises ``InputError`` saying why there is none."""
+    side = request.before
+    requirements = _locate(side.requirements, project) if side is not None else None
+    if requirements is None:
+        raise InputError(
+            "the legacy side names no requirements file to install on a newer interpreter"
+        )
+    #: the installer's last words -> the versions it said them on
+    failures: dict[str, list[str]] = {}
+    major, minor = python
+    for candidate in range(minor, minor + 20):
+        spec = f"{major}.{candidate}"
+        try:
+            interpreter = envs.resolve_python(spec)
+        except envs.MissingInterpreterError:
+            continue
+        log(f"bridge stack: installing {requirements.name} on Python {spec} ...")
+        try:
+            env = envs.environment(str(interpreter), requirements, log, request.cache_dir)
+            if request.install_cmd:
+                env = envs.overlay(env, work / f"env-bridge-{spec}")
+                tree = work / f"bridge-{spec}"
+                copy_tree(pristine, tree)
+                envs.run_install(env, request.install_cmd, tree)
+        except InputError as error:
+            failures.setdefault(_last_words(str(error)), []).append(spec)
+            if sum(len(specs) for specs in failures.values()) >= BRIDGE_ATTEMPTS:
+                break
+            continue
+        return env, spec
+    if failures:
+        said = "; ".join(
+            f"on Python {', '.join(specs)}: {words}" for words, specs in failures.items()
+        )
+        raise InputError(f"{requirements.name} does not install {said}")
+    raise InputError(f"no Python >= {format_version(python)} interpreter found (pyenv or PATH)")
+
+
+def _last_words(error: str) -> str:
+    """An installer's error in one line: its last one, without the decorations."""
+    lines = [line.strip() for line in error.splitlines() if line.strip()]
+    last = lines[-1] if lines else error
+    return re.sub(r"^(?:[^\w(]+\s*)?(?:cause:|error:)?\s*", "", last)
 
 
 def library_failures(run: RunResult, tree: Path, library: Sequence[str]) -> dict[str, str]:
