@@ -222,6 +222,10 @@ class RemoveEventLoopOverride(CodemodTransformer):
         self.classes = 0
         self.has_asyncio_pytestmark = False
         self.imports_pytest_asyncio = False
+        #: Whether anything here runs on the loop (an async def, a function requesting
+        #: ``event_loop``, an ``@asyncio.coroutine``): a module of sync tests only needs
+        #: no loop scope, and pytest-asyncio warns about an asyncio mark on a sync test.
+        self.runs_on_loop = False
 
     # --- structure ------------------------------------------------------------------------
 
@@ -245,6 +249,8 @@ class RemoveEventLoopOverride(CodemodTransformer):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.depth += 1
+        if not self.runs_on_loop:
+            self.runs_on_loop = _runs_on_the_loop(node)
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
@@ -506,7 +512,9 @@ class RemoveEventLoopOverride(CodemodTransformer):
         return self.is_name(expression, ASYNCIO_MARK)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        if self.scope is None or self.has_asyncio_pytestmark or not is_test_module(self.ctx.path):
+        if self.scope is None or self.has_asyncio_pytestmark or not self.runs_on_loop:
+            return updated_node
+        if not is_test_module(self.ctx.path):
             return updated_node
         statement = cst.SimpleStatementLine(
             [cst.Assign([cst.AssignTarget(cst.Name("pytestmark"))], loop_scope_mark(self.scope))]
@@ -525,6 +533,23 @@ class RemoveEventLoopOverride(CodemodTransformer):
             f"the {self.scope}-scoped event_loop override of {self._origin()}",
         )
         return updated_node.with_changes(body=body)
+
+
+def _runs_on_the_loop(node: cst.FunctionDef) -> bool:
+    if node.asynchronous is not None:
+        return True
+    params = node.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    if any(param.name.value == "event_loop" for param in every):
+        return True
+    for decorator in node.decorators:
+        target = decorator.decorator
+        name = target.attr.value if isinstance(target, cst.Attribute) else None
+        if isinstance(target, cst.Name):
+            name = target.value
+        if name == "coroutine":
+            return True
+    return False
 
 
 def _is_pytestmark(node: cst.Assign) -> bool:
