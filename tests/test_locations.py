@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from async_test_upgrade.cli import cli
-from async_test_upgrade.engine import original_lines
+from async_test_upgrade.locations import original_lines
 
 SUITE = """\
 import asyncio

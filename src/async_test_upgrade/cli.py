@@ -86,10 +86,45 @@ def selection_options(function: click.decorators.FC) -> click.decorators.FC:
             help="Rewrite library/application code too, not only the test suite (by "
             "default it is read for facts, and what breaks in it is listed as notes).",
         ),
+        click.option(
+            "--max-file-size",
+            callback=_byte_size,
+            default="10MB",
+            show_default=True,
+            metavar="SIZE",
+            help="Leave files larger than this alone, unread (bytes, or with KB/MB; 0: no limit).",
+        ),
+        click.option(
+            "--file-timeout",
+            type=click.FloatRange(min=0),
+            default=300,
+            show_default=True,
+            metavar="SECONDS",
+            help="Leave a file alone when migrating it takes longer than this (0: no limit).",
+        ),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
     return function
+
+
+_UNITS = {"": 1, "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3}
+
+
+def _byte_size(ctx: click.Context, param: click.Parameter, value: object) -> int:
+    """A size in bytes, given as a number with an optional KB, MB or GB (powers of 1000)."""
+    if isinstance(value, int):
+        return value
+    text = str(value).strip().upper().replace(" ", "")
+    number = text.rstrip("KMGB")
+    unit = text[len(number) :]
+    try:
+        amount = float(number)
+    except ValueError:
+        amount = -1
+    if unit not in _UNITS or amount < 0:
+        raise click.BadParameter(f"{value!r} is not a size such as 500KB, 10MB or 0")
+    return int(amount * _UNITS[unit])
 
 
 def build_selection(
@@ -98,6 +133,8 @@ def build_selection(
     target_version: str,
     asyncio_mode: str | None,
     include_source: bool = False,
+    max_file_size: int = Options.max_file_bytes,
+    file_timeout: float = Options.file_timeout,
 ) -> tuple[tuple[registry.Codemod, ...], Options]:
     try:
         codemods = registry.select(_names(select), _names(skip))
@@ -116,6 +153,8 @@ def build_selection(
         target_version=target,
         asyncio_mode=asyncio_mode,  # type: ignore[arg-type]
         include_source=include_source,
+        max_file_bytes=max_file_size,
+        file_timeout=file_timeout,
     )
     return codemods, options
 
@@ -198,6 +237,8 @@ def migrate(
     target_version: str,
     asyncio_mode: str | None,
     include_source: bool,
+    max_file_size: int,
+    file_timeout: float,
     jobs: int | None,
     report_path: Path | None,
     verbose: bool,
@@ -237,7 +278,9 @@ def migrate(
         + list(tool.extend_exclude)
         + list(extend_exclude)
     )
-    codemods, options = build_selection(select, skip, target_version, asyncio_mode, include_source)
+    codemods, options = build_selection(
+        select, skip, target_version, asyncio_mode, include_source, max_file_size, file_timeout
+    )
     if report_path is not None:
         _check_writable(report_path)
     progress = _progress_printer() if not quiet and sys.stderr.isatty() else None
@@ -483,6 +526,8 @@ def verify(
     target_version: str,
     asyncio_mode: str | None,
     include_source: bool,
+    max_file_size: int,
+    file_timeout: float,
     timeout: float,
     before_python: str | None,
     after_python: str | None,
@@ -509,7 +554,9 @@ def verify(
     select, skip, target_version, asyncio_mode, include_source = _with_settings(
         _tool_settings([path]), select, skip, target_version, asyncio_mode, include_source
     )
-    codemods, options = build_selection(select, skip, target_version, asyncio_mode, include_source)
+    codemods, options = build_selection(
+        select, skip, target_version, asyncio_mode, include_source, max_file_size, file_timeout
+    )
     if report_path is not None:
         _check_writable(report_path)
     request = VerifyRequest(

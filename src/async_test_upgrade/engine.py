@@ -10,22 +10,17 @@ import ast
 import contextlib
 import copy
 import dataclasses
-import difflib
 import functools
 import hashlib
-import multiprocessing
 import os
 import pickle
 import re
-import sys
 import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ProviderT
@@ -35,10 +30,12 @@ from async_test_upgrade import config as config_module
 from async_test_upgrade import facts as facts_module
 from async_test_upgrade import gate as gate_module
 from async_test_upgrade import imports as imports_module
+from async_test_upgrade import pool as pool_module
 from async_test_upgrade import scope as scope_module
 from async_test_upgrade.cst import CodemodTransformer, FileContext, ImportRequest
 from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.files import InputError, SourceFile, discover, display_path
+from async_test_upgrade.locations import original_lines, to_disk_lines
 from async_test_upgrade.model import (
     Change,
     ConfigEdit,
@@ -57,8 +54,6 @@ from async_test_upgrade.traversal import (
     must_follow,
     rounds,
 )
-
-T = TypeVar("T")
 
 
 @dataclass
@@ -484,7 +479,7 @@ def _run_rounds(
                 assert view is not None
                 if to_original is None or to_original[0] is not module:
                     to_original = (module, original_lines(first.code, view.code))
-                _to_disk_lines(result, reported, to_original[1])
+                to_disk_lines(result, reported, to_original[1])
             if not changed:
                 continue  # nothing rewritten: keep the tree and its computed metadata
             module = imports_module.fix_imports(new_module, to_add, to_drop)
@@ -492,44 +487,6 @@ def _run_rounds(
         except Exception as error:
             raise _RoundFailedError(members, error) from error
     return module
-
-
-def original_lines(before: str, after: str) -> list[int]:
-    """For each line of ``after`` (index 0 = line 1), the line of ``before`` it was: its
-    own for an unchanged line, the first line of the code it replaced for a rewritten
-    one, the line after the insertion point for an inserted one."""
-    old = before.splitlines()
-    new = after.splitlines()
-    mapped = [0] * (len(new) + 1)
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
-        for offset, j in enumerate(range(j1, j2)):
-            line = i1 + offset + 1 if tag == "equal" else i1 + 1
-            mapped[j] = min(line, max(1, len(old)))
-    mapped[len(new)] = max(1, len(old))
-    return mapped
-
-
-def _to_disk_lines(result: FileResult, since: tuple[int, int, int], lines: list[int]) -> None:
-    """Give the notes and changes reported from ``since`` on the lines of the file on disk."""
-
-    def disk(line: int) -> int:
-        return lines[min(line, len(lines)) - 1] if line > 0 else line
-
-    notes, changes, edits = since
-    result.notes[notes:] = [dataclasses.replace(n, line=disk(n.line)) for n in result.notes[notes:]]
-    result.changes[changes:] = [
-        dataclasses.replace(c, line=disk(c.line)) for c in result.changes[changes:]
-    ]
-    result.config_edits[edits:] = [
-        dataclasses.replace(e, origin=_disk_origin(e.origin, disk))
-        for e in result.config_edits[edits:]
-    ]
-
-
-def _disk_origin(origin: str, disk: Callable[[int], int]) -> str:
-    path, _, line = origin.rpartition(":")
-    return f"{path}:{disk(int(line))}" if path and line.isdigit() else origin
 
 
 def _library_notes(changes: Sequence[Change], record: Codemod) -> list[Note]:
@@ -1001,20 +958,11 @@ def _merge_facts(into: ProjectFacts, part: ProjectFacts) -> None:
         # Scalars are project settings, set by the parent from the config.
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
-    # fork starts workers in milliseconds with LibCST already imported.
-    if sys.platform == "linux":
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
-
-
-def _chunks(items: list[T], size: int) -> list[list[T]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
 class _Workers:
     """The scan and transform stages, in one process pool started once (or in-process
-    for ``-j 1``)."""
+    for ``-j 1``). A worker that dies is replaced and its files tried again
+    (``pool.py``); files over the size limit are left alone unread, and each file's
+    transform has a time limit (``Options.max_file_bytes``, ``Options.file_timeout``)."""
 
     def __init__(
         self,
@@ -1029,24 +977,23 @@ class _Workers:
         self.options = options
         self.codemods = codemods
         self.shared = shared
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: pool_module.Pool | None = None
 
     def __enter__(self) -> _Workers:
         _init_worker(self.options, self.codemods, self.shared)
         assert _STATE is not None
         _STATE.sources = self.sources
         if self.jobs > 1:
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.jobs,
-                mp_context=_pool_context(),
-                initializer=_init_worker,
-                initargs=(self.options, self.codemods, self.shared, os.getpid()),
+            self.pool = pool_module.Pool(
+                self.jobs,
+                _init_worker,
+                (self.options, self.codemods, self.shared, os.getpid()),
             )
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+            self.pool.shutdown()
 
     def scan(
         self, files: list[tuple[str, str]], progress: ProgressCallback | None = None
@@ -1059,8 +1006,13 @@ class _Workers:
                     progress("scan", done, len(files), 0)
                 yield scan_file(path, relpath)
             return
+
+        def lost(item: tuple[str, str]) -> list[ScanResult]:
+            return [ScanResult(item[0], item[1], [], None, _worker_died(item[1], "reading"))]
+
         size = max(32, len(files) // (self.jobs * 8))
-        for index, chunk in enumerate(self.pool.map(_scan_chunk, _chunks(files, size)), 1):
+        work = pool_module.chunks(files, size)
+        for index, chunk in enumerate(self.pool.map(_scan_chunk, work, lost), 1):
             if progress:
                 progress("scan", min(index * size, len(files)), len(files), 0)
             yield from chunk
@@ -1072,29 +1024,110 @@ class _Workers:
         progress: ProgressCallback | None,
     ) -> list[FileResult]:
         token = id(facts)
-        results: list[FileResult] = []
-        if self.pool is None or len(tasks) < 2:
-            # In-process: the facts are already here, nothing to pickle.
+        done: dict[str, FileResult] = {}
+        tasks, too_large = self._within_size_limit(tasks)
+        done.update((result.path, result) for result in too_large)
+
+        def report(results: Iterable[FileResult]) -> None:
+            done.update((result.path, result) for result in results)
+            if progress:
+                changed = sum(r.new_source is not None for r in done.values())
+                progress("transform", len(done), len(tasks) + len(too_large), changed)
+
+        if self.pool is None:
+            # In-process: the facts are already here, nothing to pickle. (With a pool, even
+            # one file goes to a worker: a file that crashes LibCST takes only the worker.)
             _STATE.facts, _STATE.facts_token = facts, token  # type: ignore[union-attr]
             for task in tasks:
-                results.extend(_transform_chunk((token, "", [task])))
-                if progress:
-                    changed = sum(r.new_source is not None for r in results)
-                    progress("transform", len(results), len(tasks), changed)
-            return results
+                report(_transform_limited((token, "", [task])))
+            return [done[relpath] for relpath in self._order]
         # The facts travel once to each worker, through a file, not with every chunk.
         with tempfile.TemporaryDirectory(prefix="async-test-upgrade-") as scratch:
             facts_path = Path(scratch) / "facts.pickle"
             facts_path.write_bytes(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
-            # Parsing is the heavy part and file costs vary: small chunks keep cores busy.
+            # Parsing is the heavy part and file costs vary: the largest files first, in
+            # small chunks, so that no core waits for one big file at the end.
+            tasks = sorted(tasks, key=lambda task: -self._size(task[0]))
             size = max(1, min(16, len(tasks) // (self.jobs * 8)))
-            jobs = [(token, str(facts_path), chunk) for chunk in _chunks(tasks, size)]
-            for chunk_result in self.pool.map(_transform_chunk, jobs):
-                results.extend(chunk_result)
-                if progress:
-                    changed = sum(r.new_source is not None for r in results)
-                    progress("transform", len(results), len(tasks), changed)
-        return results
+            jobs = [(token, str(facts_path), chunk) for chunk in pool_module.chunks(tasks, size)]
+
+            def lost(job: tuple[int, str, list[Task]]) -> list[FileResult]:
+                relpath = job[2][0][1]
+                return [FileResult(relpath, error=_worker_died(relpath, "migrating"))]
+
+            for chunk_result in self.pool.map(_transform_jobs, _one_job_per_file(jobs), lost):
+                report(chunk_result)
+        return [done[relpath] for relpath in self._order]
+
+    def _within_size_limit(self, tasks: list[Task]) -> tuple[list[Task], list[FileResult]]:
+        """The tasks to run, and a result for each file over the size limit."""
+        self._order = [task[1] for task in tasks]
+        limit = self.options.max_file_bytes
+        if not limit:
+            return tasks, []
+        kept, refused = [], []
+        for task in tasks:
+            size = self._size(task[0])
+            if size > limit:
+                refused.append(
+                    FileResult(
+                        task[1],
+                        error=f"{task[1]}:1: too large, left alone: {size:,} bytes, more "
+                        f"than the limit of {limit:,} (--max-file-size)",
+                    )
+                )
+            else:
+                kept.append(task)
+        return kept, refused
+
+    def _size(self, path: str) -> int:
+        if path in self.sources:
+            return len(self.sources[path])
+        try:
+            return os.stat(path).st_size
+        except OSError:
+            return 0
+
+
+def _one_job_per_file(
+    jobs: list[tuple[int, str, list[Task]]],
+) -> list[list[tuple[int, str, list[Task]]]]:
+    """Each chunk of tasks as work for :meth:`pool.Pool.map`: one item per file, so that
+    a file lost with its worker can be tried again alone."""
+    return [[(token, path, [task]) for task in tasks] for token, path, tasks in jobs]
+
+
+def _transform_jobs(jobs: list[tuple[int, str, list[Task]]]) -> list[FileResult]:
+    return [result for job in jobs for result in _transform_limited(job)]
+
+
+def _transform_limited(job: tuple[int, str, list[Task]]) -> list[FileResult]:
+    """:func:`_transform_chunk`, each file within the time limit (``--file-timeout``)."""
+    assert _STATE is not None
+    limit = _STATE.options.file_timeout
+    token, facts_path, tasks = job
+    results: list[FileResult] = []
+    for task in tasks:
+        try:
+            with pool_module.deadline(limit):
+                results.extend(_transform_chunk((token, facts_path, [task])))
+        except pool_module.DeadlineExceededError:
+            relpath = task[1]
+            results.append(
+                FileResult(
+                    relpath,
+                    error=f"{relpath}:1: took too long, left alone: more than {limit:g} s "
+                    "(--file-timeout)",
+                )
+            )
+    return results
+
+
+def _worker_died(relpath: str, during: str) -> str:
+    return (
+        f"{relpath}:1: error: the worker process {during} it died twice (killed by the "
+        "system, out of memory?), the second time with this file alone; left alone"
+    )
 
 
 def write_plan(result: MigrationResult) -> list[tuple[Path, bytes | None, bytes]]:
