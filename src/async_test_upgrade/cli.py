@@ -43,8 +43,10 @@ else:
 
 #: 0 done; 1 ``--check`` found changes; 2 bad input, nothing done; 3 done, but some
 #: files were left alone (they could not be read, parsed, migrated or written); 130 the
-#: run was interrupted while writing (a rerun finishes it).
+#: run was interrupted while writing (a rerun finishes it); 141 the reader of the output
+#: went away (``migrate --diff . | head``), as for any command killed by SIGPIPE.
 EXIT_OK, EXIT_CHANGES, EXIT_BAD_INPUT, EXIT_LEFT_ALONE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_CLOSED_PIPE = 141
 
 
 def _names(value: str | None) -> list[str]:
@@ -159,7 +161,37 @@ def build_selection(
     return codemods, options
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; a closed output pipe ends any command quietly."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            import errno
+
+            if error.errno != errno.EPIPE:
+                raise
+            _closed_pipe()
+            raise  # unreachable: _closed_pipe exits
+
+
+def _closed_pipe() -> None:
+    """The reader of our output is gone: say nothing more, exit as a command killed by
+    SIGPIPE does (the shell's 141), not with one of the codes that report a result.
+    Output still buffered goes nowhere instead of raising again at exit."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            continue  # not a real file (captured output): nothing to flush later
+    sys.exit(EXIT_CLOSED_PIPE)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="async-test-upgrade")
 def cli() -> None:
     """Migrate asynchronous pytest suites to current pytest-asyncio, httpx, pytest-aiohttp
@@ -325,7 +357,7 @@ def migrate(
             sys.exit(EXIT_INTERRUPTED)
     if not quiet:
         if verbose:
-            for line in report.change_lines(result):
+            for line in [*report.not_rewritten_lines(result), *report.change_lines(result)]:
                 click.echo(line, err=True)
         for line in report.summary_lines(result, applied=not dry_run):
             click.echo(line, err=True)

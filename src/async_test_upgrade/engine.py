@@ -88,6 +88,10 @@ class MigrationResult:
     headlines: list[str] = field(default_factory=list)
     #: Wall-clock seconds per stage (discover, scan, transform, config), for --report.
     timings: dict[str, float] = field(default_factory=dict)
+    #: Why each file given (and not rewritten nor left alone with an error) was not
+    #: rewritten, by relpath: out of scope, excluded, no trigger, gated out, unchanged,
+    #: a symbolic link (``-v`` lists them).
+    not_rewritten: dict[str, str] = field(default_factory=dict)
 
     @property
     def out_of_scope(self) -> int:
@@ -610,8 +614,9 @@ def migrate(
     config = config_module.locate(root)
     on_disk = [p for p in paths if str(p.resolve()) not in given or p.exists()]
     special: list[Path] = []
+    links: list[Path] = []
     targets = _merged(
-        discover(on_disk, root, special) if on_disk else [],
+        discover(on_disk, root, special, links) if on_disk else [],
         [SourceFile(Path(path), display_path(Path(path), root)) for path in given],
     )
     # Facts come from the whole project even when only some of its files are migrated
@@ -686,6 +691,7 @@ def migrate(
         result.files_cached = run_cache.hits
         clock = _lap(result, "transform", clock)
     run_cache.save()
+    result.not_rewritten = _not_rewritten(result, asked, tasks, file_results, links)
     edits: list[ConfigEdit] = []
     by_path = {f.relpath: f for f in files}
     for file_result in file_results:
@@ -1087,6 +1093,42 @@ class _Workers:
             return os.stat(path).st_size
         except OSError:
             return 0
+
+
+def _not_rewritten(
+    result: MigrationResult,
+    asked: set[str],
+    tasks: Sequence[Task],
+    file_results: Sequence[FileResult],
+    links: Sequence[Path],
+) -> dict[str, str]:
+    """Why each file given was not rewritten (those left alone are in the errors)."""
+    excluded, library = set(result.excluded_files), set(result.library_files)
+    triggered = {task[1] for task in tasks if not task[3]}
+    outcome = {r.path: r for r in file_results}
+    reasons: dict[str, str] = {}
+    for relpath in sorted(asked):
+        found = outcome.get(relpath)
+        if relpath in excluded:
+            reasons[relpath] = "excluded (--exclude): read for facts only"
+        elif relpath in library:
+            reasons[relpath] = (
+                "out of scope: library code, read for facts (--include-source rewrites it)"
+            )
+        elif relpath not in triggered:
+            reasons[relpath] = "no trigger: no word any selected codemod looks for"
+        elif found is None or found.error or found.new_source is not None:
+            continue  # rewritten, or left alone with its reason among the errors
+        elif not found.parsed:
+            reasons[relpath] = "gated out: its code has nothing the triggered codemods rewrite"
+        else:
+            reasons[relpath] = "unchanged: parsed, nothing to rewrite"
+    for link in links:
+        reasons[display_path(link, result.root)] = (
+            "a symbolic link: skipped (the file it points to is migrated where it lives, "
+            "when that is among the paths given)"
+        )
+    return reasons
 
 
 def _one_job_per_file(

@@ -70,10 +70,14 @@ def _ignored(
 
 
 def discover(
-    paths: Sequence[Path], root: Path, skipped: list[Path] | None = None
+    paths: Sequence[Path],
+    root: Path,
+    skipped: list[Path] | None = None,
+    links: list[Path] | None = None,
 ) -> list[SourceFile]:
     """The Python files under ``paths`` that git would track, sorted, without duplicates.
-    Paths named like Python files that are not regular files go to ``skipped``."""
+    Paths named like Python files that are not regular files go to ``skipped``; symbolic
+    links met in the walk (never followed) to ``links``."""
     root = root.resolve()
     found: dict[Path, SourceFile] = {}
     for given in paths:
@@ -88,7 +92,7 @@ def discover(
             if skipped is not None:
                 skipped.append(start)
             continue
-        for file in _walk(start, root, skipped):
+        for file in _walk(start, root, skipped, links):
             found.setdefault(file, SourceFile(file, display_path(file, root)))
     return [found[p] for p in sorted(found)]
 
@@ -117,7 +121,9 @@ def _inherited_specs(start: Path, root: Path) -> list[tuple[Path, pathspec.GitIg
     return specs
 
 
-def _walk(start: Path, root: Path, skipped: list[Path] | None = None) -> Iterator[Path]:
+def _walk(
+    start: Path, root: Path, skipped: list[Path] | None = None, links: list[Path] | None = None
+) -> Iterator[Path]:
     boundary = root if (start == root or root in start.parents) else start
     stack: list[tuple[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]]] = [
         (start, _inherited_specs(start, boundary))
@@ -136,6 +142,8 @@ def _walk(start: Path, root: Path, skipped: list[Path] | None = None) -> Iterato
             if entry.is_symlink():
                 # Never follow a link out of the project; a link to a file inside it is
                 # reached through its real path anyway.
+                if links is not None and entry.name.endswith((".py", ".pyi")):
+                    links.append(path)
                 continue
             if entry.is_dir():
                 if entry.name in SKIPPED_DIRS or _is_virtualenv(path):

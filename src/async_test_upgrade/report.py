@@ -32,6 +32,16 @@ def unified_diff(result: MigrationResult) -> Iterator[str]:
             yield line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
 
 
+def not_rewritten_lines(result: MigrationResult) -> list[str]:
+    """For ``-v``: each file given that was not rewritten, and why."""
+    if not result.not_rewritten:
+        return []
+    return [
+        "not rewritten:",
+        *(f"  {path}: {why}" for path, why in sorted(result.not_rewritten.items())),
+    ]
+
+
 def summary_lines(result: MigrationResult, applied: bool) -> list[str]:
     files_changed = len(result.changed_files) + (1 if result.config_changed else 0)
     verb = "changed" if applied else "would change"
