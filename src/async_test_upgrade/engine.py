@@ -1201,10 +1201,11 @@ def write_result(result: MigrationResult) -> list[str]:
 
     Nothing is written unless every target's directory is writable. A file whose bytes
     are no longer those the migration read (an edit saved meanwhile) is left alone and
-    reported. SIGTERM is handled like SIGINT meanwhile: the write in flight completes or
-    is undone, no temporary file stays, and :class:`WriteInterruptedError` says what was
-    written."""
-    from async_test_upgrade.files import atomic_write
+    reported, and so is one whose replacement would split its hard links or change its
+    owner (another user's file, not run as root). SIGTERM is handled like SIGINT
+    meanwhile: the write in flight completes or is undone, no temporary file stays, and
+    :class:`WriteInterruptedError` says what was written."""
+    from async_test_upgrade.files import atomic_write, write_refusal
 
     root = result.root
     plan = write_plan(result)
@@ -1214,6 +1215,14 @@ def write_result(result: MigrationResult) -> list[str]:
     if blocked:
         return [f"{where}: cannot write there; nothing was written" for where in blocked]
     problems: list[str] = []
+    refused = {path: why for path, _, _ in plan if (why := write_refusal(path)) is not None}
+    if result.config_path in refused:
+        # The sources need the new settings: without them, nothing is written.
+        why = refused[result.config_path]
+        return [f"{display_path(result.config_path, root)}: {why}; nothing was written"]
+    for path, why in refused.items():
+        problems.append(f"{display_path(path, root)}: {why}")
+    plan = [step for step in plan if step[0] not in refused]
     written: list[Path] = []
     with _interrupts_as_keyboard_interrupt():
         try:

@@ -164,19 +164,21 @@ def _walk(
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step, keeping its permission bits."""
+    """Replace ``path`` with ``data`` in one step, keeping its permission bits, owner and
+    group (an OSError when they cannot be kept: nothing is replaced then)."""
     try:
-        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+        found: os.stat_result | None = path.stat()
     except FileNotFoundError:
-        mode = None
+        found = None
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        if found is not None:
+            os.chmod(tmp, stat.S_IMODE(found.st_mode))
+            _keep_owner(tmp, found)
         else:
             os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
@@ -184,6 +186,47 @@ def atomic_write(path: Path, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _keep_owner(tmp: str, found: os.stat_result) -> None:
+    """Give the new file the owner and group of the one it replaces."""
+    if not hasattr(os, "chown"):
+        return
+    new = os.stat(tmp)
+    if (new.st_uid, new.st_gid) == (found.st_uid, found.st_gid):
+        return
+    try:
+        os.chown(tmp, found.st_uid, found.st_gid)
+    except PermissionError as error:
+        raise PermissionError(
+            error.errno,
+            f"cannot keep its owner and group (uid {found.st_uid}, gid {found.st_gid}): "
+            "run as its owner or as root",
+        ) from error
+    # (chmod again: chown may clear set-user-ID and set-group-ID bits)
+    os.chmod(tmp, stat.S_IMODE(found.st_mode))
+
+
+def write_refusal(path: Path) -> str | None:
+    """Why ``path`` must not be replaced by a new file, or None: the new file would split
+    its hard links, or it would not keep its owner (another user's file, and we are not
+    root)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    if found.st_nlink > 1:
+        return (
+            f"has {found.st_nlink} hard links; a rewrite would leave the other names with "
+            "the old code; left alone (replace the links by one file, or apply the diff "
+            "by hand)"
+        )
+    if hasattr(os, "geteuid") and os.geteuid() not in (0, found.st_uid):
+        return (
+            f"owned by another user (uid {found.st_uid}); rewriting it would make it "
+            "yours; left alone (run as its owner or as root)"
+        )
+    return None
 
 
 def _umask() -> int:
