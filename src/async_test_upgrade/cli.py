@@ -330,6 +330,14 @@ def migrate(
     except InputError as error:
         _fail(str(error))
     dry_run = show_diff or check or bool(stdin)
+    from async_test_upgrade import write as write_module
+
+    if not stdin and write_module.resume(result) and not quiet:
+        click.echo(
+            "a run stopped here before it finished writing: its decisions and notes are "
+            "shown again" + ("" if dry_run else "; this run finishes it"),
+            err=True,
+        )
     if stdin:
         # The migrated code (or the diff) on stdout; nothing is written, and the settings
         # the project would need are in the summary, not applied.

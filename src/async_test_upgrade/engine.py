@@ -1205,6 +1205,7 @@ def write_result(result: MigrationResult) -> list[str]:
     owner (another user's file, not run as root). SIGTERM is handled like SIGINT
     meanwhile: the write in flight completes or is undone, no temporary file stays, and
     :class:`WriteInterruptedError` says what was written."""
+    from async_test_upgrade import write as write_module
     from async_test_upgrade.files import atomic_write, write_refusal
 
     root = result.root
@@ -1223,6 +1224,10 @@ def write_result(result: MigrationResult) -> list[str]:
     for path, why in refused.items():
         problems.append(f"{display_path(path, root)}: {why}")
     plan = [step for step in plan if step[0] not in refused]
+    write_module.remove_leftovers({path.parent for path, _, _ in plan})
+    if plan:
+        with contextlib.suppress(OSError):  # without it, a rerun still finishes the tree
+            write_module.start_journal(root, result.headlines, result.notes)
     written: list[Path] = []
     with _interrupts_as_keyboard_interrupt():
         try:
@@ -1251,6 +1256,7 @@ def write_result(result: MigrationResult) -> list[str]:
             raise WriteInterruptedError(
                 written, [path for path, _, _ in plan if path not in done]
             ) from None
+    write_module.end_journal(root)
     return problems
 
 

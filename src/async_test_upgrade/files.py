@@ -170,7 +170,9 @@ def atomic_write(path: Path, data: bytes) -> None:
         found: os.stat_result | None = path.stat()
     except FileNotFoundError:
         found = None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # The process id in the name tells a later run whether the writer is gone (write.py).
+    prefix = f".{path.name}.{os.getpid()}."
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
