@@ -329,6 +329,18 @@ def migrate(
         )
     except InputError as error:
         _fail(str(error))
+    if stdin:
+        kept = None
+        if _stdin_needs_auto_mode(result, options):
+            import dataclasses
+
+            strict = dataclasses.replace(options, asyncio_mode="strict")
+            kept = engine.migrate(
+                targets, codemods, strict, jobs=1, exclude=patterns, sources=stdin
+            )
+        result = _stdin_without_config(result, kept)
+    else:
+        _excluded_files_switch_mode_too(result)
     dry_run = show_diff or check or bool(stdin)
     from async_test_upgrade import write as write_module
 
@@ -380,6 +392,90 @@ def migrate(
     # From stdin only the code given counts: the config is not the caller's to rewrite.
     if check and (result.changed_files if stdin else result.anything_changed):
         sys.exit(EXIT_CHANGES)
+
+
+def _mode_switch(result: engine.MigrationResult) -> tuple[str, str] | None:
+    """The asyncio mode the config has and the one the run writes, when they differ."""
+    from async_test_upgrade import config as config_module
+
+    if not result.config_changed or result.config_path is None:
+        return None
+    path = result.config_path
+    before = config_module.setting_in(path, result.config_old, "asyncio_mode") or "strict"
+    after = config_module.setting_in(path, result.config_new, "asyncio_mode") or "strict"
+    before, after = before.strip().lower(), after.strip().lower()
+    return (before, after) if before != after else None
+
+
+def _stdin_needs_auto_mode(result: engine.MigrationResult, options: Options) -> bool:
+    """Whether the code from stdin was rewritten for a switch to auto mode, which stdin
+    mode does not write (asked for with --asyncio-mode auto: bad input)."""
+    switch = _mode_switch(result)
+    if switch is None or switch[1] != "auto":
+        return False
+    if options.asyncio_mode == "auto":
+        _fail(
+            f"--asyncio-mode auto from stdin: {_config_name(result)} sets the {switch[0]} "
+            "mode, and stdin mode does not write the config; code rewritten for auto mode "
+            "would not run its tests there. Run `async-test-upgrade migrate` on the "
+            "project, or leave the option out"
+        )
+    return True
+
+
+def _stdin_without_config(
+    result: engine.MigrationResult, kept: engine.MigrationResult | None
+) -> engine.MigrationResult:
+    """From stdin only the code is ours to change, never the project's config: a rewrite
+    that needs the config changed (marks auto mode makes redundant, under a strict config)
+    is not made (``kept``: the run that keeps the mode); the config changes the project
+    needs are said as decisions."""
+    where = _config_name(result)
+    if kept is not None:
+        if _source(kept) != _source(result):
+            kept.headlines.append(
+                f"stdin: marks kept: removing them needs asyncio_mode = auto in {where}, "
+                "which stdin mode does not write (`async-test-upgrade migrate` on the "
+                "project switches it)"
+            )
+        result = kept
+    if result.config_changed:
+        needed = "; ".join(
+            c.description.partition(":")[0] for c in result.changes if c.path == where
+        )
+        result.headlines.append(
+            f"stdin: {where} not written; the project needs: {needed} "
+            "(`async-test-upgrade migrate` on the project writes it)"
+        )
+        result.config_new = None  # nothing of it is this run's to write or count
+    return result
+
+
+def _source(result: engine.MigrationResult) -> bytes | None:
+    return result.changed_files[0].new if result.changed_files else None
+
+
+def _config_name(result: engine.MigrationResult) -> str:
+    from async_test_upgrade.files import display_path
+
+    if result.config_path is None:
+        return "the config"
+    return display_path(result.config_path, result.root)
+
+
+def _excluded_files_switch_mode_too(result: engine.MigrationResult) -> None:
+    """The config is the whole project's: a mode switch applies to the files --exclude
+    keeps from being rewritten, too. A decision the reviewer must see."""
+    switch = _mode_switch(result)
+    if switch is None or not result.excluded_files:
+        return
+    count = len(result.excluded_files)
+    shown = ", ".join(result.excluded_files[:3]) + (", ..." if count > 3 else "")
+    result.headlines.append(
+        f"asyncio mode {switch[0]} -> {switch[1]} in {_config_name(result)} applies to the "
+        f"{count} excluded file(s) too ({shown}): not rewritten, their async tests and "
+        f"fixtures run in {switch[1]} mode from now on"
+    )
 
 
 def _print_diff(result: engine.MigrationResult, colour: str) -> None:

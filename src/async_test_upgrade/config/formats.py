@@ -347,6 +347,23 @@ def _load(path: Path) -> PytestConfig | None:
     return None
 
 
+def setting_in(path: Path, data: bytes | None, key: str) -> str | None:
+    """``key`` as pytest would read it from ``data`` as the contents of config file
+    ``path`` (a config about to be written, say); None when unset or unreadable."""
+    import tempfile
+
+    if not data:
+        return None
+    with tempfile.TemporaryDirectory(prefix="async-test-upgrade-") as scratch:
+        copy = Path(scratch) / path.name
+        copy.write_bytes(data)
+        try:
+            config = _load(copy)
+        except ConfigError:
+            return None
+    return None if config is None else config.get(key)
+
+
 CONFIG_NAMES = (
     "pytest.toml",
     ".pytest.toml",
