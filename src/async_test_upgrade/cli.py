@@ -344,12 +344,8 @@ def migrate(
     dry_run = show_diff or check or bool(stdin)
     from async_test_upgrade import write as write_module
 
-    if not stdin and write_module.resume(result) and not quiet:
-        click.echo(
-            "a run stopped here before it finished writing: its decisions and notes are "
-            "shown again" + ("" if dry_run else "; this run finishes it"),
-            err=True,
-        )
+    # (After the writes when applying: the stopped run's notes name the lines as written.)
+    resumed = not stdin and dry_run and write_module.resume(result)
     if stdin:
         # The migrated code (or the diff) on stdout; nothing is written, and the settings
         # the project would need are in the summary, not applied.
@@ -366,6 +362,7 @@ def migrate(
         if show_diff:
             _print_diff(result, colour)
     if not dry_run:
+        resumed = write_module.read_journal(result.root) is not None
         try:
             result.errors.extend(engine.write_result(result))
         except engine.WriteInterruptedError as stop:
@@ -375,6 +372,12 @@ def migrate(
                 err=True,
             )
             sys.exit(EXIT_INTERRUPTED)
+    if resumed and not quiet:
+        click.echo(
+            "a run stopped here before it finished writing: its decisions and notes are "
+            "shown again" + ("" if dry_run else "; this run finished it"),
+            err=True,
+        )
     if not quiet:
         if verbose:
             for line in [*report.not_rewritten_lines(result), *report.change_lines(result)]:

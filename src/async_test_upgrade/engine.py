@@ -1225,6 +1225,22 @@ def write_result(result: MigrationResult) -> list[str]:
         problems.append(f"{display_path(path, root)}: {why}")
     plan = [step for step in plan if step[0] not in refused]
     write_module.remove_leftovers({path.parent for path, _, _ in plan})
+    # Notes name the lines of the files as they will be written (the journal too); those
+    # of a file that ends up not written get their old lines back.
+    before = (list(result.notes), list(result.changes))
+    planned = {path for path, _, _ in plan}
+    write_module.on_written_lines(
+        result,
+        [
+            (display_path(path, root), old or b"", new)
+            for path, old, new in write_plan(result)
+            if path in planned
+        ],
+    )
+    # What a run stopped here had to say (its notes on the lines as written) joins ours.
+    stopped = write_module.read_journal(root)
+    if stopped is not None:
+        write_module.merge(result, *stopped)
     if plan:
         with contextlib.suppress(OSError):  # without it, a rerun still finishes the tree
             write_module.start_journal(root, result.headlines, result.notes)
@@ -1257,6 +1273,12 @@ def write_result(result: MigrationResult) -> list[str]:
                 written, [path for path, _, _ in plan if path not in done]
             ) from None
     write_module.end_journal(root)
+    unwritten = {display_path(path, root) for path in planned - set(written)}
+    if unwritten:  # their notes on the lines they still have
+        result.notes = [n for n in result.notes if n.path not in unwritten]
+        result.notes += [n for n in before[0] if n.path in unwritten]
+        result.changes = [c for c in result.changes if c.path not in unwritten]
+        result.changes += [c for c in before[1] if c.path in unwritten]
     return problems
 
 

@@ -16,6 +16,7 @@ rewrites the old ones. Two things it could not know by itself:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import re
@@ -73,11 +74,35 @@ def resume(result: MigrationResult) -> bool:
     found = read_journal(result.root)
     if found is None:
         return False
-    headlines, notes = found
+    merge(result, *found)
+    return True
+
+
+def merge(result: MigrationResult, headlines: list[str], notes: list[Note]) -> None:
     result.headlines[:0] = [h for h in headlines if h not in result.headlines]
     known = set(notes)
     result.notes = [*notes, *(n for n in result.notes if n not in known)]
-    return True
+
+
+def on_written_lines(result: MigrationResult, files: Iterable[tuple[str, bytes, bytes]]) -> None:
+    """Give the notes and changes on ``files`` (relpath, old bytes, new bytes) the lines of
+    the new contents: after the writes, the file as written is what the user opens."""
+    from async_test_upgrade.files import decode_for_display
+    from async_test_upgrade.locations import original_lines
+
+    moved: dict[str, list[int]] = {}
+    for relpath, old, new in files:
+        # For each line of the old text, the line of the new one it became.
+        moved[relpath] = original_lines(decode_for_display(new), decode_for_display(old))
+
+    def line(path: str, number: int) -> int:
+        lines = moved.get(path)
+        if lines is None or number <= 0:
+            return number
+        return lines[min(number, len(lines)) - 1]
+
+    result.notes = [dataclasses.replace(n, line=line(n.path, n.line)) for n in result.notes]
+    result.changes = [dataclasses.replace(c, line=line(c.path, c.line)) for c in result.changes]
 
 
 def remove_leftovers(directories: Iterable[Path]) -> list[Path]:
