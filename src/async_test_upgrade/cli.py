@@ -364,7 +364,7 @@ def migrate(
     if not dry_run:
         resumed = write_module.read_journal(result.root) is not None
         try:
-            result.errors.extend(engine.write_result(result))
+            result.errors.extend(engine.write_result(result, renumber=True))
         except engine.WriteInterruptedError as stop:
             click.echo(
                 f"interrupted: {len(stop.written)} file(s) written, {len(stop.pending)} not "

@@ -1196,7 +1196,7 @@ class WriteInterruptedError(Exception):
         self.pending = pending
 
 
-def write_result(result: MigrationResult) -> list[str]:
+def write_result(result: MigrationResult, renumber: bool = False) -> list[str]:
     """Apply a migration, each file atomically, and return what could not be written.
 
     Nothing is written unless every target's directory is writable. A file whose bytes
@@ -1204,7 +1204,10 @@ def write_result(result: MigrationResult) -> list[str]:
     reported, and so is one whose replacement would split its hard links or change its
     owner (another user's file, not run as root). SIGTERM is handled like SIGINT
     meanwhile: the write in flight completes or is undone, no temporary file stays, and
-    :class:`WriteInterruptedError` says what was written."""
+    :class:`WriteInterruptedError` says what was written.
+
+    ``renumber``: the notes and changes on the files written name the lines of the files
+    as written (the command line's summary after an apply), not those the run read."""
     from async_test_upgrade import write as write_module
     from async_test_upgrade.files import atomic_write, write_refusal
 
@@ -1229,14 +1232,15 @@ def write_result(result: MigrationResult) -> list[str]:
     # of a file that ends up not written get their old lines back.
     before = (list(result.notes), list(result.changes))
     planned = {path for path, _, _ in plan}
-    write_module.on_written_lines(
-        result,
-        [
-            (display_path(path, root), old or b"", new)
-            for path, old, new in write_plan(result)
-            if path in planned
-        ],
-    )
+    if renumber:
+        write_module.on_written_lines(
+            result,
+            [
+                (display_path(path, root), old or b"", new)
+                for path, old, new in write_plan(result)
+                if path in planned
+            ],
+        )
     # What a run stopped here had to say (its notes on the lines as written) joins ours.
     stopped = write_module.read_journal(root)
     if stopped is not None:
@@ -1274,7 +1278,7 @@ def write_result(result: MigrationResult) -> list[str]:
             ) from None
     write_module.end_journal(root)
     unwritten = {display_path(path, root) for path in planned - set(written)}
-    if unwritten:  # their notes on the lines they still have
+    if renumber and unwritten:  # their notes on the lines they still have
         result.notes = [n for n in result.notes if n.path not in unwritten]
         result.notes += [n for n in before[0] if n.path in unwritten]
         result.changes = [c for c in result.changes if c.path not in unwritten]
