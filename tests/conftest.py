@@ -3,10 +3,11 @@ the test session, not in the user's cache directory.
 
 The ``slow`` marker: ``pytest -m "not slow"`` is the quick subset to run while
 working; CI runs every test. Slow are the tests marked ``corpus`` or ``realworld`` (they
-build virtualenvs), the files below (they build the package, or run pytest suites in
-subprocesses before and after a migration), and the single tests below, each over
-about five seconds on the project's 2-core machine (``pytest --durations=60`` finds new
-ones).
+build virtualenvs), the harness's tests (``test_verify*``: pytest suites in subprocesses
+before and after a migration), the files below (the package build, the corpus, the
+whole pipeline compared with and without its gates), and the single tests below, each
+over about five seconds on the project's 2-core machine (``pytest --durations=60``
+finds new ones).
 """
 
 from __future__ import annotations
@@ -35,15 +36,11 @@ def _run_cache_of_the_session() -> Iterator[None]:
 SLOW_FILES = frozenset(
     {
         "test_packaging.py",
+        "test_gates_equivalence.py",
         "test_corpus.py",
         "test_realworld.py",
         "test_corpus_session_loop_pool.py",
         "test_corpus_tracing_loop_broker.py",
-        "test_verify.py",
-        "test_verify_attribution.py",
-        "test_verify_envs.py",
-        "test_verify_evidence.py",
-        "test_verify_mutations.py",
     }
 )
 
@@ -89,6 +86,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.get_closest_marker("corpus")
             or item.get_closest_marker("realworld")
             or item.path.name in SLOW_FILES
+            or item.path.name.startswith("test_verify")  # the harness: suites before/after
             or name in SLOW_TESTS
         ):
             item.add_marker(pytest.mark.slow)
