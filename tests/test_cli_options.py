@@ -192,7 +192,9 @@ def test_code_from_stdin_is_migrated_to_stdout_in_its_project(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     out = done.stdout.decode()
     assert "asyncio.get_running_loop()" in out
-    assert "@pytest.mark.asyncio" not in out  # the project's strict mode became auto
+    # The project stays strict (stdin mode does not write its config): the mark stays.
+    assert "@pytest.mark.asyncio" in out
+    assert "marks kept: removing them needs asyncio_mode = auto" in done.stderr.decode()
     assert not (tmp_path / "tests/test_new.py").exists()
     assert (tmp_path / "pytest.ini").read_text() == "[pytest]\nasyncio_mode = strict\n"
     checked = run_stdin("--check")

@@ -50,7 +50,11 @@ def test_declared_latin1_encoding_survives(project: Path) -> None:
 
 
 def test_untouched_files_stay_byte_identical(project: Path) -> None:
-    odd = b"import pytest\r\n\r\n\r\n@pytest.mark.asyncio\r\nasync def test_a():\r\n\tpass"
+    # (A mark with an argument: auto mode does not make it redundant.)
+    odd = (
+        b'import pytest\r\n\r\n\r\n@pytest.mark.asyncio(loop_scope="module")\r\n'
+        b"async def test_a():\r\n\tpass"
+    )
     path = project / "test_odd.py"
     path.write_bytes(odd)
     mtime = path.stat().st_mtime_ns

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from async_test_upgrade.cli import cli
-from async_test_upgrade.engine import original_lines
+from async_test_upgrade.locations import original_lines
 
 SUITE = """\
 import asyncio
@@ -64,3 +64,20 @@ def test_lines_map_back_through_removals_insertions_and_rewrites() -> None:
         """
     )
     assert original_lines(before, after)[:5] == [1, 1, 3, 4, 5]
+
+
+def test_after_apply_notes_and_report_links_name_the_lines_as_written(tmp_path: Path) -> None:
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = strict\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests/test_app.py").write_text(SUITE)
+    report = tmp_path / "report.md"
+    result = CliRunner().invoke(cli, ["migrate", "--report", str(report), str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "tests/test_app.py").read_text().splitlines()
+    line = written.index("    client = TestClient(app)") + 1
+    assert line < SUITE.splitlines().index("    client = TestClient(app)") + 1  # marks went
+    assert f"tests/test_app.py:{line}: testclient-in-async-test" in result.stderr
+    assert f"tests/test_app.py#L{line}" in report.read_text()
+    # A dry run names the lines of the file as it is on disk: the same ones now.
+    again = CliRunner().invoke(cli, ["migrate", "--diff", str(tmp_path)])
+    assert f"tests/test_app.py:{line}: testclient-in-async-test" in again.stderr

@@ -43,8 +43,10 @@ else:
 
 #: 0 done; 1 ``--check`` found changes; 2 bad input, nothing done; 3 done, but some
 #: files were left alone (they could not be read, parsed, migrated or written); 130 the
-#: run was interrupted while writing (a rerun finishes it).
+#: run was interrupted while writing (a rerun finishes it); 141 the reader of the output
+#: went away (``migrate --diff . | head``), as for any command killed by SIGPIPE.
 EXIT_OK, EXIT_CHANGES, EXIT_BAD_INPUT, EXIT_LEFT_ALONE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_CLOSED_PIPE = 141
 
 
 def _names(value: str | None) -> list[str]:
@@ -86,10 +88,45 @@ def selection_options(function: click.decorators.FC) -> click.decorators.FC:
             help="Rewrite library/application code too, not only the test suite (by "
             "default it is read for facts, and what breaks in it is listed as notes).",
         ),
+        click.option(
+            "--max-file-size",
+            callback=_byte_size,
+            default="10MB",
+            show_default=True,
+            metavar="SIZE",
+            help="Leave files larger than this alone, unread (bytes, or with KB/MB; 0: no limit).",
+        ),
+        click.option(
+            "--file-timeout",
+            type=click.FloatRange(min=0),
+            default=300,
+            show_default=True,
+            metavar="SECONDS",
+            help="Leave a file alone when migrating it takes longer than this (0: no limit).",
+        ),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
     return function
+
+
+_UNITS = {"": 1, "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3}
+
+
+def _byte_size(ctx: click.Context, param: click.Parameter, value: object) -> int:
+    """A size in bytes, given as a number with an optional KB, MB or GB (powers of 1000)."""
+    if isinstance(value, int):
+        return value
+    text = str(value).strip().upper().replace(" ", "")
+    number = text.rstrip("KMGB")
+    unit = text[len(number) :]
+    try:
+        amount = float(number)
+    except ValueError:
+        amount = -1
+    if unit not in _UNITS or amount < 0:
+        raise click.BadParameter(f"{value!r} is not a size such as 500KB, 10MB or 0")
+    return int(amount * _UNITS[unit])
 
 
 def build_selection(
@@ -98,6 +135,8 @@ def build_selection(
     target_version: str,
     asyncio_mode: str | None,
     include_source: bool = False,
+    max_file_size: int = Options.max_file_bytes,
+    file_timeout: float = Options.file_timeout,
 ) -> tuple[tuple[registry.Codemod, ...], Options]:
     try:
         codemods = registry.select(_names(select), _names(skip))
@@ -116,11 +155,43 @@ def build_selection(
         target_version=target,
         asyncio_mode=asyncio_mode,  # type: ignore[arg-type]
         include_source=include_source,
+        max_file_bytes=max_file_size,
+        file_timeout=file_timeout,
     )
     return codemods, options
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; a closed output pipe ends any command quietly."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            import errno
+
+            if error.errno != errno.EPIPE:
+                raise
+            _closed_pipe()
+            raise  # unreachable: _closed_pipe exits
+
+
+def _closed_pipe() -> None:
+    """The reader of our output is gone: say nothing more, exit as a command killed by
+    SIGPIPE does (the shell's 141), not with one of the codes that report a result.
+    Output still buffered goes nowhere instead of raising again at exit."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            continue  # not a real file (captured output): nothing to flush later
+    sys.exit(EXIT_CLOSED_PIPE)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="async-test-upgrade")
 def cli() -> None:
     """Migrate asynchronous pytest suites to current pytest-asyncio, httpx, pytest-aiohttp
@@ -198,6 +269,8 @@ def migrate(
     target_version: str,
     asyncio_mode: str | None,
     include_source: bool,
+    max_file_size: int,
+    file_timeout: float,
     jobs: int | None,
     report_path: Path | None,
     verbose: bool,
@@ -237,7 +310,9 @@ def migrate(
         + list(tool.extend_exclude)
         + list(extend_exclude)
     )
-    codemods, options = build_selection(select, skip, target_version, asyncio_mode, include_source)
+    codemods, options = build_selection(
+        select, skip, target_version, asyncio_mode, include_source, max_file_size, file_timeout
+    )
     if report_path is not None:
         _check_writable(report_path)
     progress = _progress_printer() if not quiet and sys.stderr.isatty() else None
@@ -254,7 +329,23 @@ def migrate(
         )
     except InputError as error:
         _fail(str(error))
+    if stdin:
+        kept = None
+        if _stdin_needs_auto_mode(result, options):
+            import dataclasses
+
+            strict = dataclasses.replace(options, asyncio_mode="strict")
+            kept = engine.migrate(
+                targets, codemods, strict, jobs=1, exclude=patterns, sources=stdin
+            )
+        result = _stdin_without_config(result, kept)
+    else:
+        _excluded_files_switch_mode_too(result)
     dry_run = show_diff or check or bool(stdin)
+    from async_test_upgrade import write as write_module
+
+    # (After the writes when applying: the stopped run's notes name the lines as written.)
+    resumed = not stdin and dry_run and write_module.resume(result)
     if stdin:
         # The migrated code (or the diff) on stdout; nothing is written, and the settings
         # the project would need are in the summary, not applied.
@@ -271,8 +362,9 @@ def migrate(
         if show_diff:
             _print_diff(result, colour)
     if not dry_run:
+        resumed = write_module.read_journal(result.root) is not None
         try:
-            result.errors.extend(engine.write_result(result))
+            result.errors.extend(engine.write_result(result, renumber=True))
         except engine.WriteInterruptedError as stop:
             click.echo(
                 f"interrupted: {len(stop.written)} file(s) written, {len(stop.pending)} not "
@@ -280,9 +372,15 @@ def migrate(
                 err=True,
             )
             sys.exit(EXIT_INTERRUPTED)
+    if resumed and not quiet:
+        click.echo(
+            "a run stopped here before it finished writing: its decisions and notes are "
+            "shown again" + ("" if dry_run else "; this run finished it"),
+            err=True,
+        )
     if not quiet:
         if verbose:
-            for line in report.change_lines(result):
+            for line in [*report.not_rewritten_lines(result), *report.change_lines(result)]:
                 click.echo(line, err=True)
         for line in report.summary_lines(result, applied=not dry_run):
             click.echo(line, err=True)
@@ -297,6 +395,90 @@ def migrate(
     # From stdin only the code given counts: the config is not the caller's to rewrite.
     if check and (result.changed_files if stdin else result.anything_changed):
         sys.exit(EXIT_CHANGES)
+
+
+def _mode_switch(result: engine.MigrationResult) -> tuple[str, str] | None:
+    """The asyncio mode the config has and the one the run writes, when they differ."""
+    from async_test_upgrade import config as config_module
+
+    if not result.config_changed or result.config_path is None:
+        return None
+    path = result.config_path
+    before = config_module.setting_in(path, result.config_old, "asyncio_mode") or "strict"
+    after = config_module.setting_in(path, result.config_new, "asyncio_mode") or "strict"
+    before, after = before.strip().lower(), after.strip().lower()
+    return (before, after) if before != after else None
+
+
+def _stdin_needs_auto_mode(result: engine.MigrationResult, options: Options) -> bool:
+    """Whether the code from stdin was rewritten for a switch to auto mode, which stdin
+    mode does not write (asked for with --asyncio-mode auto: bad input)."""
+    switch = _mode_switch(result)
+    if switch is None or switch[1] != "auto":
+        return False
+    if options.asyncio_mode == "auto":
+        _fail(
+            f"--asyncio-mode auto from stdin: {_config_name(result)} sets the {switch[0]} "
+            "mode, and stdin mode does not write the config; code rewritten for auto mode "
+            "would not run its tests there. Run `async-test-upgrade migrate` on the "
+            "project, or leave the option out"
+        )
+    return True
+
+
+def _stdin_without_config(
+    result: engine.MigrationResult, kept: engine.MigrationResult | None
+) -> engine.MigrationResult:
+    """From stdin only the code is ours to change, never the project's config: a rewrite
+    that needs the config changed (marks auto mode makes redundant, under a strict config)
+    is not made (``kept``: the run that keeps the mode); the config changes the project
+    needs are said as decisions."""
+    where = _config_name(result)
+    if kept is not None:
+        if _source(kept) != _source(result):
+            kept.headlines.append(
+                f"stdin: marks kept: removing them needs asyncio_mode = auto in {where}, "
+                "which stdin mode does not write (`async-test-upgrade migrate` on the "
+                "project switches it)"
+            )
+        result = kept
+    if result.config_changed:
+        needed = "; ".join(
+            c.description.partition(":")[0] for c in result.changes if c.path == where
+        )
+        result.headlines.append(
+            f"stdin: {where} not written; the project needs: {needed} "
+            "(`async-test-upgrade migrate` on the project writes it)"
+        )
+        result.config_new = None  # nothing of it is this run's to write or count
+    return result
+
+
+def _source(result: engine.MigrationResult) -> bytes | None:
+    return result.changed_files[0].new if result.changed_files else None
+
+
+def _config_name(result: engine.MigrationResult) -> str:
+    from async_test_upgrade.files import display_path
+
+    if result.config_path is None:
+        return "the config"
+    return display_path(result.config_path, result.root)
+
+
+def _excluded_files_switch_mode_too(result: engine.MigrationResult) -> None:
+    """The config is the whole project's: a mode switch applies to the files --exclude
+    keeps from being rewritten, too. A decision the reviewer must see."""
+    switch = _mode_switch(result)
+    if switch is None or not result.excluded_files:
+        return
+    count = len(result.excluded_files)
+    shown = ", ".join(result.excluded_files[:3]) + (", ..." if count > 3 else "")
+    result.headlines.append(
+        f"asyncio mode {switch[0]} -> {switch[1]} in {_config_name(result)} applies to the "
+        f"{count} excluded file(s) too ({shown}): not rewritten, their async tests and "
+        f"fixtures run in {switch[1]} mode from now on"
+    )
 
 
 def _print_diff(result: engine.MigrationResult, colour: str) -> None:
@@ -483,6 +665,8 @@ def verify(
     target_version: str,
     asyncio_mode: str | None,
     include_source: bool,
+    max_file_size: int,
+    file_timeout: float,
     timeout: float,
     before_python: str | None,
     after_python: str | None,
@@ -509,7 +693,9 @@ def verify(
     select, skip, target_version, asyncio_mode, include_source = _with_settings(
         _tool_settings([path]), select, skip, target_version, asyncio_mode, include_source
     )
-    codemods, options = build_selection(select, skip, target_version, asyncio_mode, include_source)
+    codemods, options = build_selection(
+        select, skip, target_version, asyncio_mode, include_source, max_file_size, file_timeout
+    )
     if report_path is not None:
         _check_writable(report_path)
     request = VerifyRequest(

@@ -10,22 +10,17 @@ import ast
 import contextlib
 import copy
 import dataclasses
-import difflib
 import functools
 import hashlib
-import multiprocessing
 import os
 import pickle
 import re
-import sys
 import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ProviderT
@@ -35,10 +30,12 @@ from async_test_upgrade import config as config_module
 from async_test_upgrade import facts as facts_module
 from async_test_upgrade import gate as gate_module
 from async_test_upgrade import imports as imports_module
+from async_test_upgrade import pool as pool_module
 from async_test_upgrade import scope as scope_module
 from async_test_upgrade.cst import CodemodTransformer, FileContext, ImportRequest
 from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.files import InputError, SourceFile, discover, display_path
+from async_test_upgrade.locations import original_lines, to_disk_lines
 from async_test_upgrade.model import (
     Change,
     ConfigEdit,
@@ -57,8 +54,6 @@ from async_test_upgrade.traversal import (
     must_follow,
     rounds,
 )
-
-T = TypeVar("T")
 
 
 @dataclass
@@ -93,6 +88,10 @@ class MigrationResult:
     headlines: list[str] = field(default_factory=list)
     #: Wall-clock seconds per stage (discover, scan, transform, config), for --report.
     timings: dict[str, float] = field(default_factory=dict)
+    #: Why each file given (and not rewritten nor left alone with an error) was not
+    #: rewritten, by relpath: out of scope, excluded, no trigger, gated out, unchanged,
+    #: a symbolic link (``-v`` lists them).
+    not_rewritten: dict[str, str] = field(default_factory=dict)
 
     @property
     def out_of_scope(self) -> int:
@@ -484,7 +483,7 @@ def _run_rounds(
                 assert view is not None
                 if to_original is None or to_original[0] is not module:
                     to_original = (module, original_lines(first.code, view.code))
-                _to_disk_lines(result, reported, to_original[1])
+                to_disk_lines(result, reported, to_original[1])
             if not changed:
                 continue  # nothing rewritten: keep the tree and its computed metadata
             module = imports_module.fix_imports(new_module, to_add, to_drop)
@@ -492,44 +491,6 @@ def _run_rounds(
         except Exception as error:
             raise _RoundFailedError(members, error) from error
     return module
-
-
-def original_lines(before: str, after: str) -> list[int]:
-    """For each line of ``after`` (index 0 = line 1), the line of ``before`` it was: its
-    own for an unchanged line, the first line of the code it replaced for a rewritten
-    one, the line after the insertion point for an inserted one."""
-    old = before.splitlines()
-    new = after.splitlines()
-    mapped = [0] * (len(new) + 1)
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
-        for offset, j in enumerate(range(j1, j2)):
-            line = i1 + offset + 1 if tag == "equal" else i1 + 1
-            mapped[j] = min(line, max(1, len(old)))
-    mapped[len(new)] = max(1, len(old))
-    return mapped
-
-
-def _to_disk_lines(result: FileResult, since: tuple[int, int, int], lines: list[int]) -> None:
-    """Give the notes and changes reported from ``since`` on the lines of the file on disk."""
-
-    def disk(line: int) -> int:
-        return lines[min(line, len(lines)) - 1] if line > 0 else line
-
-    notes, changes, edits = since
-    result.notes[notes:] = [dataclasses.replace(n, line=disk(n.line)) for n in result.notes[notes:]]
-    result.changes[changes:] = [
-        dataclasses.replace(c, line=disk(c.line)) for c in result.changes[changes:]
-    ]
-    result.config_edits[edits:] = [
-        dataclasses.replace(e, origin=_disk_origin(e.origin, disk))
-        for e in result.config_edits[edits:]
-    ]
-
-
-def _disk_origin(origin: str, disk: Callable[[int], int]) -> str:
-    path, _, line = origin.rpartition(":")
-    return f"{path}:{disk(int(line))}" if path and line.isdigit() else origin
 
 
 def _library_notes(changes: Sequence[Change], record: Codemod) -> list[Note]:
@@ -653,8 +614,9 @@ def migrate(
     config = config_module.locate(root)
     on_disk = [p for p in paths if str(p.resolve()) not in given or p.exists()]
     special: list[Path] = []
+    links: list[Path] = []
     targets = _merged(
-        discover(on_disk, root, special) if on_disk else [],
+        discover(on_disk, root, special, links) if on_disk else [],
         [SourceFile(Path(path), display_path(Path(path), root)) for path in given],
     )
     # Facts come from the whole project even when only some of its files are migrated
@@ -729,6 +691,7 @@ def migrate(
         result.files_cached = run_cache.hits
         clock = _lap(result, "transform", clock)
     run_cache.save()
+    result.not_rewritten = _not_rewritten(result, asked, tasks, file_results, links)
     edits: list[ConfigEdit] = []
     by_path = {f.relpath: f for f in files}
     for file_result in file_results:
@@ -1001,20 +964,11 @@ def _merge_facts(into: ProjectFacts, part: ProjectFacts) -> None:
         # Scalars are project settings, set by the parent from the config.
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
-    # fork starts workers in milliseconds with LibCST already imported.
-    if sys.platform == "linux":
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
-
-
-def _chunks(items: list[T], size: int) -> list[list[T]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
 class _Workers:
     """The scan and transform stages, in one process pool started once (or in-process
-    for ``-j 1``)."""
+    for ``-j 1``). A worker that dies is replaced and its files tried again
+    (``pool.py``); files over the size limit are left alone unread, and each file's
+    transform has a time limit (``Options.max_file_bytes``, ``Options.file_timeout``)."""
 
     def __init__(
         self,
@@ -1029,24 +983,23 @@ class _Workers:
         self.options = options
         self.codemods = codemods
         self.shared = shared
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: pool_module.Pool | None = None
 
     def __enter__(self) -> _Workers:
         _init_worker(self.options, self.codemods, self.shared)
         assert _STATE is not None
         _STATE.sources = self.sources
         if self.jobs > 1:
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.jobs,
-                mp_context=_pool_context(),
-                initializer=_init_worker,
-                initargs=(self.options, self.codemods, self.shared, os.getpid()),
+            self.pool = pool_module.Pool(
+                self.jobs,
+                _init_worker,
+                (self.options, self.codemods, self.shared, os.getpid()),
             )
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+            self.pool.shutdown()
 
     def scan(
         self, files: list[tuple[str, str]], progress: ProgressCallback | None = None
@@ -1059,8 +1012,13 @@ class _Workers:
                     progress("scan", done, len(files), 0)
                 yield scan_file(path, relpath)
             return
+
+        def lost(item: tuple[str, str]) -> list[ScanResult]:
+            return [ScanResult(item[0], item[1], [], None, _worker_died(item[1], "reading"))]
+
         size = max(32, len(files) // (self.jobs * 8))
-        for index, chunk in enumerate(self.pool.map(_scan_chunk, _chunks(files, size)), 1):
+        work = pool_module.chunks(files, size)
+        for index, chunk in enumerate(self.pool.map(_scan_chunk, work, lost), 1):
             if progress:
                 progress("scan", min(index * size, len(files)), len(files), 0)
             yield from chunk
@@ -1072,29 +1030,146 @@ class _Workers:
         progress: ProgressCallback | None,
     ) -> list[FileResult]:
         token = id(facts)
-        results: list[FileResult] = []
-        if self.pool is None or len(tasks) < 2:
-            # In-process: the facts are already here, nothing to pickle.
+        done: dict[str, FileResult] = {}
+        tasks, too_large = self._within_size_limit(tasks)
+        done.update((result.path, result) for result in too_large)
+
+        def report(results: Iterable[FileResult]) -> None:
+            done.update((result.path, result) for result in results)
+            if progress:
+                changed = sum(r.new_source is not None for r in done.values())
+                progress("transform", len(done), len(tasks) + len(too_large), changed)
+
+        if self.pool is None:
+            # In-process: the facts are already here, nothing to pickle. (With a pool, even
+            # one file goes to a worker: a file that crashes LibCST takes only the worker.)
             _STATE.facts, _STATE.facts_token = facts, token  # type: ignore[union-attr]
             for task in tasks:
-                results.extend(_transform_chunk((token, "", [task])))
-                if progress:
-                    changed = sum(r.new_source is not None for r in results)
-                    progress("transform", len(results), len(tasks), changed)
-            return results
+                report(_transform_limited((token, "", [task])))
+            return [done[relpath] for relpath in self._order]
         # The facts travel once to each worker, through a file, not with every chunk.
         with tempfile.TemporaryDirectory(prefix="async-test-upgrade-") as scratch:
             facts_path = Path(scratch) / "facts.pickle"
             facts_path.write_bytes(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
-            # Parsing is the heavy part and file costs vary: small chunks keep cores busy.
+            # Parsing is the heavy part and file costs vary: the largest files first, in
+            # small chunks, so that no core waits for one big file at the end.
+            tasks = sorted(tasks, key=lambda task: -self._size(task[0]))
             size = max(1, min(16, len(tasks) // (self.jobs * 8)))
-            jobs = [(token, str(facts_path), chunk) for chunk in _chunks(tasks, size)]
-            for chunk_result in self.pool.map(_transform_chunk, jobs):
-                results.extend(chunk_result)
-                if progress:
-                    changed = sum(r.new_source is not None for r in results)
-                    progress("transform", len(results), len(tasks), changed)
-        return results
+            jobs = [(token, str(facts_path), chunk) for chunk in pool_module.chunks(tasks, size)]
+
+            def lost(job: tuple[int, str, list[Task]]) -> list[FileResult]:
+                relpath = job[2][0][1]
+                return [FileResult(relpath, error=_worker_died(relpath, "migrating"))]
+
+            for chunk_result in self.pool.map(_transform_jobs, _one_job_per_file(jobs), lost):
+                report(chunk_result)
+        return [done[relpath] for relpath in self._order]
+
+    def _within_size_limit(self, tasks: list[Task]) -> tuple[list[Task], list[FileResult]]:
+        """The tasks to run, and a result for each file over the size limit."""
+        self._order = [task[1] for task in tasks]
+        limit = self.options.max_file_bytes
+        if not limit:
+            return tasks, []
+        kept, refused = [], []
+        for task in tasks:
+            size = self._size(task[0])
+            if size > limit:
+                refused.append(
+                    FileResult(
+                        task[1],
+                        error=f"{task[1]}:1: too large, left alone: {size:,} bytes, more "
+                        f"than the limit of {limit:,} (--max-file-size)",
+                    )
+                )
+            else:
+                kept.append(task)
+        return kept, refused
+
+    def _size(self, path: str) -> int:
+        if path in self.sources:
+            return len(self.sources[path])
+        try:
+            return os.stat(path).st_size
+        except OSError:
+            return 0
+
+
+def _not_rewritten(
+    result: MigrationResult,
+    asked: set[str],
+    tasks: Sequence[Task],
+    file_results: Sequence[FileResult],
+    links: Sequence[Path],
+) -> dict[str, str]:
+    """Why each file given was not rewritten (those left alone are in the errors)."""
+    excluded, library = set(result.excluded_files), set(result.library_files)
+    triggered = {task[1] for task in tasks if not task[3]}
+    outcome = {r.path: r for r in file_results}
+    reasons: dict[str, str] = {}
+    for relpath in sorted(asked):
+        found = outcome.get(relpath)
+        if relpath in excluded:
+            reasons[relpath] = "excluded (--exclude): read for facts only"
+        elif relpath in library:
+            reasons[relpath] = (
+                "out of scope: library code, read for facts (--include-source rewrites it)"
+            )
+        elif relpath not in triggered:
+            reasons[relpath] = "no trigger: no word any selected codemod looks for"
+        elif found is None or found.error or found.new_source is not None:
+            continue  # rewritten, or left alone with its reason among the errors
+        elif not found.parsed:
+            reasons[relpath] = "gated out: its code has nothing the triggered codemods rewrite"
+        else:
+            reasons[relpath] = "unchanged: parsed, nothing to rewrite"
+    for link in links:
+        reasons[display_path(link, result.root)] = (
+            "a symbolic link: skipped (the file it points to is migrated where it lives, "
+            "when that is among the paths given)"
+        )
+    return reasons
+
+
+def _one_job_per_file(
+    jobs: list[tuple[int, str, list[Task]]],
+) -> list[list[tuple[int, str, list[Task]]]]:
+    """Each chunk of tasks as work for :meth:`pool.Pool.map`: one item per file, so that
+    a file lost with its worker can be tried again alone."""
+    return [[(token, path, [task]) for task in tasks] for token, path, tasks in jobs]
+
+
+def _transform_jobs(jobs: list[tuple[int, str, list[Task]]]) -> list[FileResult]:
+    return [result for job in jobs for result in _transform_limited(job)]
+
+
+def _transform_limited(job: tuple[int, str, list[Task]]) -> list[FileResult]:
+    """:func:`_transform_chunk`, each file within the time limit (``--file-timeout``)."""
+    assert _STATE is not None
+    limit = _STATE.options.file_timeout
+    token, facts_path, tasks = job
+    results: list[FileResult] = []
+    for task in tasks:
+        try:
+            with pool_module.deadline(limit):
+                results.extend(_transform_chunk((token, facts_path, [task])))
+        except pool_module.DeadlineExceededError:
+            relpath = task[1]
+            results.append(
+                FileResult(
+                    relpath,
+                    error=f"{relpath}:1: took too long, left alone: more than {limit:g} s "
+                    "(--file-timeout)",
+                )
+            )
+    return results
+
+
+def _worker_died(relpath: str, during: str) -> str:
+    return (
+        f"{relpath}:1: error: the worker process {during} it died twice (killed by the "
+        "system, out of memory?), the second time with this file alone; left alone"
+    )
 
 
 def write_plan(result: MigrationResult) -> list[tuple[Path, bytes | None, bytes]]:
@@ -1121,15 +1196,20 @@ class WriteInterruptedError(Exception):
         self.pending = pending
 
 
-def write_result(result: MigrationResult) -> list[str]:
+def write_result(result: MigrationResult, renumber: bool = False) -> list[str]:
     """Apply a migration, each file atomically, and return what could not be written.
 
     Nothing is written unless every target's directory is writable. A file whose bytes
     are no longer those the migration read (an edit saved meanwhile) is left alone and
-    reported. SIGTERM is handled like SIGINT meanwhile: the write in flight completes or
-    is undone, no temporary file stays, and :class:`WriteInterruptedError` says what was
-    written."""
-    from async_test_upgrade.files import atomic_write
+    reported, and so is one whose replacement would split its hard links or change its
+    owner (another user's file, not run as root). SIGTERM is handled like SIGINT
+    meanwhile: the write in flight completes or is undone, no temporary file stays, and
+    :class:`WriteInterruptedError` says what was written.
+
+    ``renumber``: the notes and changes on the files written name the lines of the files
+    as written (the command line's summary after an apply), not those the run read."""
+    from async_test_upgrade import write as write_module
+    from async_test_upgrade.files import atomic_write, write_refusal
 
     root = result.root
     plan = write_plan(result)
@@ -1139,6 +1219,35 @@ def write_result(result: MigrationResult) -> list[str]:
     if blocked:
         return [f"{where}: cannot write there; nothing was written" for where in blocked]
     problems: list[str] = []
+    refused = {path: why for path, _, _ in plan if (why := write_refusal(path)) is not None}
+    if result.config_path in refused:
+        # The sources need the new settings: without them, nothing is written.
+        why = refused[result.config_path]
+        return [f"{display_path(result.config_path, root)}: {why}; nothing was written"]
+    for path, why in refused.items():
+        problems.append(f"{display_path(path, root)}: {why}")
+    plan = [step for step in plan if step[0] not in refused]
+    write_module.remove_leftovers({path.parent for path, _, _ in plan})
+    # Notes name the lines of the files as they will be written (the journal too); those
+    # of a file that ends up not written get their old lines back.
+    before = (list(result.notes), list(result.changes))
+    planned = {path for path, _, _ in plan}
+    if renumber:
+        write_module.on_written_lines(
+            result,
+            [
+                (display_path(path, root), old or b"", new)
+                for path, old, new in write_plan(result)
+                if path in planned
+            ],
+        )
+    # What a run stopped here had to say (its notes on the lines as written) joins ours.
+    stopped = write_module.read_journal(root)
+    if stopped is not None:
+        write_module.merge(result, *stopped)
+    if plan:
+        with contextlib.suppress(OSError):  # without it, a rerun still finishes the tree
+            write_module.start_journal(root, result.headlines, result.notes)
     written: list[Path] = []
     with _interrupts_as_keyboard_interrupt():
         try:
@@ -1167,6 +1276,13 @@ def write_result(result: MigrationResult) -> list[str]:
             raise WriteInterruptedError(
                 written, [path for path, _, _ in plan if path not in done]
             ) from None
+    write_module.end_journal(root)
+    unwritten = {display_path(path, root) for path in planned - set(written)}
+    if renumber and unwritten:  # their notes on the lines they still have
+        result.notes = [n for n in result.notes if n.path not in unwritten]
+        result.notes += [n for n in before[0] if n.path in unwritten]
+        result.changes = [c for c in result.changes if c.path not in unwritten]
+        result.changes += [c for c in before[1] if c.path in unwritten]
     return problems
 
 

@@ -70,10 +70,14 @@ def _ignored(
 
 
 def discover(
-    paths: Sequence[Path], root: Path, skipped: list[Path] | None = None
+    paths: Sequence[Path],
+    root: Path,
+    skipped: list[Path] | None = None,
+    links: list[Path] | None = None,
 ) -> list[SourceFile]:
     """The Python files under ``paths`` that git would track, sorted, without duplicates.
-    Paths named like Python files that are not regular files go to ``skipped``."""
+    Paths named like Python files that are not regular files go to ``skipped``; symbolic
+    links met in the walk (never followed) to ``links``."""
     root = root.resolve()
     found: dict[Path, SourceFile] = {}
     for given in paths:
@@ -88,7 +92,7 @@ def discover(
             if skipped is not None:
                 skipped.append(start)
             continue
-        for file in _walk(start, root, skipped):
+        for file in _walk(start, root, skipped, links):
             found.setdefault(file, SourceFile(file, display_path(file, root)))
     return [found[p] for p in sorted(found)]
 
@@ -117,7 +121,9 @@ def _inherited_specs(start: Path, root: Path) -> list[tuple[Path, pathspec.GitIg
     return specs
 
 
-def _walk(start: Path, root: Path, skipped: list[Path] | None = None) -> Iterator[Path]:
+def _walk(
+    start: Path, root: Path, skipped: list[Path] | None = None, links: list[Path] | None = None
+) -> Iterator[Path]:
     boundary = root if (start == root or root in start.parents) else start
     stack: list[tuple[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]]] = [
         (start, _inherited_specs(start, boundary))
@@ -136,6 +142,8 @@ def _walk(start: Path, root: Path, skipped: list[Path] | None = None) -> Iterato
             if entry.is_symlink():
                 # Never follow a link out of the project; a link to a file inside it is
                 # reached through its real path anyway.
+                if links is not None and entry.name.endswith((".py", ".pyi")):
+                    links.append(path)
                 continue
             if entry.is_dir():
                 if entry.name in SKIPPED_DIRS or _is_virtualenv(path):
@@ -156,19 +164,23 @@ def _walk(start: Path, root: Path, skipped: list[Path] | None = None) -> Iterato
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step, keeping its permission bits."""
+    """Replace ``path`` with ``data`` in one step, keeping its permission bits, owner and
+    group (an OSError when they cannot be kept: nothing is replaced then)."""
     try:
-        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+        found: os.stat_result | None = path.stat()
     except FileNotFoundError:
-        mode = None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        found = None
+    # The process id in the name tells a later run whether the writer is gone (write.py).
+    prefix = f".{path.name}.{os.getpid()}."
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        if found is not None:
+            os.chmod(tmp, stat.S_IMODE(found.st_mode))
+            _keep_owner(tmp, found)
         else:
             os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
@@ -176,6 +188,47 @@ def atomic_write(path: Path, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _keep_owner(tmp: str, found: os.stat_result) -> None:
+    """Give the new file the owner and group of the one it replaces."""
+    if not hasattr(os, "chown"):
+        return
+    new = os.stat(tmp)
+    if (new.st_uid, new.st_gid) == (found.st_uid, found.st_gid):
+        return
+    try:
+        os.chown(tmp, found.st_uid, found.st_gid)
+    except PermissionError as error:
+        raise PermissionError(
+            error.errno,
+            f"cannot keep its owner and group (uid {found.st_uid}, gid {found.st_gid}): "
+            "run as its owner or as root",
+        ) from error
+    # (chmod again: chown may clear set-user-ID and set-group-ID bits)
+    os.chmod(tmp, stat.S_IMODE(found.st_mode))
+
+
+def write_refusal(path: Path) -> str | None:
+    """Why ``path`` must not be replaced by a new file, or None: the new file would split
+    its hard links, or it would not keep its owner (another user's file, and we are not
+    root)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    if found.st_nlink > 1:
+        return (
+            f"has {found.st_nlink} hard links; a rewrite would leave the other names with "
+            "the old code; left alone (replace the links by one file, or apply the diff "
+            "by hand)"
+        )
+    if hasattr(os, "geteuid") and os.geteuid() not in (0, found.st_uid):
+        return (
+            f"owned by another user (uid {found.st_uid}); rewriting it would make it "
+            "yours; left alone (run as its owner or as root)"
+        )
+    return None
 
 
 def _umask() -> int:

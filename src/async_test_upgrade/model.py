@@ -39,6 +39,10 @@ class Options:
     #: False runs every selected codemod on every file, past the prefilter and the
     #: gates: the reference the gates are checked against (they only ever save work).
     gates: bool = True
+    #: Files larger than this many bytes are left alone unread (0: no limit).
+    max_file_bytes: int = 10_000_000
+    #: Seconds one file's migration may take before it is left alone (0: no limit).
+    file_timeout: float = 300.0
 
     def runs(self, codemod: str) -> bool:
         """Whether the codemod named ``codemod`` is selected for this run. A name no

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -10,6 +9,7 @@ from typing import Any
 
 from async_test_upgrade.engine import MigrationResult
 from async_test_upgrade.files import decode_for_display, display_path
+from async_test_upgrade.locations import unified_diff as text_diff
 from async_test_upgrade.model import location
 
 
@@ -28,8 +28,18 @@ def unified_diff(result: MigrationResult) -> Iterator[str]:
         before = decode_for_display(old).splitlines(keepends=True) if old else []
         after = decode_for_display(new).splitlines(keepends=True)
         old_name = f"a/{name}" if old else "/dev/null"
-        for line in difflib.unified_diff(before, after, old_name, f"b/{name}"):
+        for line in text_diff(before, after, old_name, f"b/{name}"):
             yield line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+
+
+def not_rewritten_lines(result: MigrationResult) -> list[str]:
+    """For ``-v``: each file given that was not rewritten, and why."""
+    if not result.not_rewritten:
+        return []
+    return [
+        "not rewritten:",
+        *(f"  {path}: {why}" for path, why in sorted(result.not_rewritten.items())),
+    ]
 
 
 def summary_lines(result: MigrationResult, applied: bool) -> list[str]:

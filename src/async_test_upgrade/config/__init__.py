@@ -10,6 +10,7 @@ from async_test_upgrade.config.formats import (
     PytestConfig,
     apply_edits,
     locate,
+    setting_in,
 )
 
-__all__ = ["ConfigError", "PytestConfig", "apply_edits", "locate"]
+__all__ = ["ConfigError", "PytestConfig", "apply_edits", "locate", "setting_in"]

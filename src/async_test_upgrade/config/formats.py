@@ -199,10 +199,50 @@ class PytestConfig:
             self.backend.set("addopts", shlex.join(args))
 
     def render(self) -> bytes:
-        return self.backend.render().encode("utf-8")
+        text = self.backend.render()
+        if self.original:
+            text = keep_newlines(self.original.decode("utf-8"), text)
+        return text.encode("utf-8")
 
     def changed(self) -> bool:
         return self.render() != (self.original or b"")
+
+
+def keep_newlines(original: str, rendered: str) -> str:
+    """``rendered`` with the newline style of ``original``, line by line: a line kept from
+    the original, or edited, keeps its own ending; a new line takes the ending of the
+    original line before it. The parsers keep the endings
+    of the lines they did not touch, and write a bare LF for the others."""
+    from async_test_upgrade.locations import matching_blocks
+
+    old = original.splitlines(keepends=True)
+    new = rendered.splitlines(keepends=True)
+    if not old or not new:
+        return rendered
+    old_bodies = [line.rstrip("\r\n") for line in old]
+    new_bodies = [line.rstrip("\r\n") for line in new]
+    endings = [line[len(body) :] for line, body in zip(old, old_bodies, strict=True)]
+    first = next((ending for ending in endings if ending), "\n")
+    style = [""] * len(new)
+    i = j = 0
+    for start_old, start_new, size in [
+        *matching_blocks(old_bodies, new_bodies),
+        (len(old), len(new), 0),
+    ]:
+        # An edited line keeps the ending of the line it replaces; a new line takes the
+        # ending of the original line before it.
+        before = next((endings[k] for k in range(start_old - 1, -1, -1) if endings[k]), first)
+        for k in range(j, start_new):
+            replaced = i + (k - j)
+            style[k] = endings[replaced] if replaced < start_old and endings[replaced] else before
+        for k in range(size):
+            style[start_new + k] = endings[start_old + k] or before
+        i, j = start_old + size, start_new + size
+    out = []
+    for line, body, ending in zip(new, new_bodies, style, strict=True):
+        had = line[len(body) :]
+        out.append(body + (ending if had else ""))
+    return "".join(out)
 
 
 def _flag_value(args: Sequence[str], flag: str) -> str | None:
@@ -305,6 +345,23 @@ def _load(path: Path) -> PytestConfig | None:
         text = _read_text(path)
         return PytestConfig(path, name, text.encode(), _IniBackend(text, section))  # type: ignore[arg-type]
     return None
+
+
+def setting_in(path: Path, data: bytes | None, key: str) -> str | None:
+    """``key`` as pytest would read it from ``data`` as the contents of config file
+    ``path`` (a config about to be written, say); None when unset or unreadable."""
+    import tempfile
+
+    if not data:
+        return None
+    with tempfile.TemporaryDirectory(prefix="async-test-upgrade-") as scratch:
+        copy = Path(scratch) / path.name
+        copy.write_bytes(data)
+        try:
+            config = _load(copy)
+        except ConfigError:
+            return None
+    return None if config is None else config.get(key)
 
 
 CONFIG_NAMES = (

@@ -59,9 +59,11 @@ take over the async fixtures those tests use: it writes nothing, says why in one
 the configuration file, and the suite stays strict (``strict-markers`` then adds the
 markers strict mode needs). The same holds when you chose ``--asyncio-mode strict``.
 Marks carrying arguments (``loop_scope=...``, ``loop_factories=...``) stay, and marks on
-fixtures or synchronous tests are left to ``remove-asyncio-mark-from-fixtures``. A project
-already configured for auto mode is left as it is, redundant marks included, and a
-project with no async tests or fixtures gets no setting at all.
+fixtures or synchronous tests are left to ``remove-asyncio-mark-from-fixtures``. In a
+project already configured for auto mode the bare marks are redundant too, and dropped
+(so a run stopped after writing the config ends, when run again, where an
+uninterrupted run ends); its configuration is left as it is. A project with no async
+tests or fixtures gets no setting at all.
 """
 
 from __future__ import annotations
@@ -114,21 +116,20 @@ NAME = "strict-to-auto"
 class StrictToAuto(DropsPytestImports):
     @staticmethod
     def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
-        """It only works in a project not yet in auto mode that has asyncio tests, on a file
-        with an asyncio mark to drop or an async fixture to report."""
-        if configured_mode(facts) == "auto" or not has_asyncio_tests(facts):
+        """It works in a project that has asyncio tests, on a file with an asyncio mark to
+        drop or (not yet in auto mode) an async fixture to report."""
+        if not has_asyncio_tests(facts):
             return False
         mark = code.has("asyncio") and code.mentions("mark")  # pytest.mark / pytest.mark import
+        if configured_mode(facts) == "auto":
+            return mark
         return mark or (code.has("async def") and code.has("fixture"))
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        # A project already in auto mode is not this codemod's to tidy up.
-        self.active = (
-            target_mode(ctx.facts, ctx.options) == "auto"
-            and configured_mode(ctx.facts) != "auto"
-            and has_asyncio_tests(ctx.facts)
-        )
+        # Also in a project already in auto mode: a run stopped after writing the config
+        # (written first) must end, when run again, where an uninterrupted run ends.
+        self.active = target_mode(ctx.facts, ctx.options) == "auto" and has_asyncio_tests(ctx.facts)
 
     @staticmethod
     def configure(facts: ProjectFacts, options: Options) -> Sequence[ConfigEdit | Note]:

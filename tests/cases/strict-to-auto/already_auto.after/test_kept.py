@@ -1,8 +1,2 @@
-import pytest
-
-pytestmark = pytest.mark.asyncio
-
-
-@pytest.mark.asyncio
 async def test_kept():
     assert True
