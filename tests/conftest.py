@@ -36,6 +36,7 @@ def _run_cache_of_the_session() -> Iterator[None]:
 SLOW_FILES = frozenset(
     {
         "test_packaging.py",
+        "test_cache.py",
         "test_gates_equivalence.py",
         "test_corpus.py",
         "test_realworld.py",

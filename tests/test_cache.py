@@ -110,5 +110,8 @@ def test_apply_then_check_reuses_the_unchanged_files(project: Path, tmp_path: Pa
     assert run(project, cache)[0] == 0
     code, out, err = run(project, cache, "--check")
     assert code == 0 and not out, err
-    code, out, err = run(project, cache, "--check")
+    code, out, err = run(project, cache, "--check", "-v")
     assert code == 0 and parsed(err) == 0, err
+    # -v says why each reused file was not rewritten: it was not looked at again.
+    assert "unchanged since the last run" in err
+    assert "gated out" not in err and "unchanged: parsed" not in err

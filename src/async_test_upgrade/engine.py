@@ -821,7 +821,7 @@ def _transform_with_cache(
             if key is not None and made.source_digest == key[1]:
                 run_cache.keep_transform(key, made)
         else:
-            results[index] = dataclasses.replace(done, parsed=False)
+            results[index] = dataclasses.replace(done, parsed=False, reused=True)
     return [r for r in results if r is not None]
 
 
@@ -1119,6 +1119,8 @@ def _not_rewritten(
             reasons[relpath] = "no trigger: no word any selected codemod looks for"
         elif found is None or found.error or found.new_source is not None:
             continue  # rewritten, or left alone with its reason among the errors
+        elif found.reused:
+            reasons[relpath] = "unchanged since the last run: its result was reused"
         elif not found.parsed:
             reasons[relpath] = "gated out: its code has nothing the triggered codemods rewrite"
         else:

@@ -108,3 +108,5 @@ class FileResult:
     parsed: bool = False
     #: A digest of the bytes the transform read (``engine.digest``).
     source_digest: str = ""
+    #: The last run's result for the same bytes, scope and facts (``cache.py``).
+    reused: bool = False
