@@ -3,6 +3,7 @@ answers at all, on every Python file of the golden cases and the corpus."""
 
 from __future__ import annotations
 
+import sysconfig
 from pathlib import Path
 
 import libcst as cst
@@ -33,29 +34,20 @@ class _Provider(cst.CSTVisitor):
 
 
 class _Dotted(cst.CSTVisitor):
-    """Names and attribute chains in expression position: what codemods ask about (the
-    label of an attribute or keyword is not an expression; the provider gives it nothing)."""
+    """Every name, attribute chain, call and subscript of the tree, wherever it stands
+    (the label of an attribute or keyword, a definition's name, a parameter, an import)."""
 
     def __init__(self) -> None:
         self.nodes: list[cst.CSTNode] = []
 
-    def visit_Name(self, node: cst.Name) -> None:
-        self.nodes.append(node)
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
+            self.nodes.append(node)
+        return True
 
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        self.nodes.append(node)
-        node.value.visit(self)
-        return False
 
-    def visit_Call(self, node: cst.Call) -> None:
-        self.nodes.append(node)
-
-    def visit_Subscript(self, node: cst.Subscript) -> None:
-        self.nodes.append(node)
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
-        return False
+def _id(path: Path) -> str:
+    return source_id(path) if path in SOURCES else f"stdlib/{path.parent.name}/{path.name}"
 
 
 def code(node: cst.CSTNode) -> str:
@@ -87,7 +79,13 @@ def _compare(source: str) -> tuple[int, int]:
     return answered, len(finder.nodes)
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=source_id)
+#: The interpreter's own asyncio tests: real code, large files, every construct.
+_STDLIB_ASYNCIO = sorted(
+    (Path(sysconfig.get_paths()["stdlib"]) / "test" / "test_asyncio").glob("*.py")
+)
+
+
+@pytest.mark.parametrize("path", SOURCES + _STDLIB_ASYNCIO, ids=_id)
 def test_same_answers_as_the_provider(path: Path) -> None:
     _compare(parsable_source(path))
 
@@ -122,7 +120,8 @@ def test_answers_the_questions_about_imported_names() -> None:
     assert answers["CoroutineMock"] == {"asynctest.CoroutineMock", "unittest.mock.AsyncMock"}
     assert answers["len"] == {"builtins.len"}
     assert answers["undefined_thing.attr"] == set()
-    assert answers["client.get"] is None  # a parameter: the provider's question
+    # A parameter: named in its function (the provider's ``<locals>`` spelling).
+    assert answers["client.get"] == {"test_it.<locals>.client.get"}
 
 
 @pytest.mark.parametrize(
@@ -148,11 +147,12 @@ def test_examples(source: str, expression: str, expected: set[str]) -> None:
 @pytest.mark.parametrize(
     "source",
     [
-        "import pytest\ndef f(pytest):\n    pytest.mark\n",  # a parameter shadows it
         "import pytest\npytest = 1\npytest.mark\n",  # rebound at module level
         "from x import *\npytest.mark\n",  # any name may come from the star
-        "import pytest\nclass C:\n    pytest = 2\n    pytest.mark\n",
-        "import pytest\ndef f():\n    global pytest\n    pytest = 3\n",
+        "import pytest\ndef f():\n    global pytest\n    pytest = 3\n    pytest.mark\n",
+        "import pytest\ndef f():\n    import pytest\n    pytest.mark\n",  # imported inside
+        "import pytest\ndef f(pytest=pytest):\n    pass\n",  # a default: outer scope
+        "import pytest\nf = lambda pytest: pytest.mark\n",  # in a lambda
     ],
 )
 def test_leaves_rebound_names_to_the_provider(source: str) -> None:
@@ -163,6 +163,60 @@ def test_leaves_rebound_names_to_the_provider(source: str) -> None:
     assert nodes
     resolver = NameResolver(SourceView(module))
     assert all(resolver.qualified_names(n) is None for n in nodes)
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "expression", "expected"),
+    [
+        # A parameter shadows the import: the function's local.
+        (
+            "import pytest\ndef f(pytest):\n    pytest.mark\n",
+            3,
+            "pytest.mark",
+            {"f.<locals>.pytest.mark"},
+        ),
+        # A method's ``self``, a class inside a function.
+        (
+            "def outer():\n    class C:\n        def m(self):\n            self.x\n",
+            4,
+            "self.x",
+            {"outer.<locals>.C.m.<locals>.self.x"},
+        ),
+        # A class body's names are not visible in its methods.
+        (
+            "import loop\nclass C:\n    loop = 1\n    def m(self):\n        loop.run\n",
+            5,
+            "loop.run",
+            {"loop.run"},
+        ),
+        # ... but are in the body itself.
+        ("import loop\nclass C:\n    loop = 1\n    loop.run\n", 4, "loop.run", {"C.loop.run"}),
+        # A free name of a nested function is the enclosing function's local.
+        ("def f(mock):\n    def g():\n        return mock\n", 3, "mock", {"f.<locals>.mock"}),
+        # Read before the function assigns it: the provider reads the enclosing scope.
+        ("from x import loop\ndef f():\n    loop\n    loop = 2\n", 3, "loop", {"x.loop"}),
+        ("from x import loop\ndef f():\n    loop = 2\n    loop\n", 4, "loop", {"f.<locals>.loop"}),
+        # A function's local that the module also imports: the local, where it is bound.
+        (
+            "from unittest import mock\ndef f():\n    mock = 1\ndef g():\n    mock.patch\n",
+            5,
+            "mock.patch",
+            {"unittest.mock.patch"},
+        ),
+        # An attribute's label names nothing.
+        ("from asyncio import sleep\ndef f(x):\n    x.sleep\n", 3, "sleep", set()),
+    ],
+)
+def test_answers_in_the_scope_the_node_stands_in(
+    source: str, line: int, expression: str, expected: set[str]
+) -> None:
+    module = cst.parse_module(source)
+    finder = _Dotted()
+    module.visit(finder)
+    view = SourceView(module)
+    node = next(n for n in finder.nodes if dotted_name(n) == expression and view.line(n) == line)
+    assert _Provider(module).names(node) == expected
+    assert NameResolver(view).qualified_names(node) == expected
 
 
 @pytest.mark.parametrize(

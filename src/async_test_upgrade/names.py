@@ -13,6 +13,7 @@ module level, a star import, an expression that is not a plain dotted name) retu
 
 from __future__ import annotations
 
+import ast
 import builtins
 import symtable
 from collections.abc import Collection, Iterator, Sequence
@@ -131,6 +132,216 @@ def _import_qualified_names(statement: cst.Import | cst.ImportFrom, full_name: s
     return results
 
 
+# --- where a node stands: scopes by line -------------------------------------------------------
+#
+# The provider places every node in a scope (module, class body, function, lambda,
+# comprehension) and names a function's locals ``f.<locals>.x``. Python's ``ast`` knows the
+# same scopes with their lines; a node is placed by the line it starts on. A line that a
+# scope starts or ends on, or that holds a lambda, a comprehension, an f-string, or a
+# function's decorators, parameters or return annotation (evaluated in the enclosing scope),
+# places nothing: the caller asks the provider about a node there.
+
+_LOAD, _STORE, _LABEL, _OTHER = "load", "store", "label", "other"
+
+
+class _Scope:
+    """One function, class or module scope as the provider sees it."""
+
+    __slots__ = ("bindings", "is_class", "parent", "prefix")
+
+    def __init__(self, parent: _Scope | None, prefix: str, is_class: bool) -> None:
+        self.parent = parent
+        self.prefix = prefix
+        self.is_class = is_class
+        #: Name -> the lines after which each of its assignments in this scope counts
+        #: (the provider ignores an assignment for a use that comes before it).
+        self.bindings: dict[str, list[int]] = {}
+
+    def bind(self, name: str, line: int) -> None:
+        self.bindings.setdefault(name, []).append(line)
+
+    def visible_parent(self) -> _Scope | None:
+        """The next enclosing scope whose names this one sees (class bodies are skipped)."""
+        scope = self.parent
+        while scope is not None and scope.is_class:
+            scope = scope.parent
+        return scope
+
+
+def _first_line(node: ast.stmt) -> int:
+    decorators: list[ast.expr] = getattr(node, "decorator_list", None) or []
+    return min([node.lineno, *(d.lineno for d in decorators)])
+
+
+def _end(node: ast.AST | None) -> int:
+    end: int | None = getattr(node, "end_lineno", None)
+    return end or 0
+
+
+class _Layout:
+    """Every line's scope, every name's assignments per scope, and what each identifier
+    spelled on a line is (a read, an assignment target, an attribute or keyword label)."""
+
+    def __init__(self, tree: ast.Module, lines: int) -> None:
+        self.module = _Scope(None, "", False)
+        #: Index: line number. None where the line places nothing.
+        self.owner: list[_Scope | None] = [self.module] * (lines + 2)
+        self.kinds: dict[tuple[int, str], set[str]] = {}
+        #: Names whose resolution this reader does not model (global/nonlocal, imported or
+        #: captured by a match pattern in a function, bound by a walrus in a comprehension).
+        self.unmodelled: set[str] = set()
+        self._walk_body(tree.body, self.module)
+
+    # -- recording -------------------------------------------------------------------------
+
+    def _kind(self, line: int, name: str, kind: str) -> None:
+        self.kinds.setdefault((line, name), set()).add(kind)
+
+    def _blank(self, first: int, last: int) -> None:
+        for line in range(max(first, 0), min(last, len(self.owner) - 1) + 1):
+            self.owner[line] = None
+
+    def _own(self, first: int, last: int, scope: _Scope) -> None:
+        for line in range(max(first, 0), min(last, len(self.owner) - 1) + 1):
+            self.owner[line] = scope
+
+    # -- walking ---------------------------------------------------------------------------
+
+    def _walk_body(self, body: Sequence[ast.stmt], scope: _Scope) -> None:
+        for statement in body:
+            self._walk(statement, scope, 0)
+
+    def _walk(self, node: ast.AST, scope: _Scope, store_line: int) -> None:
+        """``store_line``: where an assignment target under ``node`` takes effect."""
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Store):
+                self._kind(node.lineno, node.id, _STORE)
+                scope.bind(node.id, store_line or node.end_lineno or node.lineno)
+            else:
+                self._kind(node.lineno, node.id, _LOAD)
+            return
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self._definition(node, scope)
+            return
+        if isinstance(node, ast.Lambda):
+            self._blank(node.lineno, _end(node))
+            self._lambda_or_comprehension(node, scope)
+            return
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            self._blank(node.lineno, _end(node))
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.NamedExpr) and isinstance(inner.target, ast.Name):
+                    self.unmodelled.add(inner.target.id)
+            self._lambda_or_comprehension(node, scope)
+            return
+        if isinstance(node, ast.JoinedStr):
+            self._blank(node.lineno, _end(node))
+        elif isinstance(node, ast.Attribute):
+            self._kind(_end(node), node.attr, _LABEL)
+        elif isinstance(node, ast.keyword):
+            if node.arg is not None:
+                self._kind(node.lineno, node.arg, _LABEL)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            self._import(node, scope)
+            return
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            self.unmodelled.update(node.names)
+            return
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            line = _end(node.type) or node.lineno
+            for at in range(node.lineno, line + 1):
+                self._kind(at, node.name, _OTHER)
+            scope.bind(node.name, line)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            self.unmodelled.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            self.unmodelled.add(node.rest)
+        elif isinstance(node, ast.MatchClass):
+            for attr in node.kwd_attrs:
+                for at in range(node.lineno, _end(node) + 1):
+                    self._kind(at, attr, _OTHER)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+            store_line = _end(node)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            self._walk(node.target, scope, _end(node.target))
+            for child in (node.iter, *node.body, *node.orelse):
+                self._walk(child, scope, 0)
+            return
+        elif isinstance(node, ast.withitem):
+            self._walk(node.context_expr, scope, 0)
+            if node.optional_vars is not None:
+                self._walk(node.optional_vars, scope, _end(node.optional_vars))
+            return
+        elif isinstance(node, ast.stmt):
+            store_line = 0
+        for child in ast.iter_child_nodes(node):
+            self._walk(child, scope, store_line)
+
+    def _import(self, node: ast.Import | ast.ImportFrom, scope: _Scope) -> None:
+        last = _end(node) or node.lineno
+        spelled: list[str] = []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            spelled.extend(node.module.split("."))
+        for alias in node.names:
+            spelled.extend(alias.name.split("."))
+            if alias.asname:
+                spelled.append(alias.asname)
+            if scope is not self.module and alias.name != "*":
+                self.unmodelled.add(alias.asname or alias.name.split(".")[0])
+        for name in spelled:
+            for line in range(node.lineno, last + 1):
+                self._kind(line, name, _OTHER)
+
+    def _definition(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, scope: _Scope
+    ) -> None:
+        first, end = _first_line(node), _end(node)
+        self._kind(node.lineno, node.name, _OTHER)
+        scope.bind(node.name, end)
+        header = node.lineno
+        outer: list[ast.AST] = list(node.decorator_list)
+        if isinstance(node, ast.ClassDef):
+            inner = _Scope(scope, ".".join(filter(None, [scope.prefix, node.name])), True)
+            outer.extend([*node.bases, *node.keywords])
+        else:
+            inner = _Scope(
+                scope, ".".join(filter(None, [scope.prefix, node.name, "<locals>"])), False
+            )
+            arguments = node.args
+            params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+            params.extend(p for p in (arguments.vararg, arguments.kwarg) if p is not None)
+            for param in params:
+                self._kind(param.lineno, param.arg, _OTHER)
+                if param.annotation is not None:
+                    outer.append(param.annotation)
+                header = max(header, _end(param))
+            outer.extend(d for d in (*arguments.defaults, *arguments.kw_defaults) if d)
+            if node.returns is not None:
+                outer.append(node.returns)
+        header = max([header, *(_end(o) for o in outer)])
+        self._own(first, end, inner)
+        self._blank(first, header)
+        for expression in outer:
+            self._walk(expression, scope, 0)
+        if not isinstance(node, ast.ClassDef):
+            for param in params:
+                inner.bind(param.arg, header)
+        self._walk_body(node.body, inner)
+
+    def _lambda_or_comprehension(self, node: ast.AST, scope: _Scope) -> None:
+        # Nothing on these lines is answered; only the identifiers' kinds are recorded
+        # (a lambda's parameters and a comprehension's targets are not this scope's).
+        inner = _Scope(scope, "", False)
+        for child in ast.iter_child_nodes(node):
+            self._walk(child, inner, 0)
+        if isinstance(node, ast.Lambda):
+            arguments = node.args
+            params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+            params.extend(p for p in (arguments.vararg, arguments.kwarg) if p is not None)
+            for param in params:
+                self._kind(param.lineno, param.arg, _OTHER)
+
+
 class NameResolver:
     """Qualified names for one version of one module's tree.
 
@@ -156,6 +367,11 @@ class NameResolver:
         self._in_imports: set[int] = set()
         #: Every name an import binds, in any scope.
         self._imported_anywhere: set[str] = set()
+        #: First names of dotted imports (``import a.b`` binds ``a.b`` as well as ``a``).
+        self._dotted_heads: set[str] = set()
+        #: Scopes by line, built on the first question that needs them.
+        self._layout: _Layout | None = None
+        self._layout_failed = False
 
     def _prepare(self) -> None:
         self._ready = True
@@ -187,6 +403,8 @@ class NameResolver:
                 continue
             for alias in anywhere.names:
                 self._in_imports.update(_chain_ids(alias.name))
+                if isinstance(alias.name, cst.Attribute) and alias.asname is None:
+                    self._dotted_heads.add((dotted_name(alias.name) or "").split(".")[0])
                 if alias.asname is not None:
                     self._in_imports.update(_chain_ids(alias.asname.name))
         for statement in _module_level_imports(self.module.body):
@@ -273,6 +491,16 @@ class NameResolver:
             and head not in self._other
         )
 
+    def _layout_of(self) -> _Layout | None:
+        if self._layout is None and not self._layout_failed:
+            try:
+                tree = ast.parse(self.view.code, self.path)
+            except (SyntaxError, ValueError):
+                self._layout_failed = True
+                return None
+            self._layout = _Layout(tree, self.view.code.count("\n") + 1)
+        return self._layout
+
     def qualified_names(self, node: cst.CSTNode) -> set[str] | None:
         """The provider's answer for ``node``, or None if only the provider can give it."""
         full_name = dotted_name(node)
@@ -283,8 +511,66 @@ class NameResolver:
         if not self._usable or id(node) in self._in_imports:
             return None
         head = full_name.split(".", 1)[0]
-        if head in self._nested or head.startswith("__"):
-            return None  # a local; a private name (mangled) or a dunder (``__class__``)
+        if head.startswith("__"):
+            return None  # a private name (mangled) or a dunder (``__class__``)
+        line = self.view.line(node)
+        kinds: set[str] | None = None
+        if isinstance(node, cst.Name) and line:
+            layout = self._layout_of()
+            if layout is None:
+                return None
+            kinds = layout.kinds.get((line, head))
+            if kinds and _LABEL in kinds:
+                # An attribute's or keyword's label names nothing.
+                return set() if kinds == {_LABEL} else None
+        if head not in self._nested:
+            return self._module_answer(full_name)
+        # Bound in some function or class: answer from the scope the node stands in.
+        layout = self._layout_of()
+        if not line or layout is None or line >= len(layout.owner):
+            return None
+        scope = layout.owner[line]
+        if scope is None or head in layout.unmodelled or head in self._dotted_heads:
+            return None
+        if scope is layout.module:
+            return self._module_answer(full_name)
+        if not isinstance(node, cst.Name):
+            return self._lookup(scope, head, full_name)
+        if not kinds or not kinds <= {_LOAD, _STORE}:
+            return None
+        answers = [
+            self._read(scope, head, line) if kind == _LOAD else self._lookup(scope, head, head)
+            for kind in kinds
+        ]
+        return answers[0] if all(a == answers[0] for a in answers) else None
+
+    def _lookup(self, scope: _Scope | None, head: str, full_name: str) -> set[str] | None:
+        """What ``full_name`` names in ``scope`` (the nearest scope binding its head)."""
+        while scope is not None and scope.parent is not None:
+            if head in scope.bindings:
+                return {f"{scope.prefix}.{full_name}"}
+            scope = scope.visible_parent()
+        return self._module_answer(full_name)
+
+    def _read(self, scope: _Scope, name: str, line: int) -> set[str] | None:
+        """What a read of ``name`` on ``line`` in ``scope`` names: the provider counts an
+        assignment in the reading scope only when it comes before the read, and with none
+        before, reads the enclosing scope's (a class body's included)."""
+        lines = scope.bindings.get(name)
+        if lines is None:
+            return self._lookup(scope.visible_parent(), name, name)
+        if any(at < line for at in lines):
+            return {f"{scope.prefix}.{name}"}
+        if any(at == line for at in lines):
+            return None
+        parent = scope.parent
+        if parent is not None and parent.parent is not None and name in parent.bindings:
+            return {f"{parent.prefix}.{name}"}
+        return self._lookup(parent, name, name)
+
+    def _module_answer(self, full_name: str) -> set[str] | None:
+        """What ``full_name`` names when its head is looked up in module scope."""
+        head = full_name.split(".", 1)[0]
         if head in self._other:
             if head in self._imported_anywhere or head in self._imported:
                 return None
