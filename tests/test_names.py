@@ -150,8 +150,8 @@ def test_examples(source: str, expression: str, expected: set[str]) -> None:
         "import pytest\npytest = 1\npytest.mark\n",  # rebound at module level
         "from x import *\npytest.mark\n",  # any name may come from the star
         "import pytest\ndef f():\n    global pytest\n    pytest = 3\n    pytest.mark\n",
-        "import pytest\ndef f():\n    import pytest\n    pytest.mark\n",  # imported inside
-        "import pytest\ndef f(pytest=pytest):\n    pass\n",  # a default: outer scope
+        "import pytest\ndef f():\n    import pytest.mark\n    pytest.mark\n",  # a dotted import
+        "import pytest\ndef f(pytest=pytest):\n    pass\n",  # a parameter and a default
         "import pytest\nf = lambda pytest: pytest.mark\n",  # in a lambda
     ],
 )
@@ -203,6 +203,15 @@ def test_leaves_rebound_names_to_the_provider(source: str) -> None:
             "mock.patch",
             {"unittest.mock.patch"},
         ),
+        # Imported inside the function.
+        (
+            "def f():\n    from asyncio import sleep as nap\n    nap(1)\n",
+            3,
+            "nap",
+            {"asyncio.sleep"},
+        ),
+        # A parameter's default is read in the enclosing scope.
+        ("from x import loop\ndef f(a=loop):\n    loop = 1\n", 2, "loop", {"x.loop"}),
         # An attribute's label names nothing.
         ("from asyncio import sleep\ndef f(x):\n    x.sleep\n", 3, "sleep", set()),
     ],

@@ -102,13 +102,23 @@ def _import_qualified_names(statement: cst.Import | cst.ImportFrom, full_name: s
             module = dotted_name(statement.module) or ""
         if statement.relative:
             module = "." * len(statement.relative) + module
-    results: set[str] = set()
     if isinstance(statement.names, cst.ImportStar):
-        return results
+        return set()
+    aliases: list[tuple[str, str | None]] = []
     for alias in statement.names:
         real = dotted_name(alias.name)
-        if not real:
-            continue
+        if real:
+            aliases.append((real, alias.evaluated_alias if alias.asname is not None else None))
+    return _imported_names(module, aliases, full_name)
+
+
+def _imported_names(
+    module: str, aliases: Sequence[tuple[str, str | None]], full_name: str
+) -> set[str]:
+    """What an import from ``module`` (``""`` for ``import x``) of ``aliases`` (each its
+    dotted name and its ``as`` name) gives for ``full_name``, as LibCST spells it."""
+    results: set[str] = set()
+    for real, alias_name in aliases:
         parts = real.split(".")
         for prefix in (".".join(parts[:i]) for i in range(len(parts), 0, -1)):
             as_name = prefix
@@ -118,10 +128,8 @@ def _import_qualified_names(statement: cst.Import | cst.ImportFrom, full_name: s
                 real_name = f"{module}.{prefix}"
             else:
                 real_name = prefix
-            if alias.asname is not None:
-                evaluated = alias.evaluated_alias
-                if evaluated is not None:
-                    as_name = evaluated
+            if alias_name is not None:
+                as_name = alias_name
             if full_name.startswith(as_name):
                 remaining = full_name.split(as_name, 1)[1]
                 if remaining and not remaining.startswith("."):
@@ -143,6 +151,9 @@ def _import_qualified_names(statement: cst.Import | cst.ImportFrom, full_name: s
 
 _LOAD, _STORE, _LABEL, _OTHER = "load", "store", "label", "other"
 
+#: An import statement as the provider reads it: its module and its (name, as name) pairs.
+_ImportFrom = tuple[str, tuple[tuple[str, str | None], ...]]
+
 
 class _Scope:
     """One function, class or module scope as the provider sees it."""
@@ -153,12 +164,26 @@ class _Scope:
         self.parent = parent
         self.prefix = prefix
         self.is_class = is_class
-        #: Name -> the lines after which each of its assignments in this scope counts
-        #: (the provider ignores an assignment for a use that comes before it).
-        self.bindings: dict[str, list[int]] = {}
+        #: Name -> its assignments in this scope: the line after which each counts (the
+        #: provider ignores an assignment for a use that comes before it), and for an
+        #: import, the module and the statement's names (see :func:`_imported_names`).
+        self.bindings: dict[str, list[tuple[int, _ImportFrom | None]]] = {}
 
-    def bind(self, name: str, line: int) -> None:
-        self.bindings.setdefault(name, []).append(line)
+    def bind(self, name: str, line: int, source: _ImportFrom | None = None) -> None:
+        self.bindings.setdefault(name, []).append((line, source))
+
+    def names(self, name: str, full_name: str, before: int = 0) -> set[str]:
+        """The provider's names for ``full_name`` through this scope's assignments of
+        ``name`` (only those that count before line ``before``, if given)."""
+        found: set[str] = set()
+        for line, source in self.bindings[name]:
+            if before and line >= before:
+                continue
+            if source is None:
+                found.add(f"{self.prefix}.{full_name}")
+            else:
+                found |= _imported_names(source[0], source[1], full_name)
+        return found
 
     def visible_parent(self) -> _Scope | None:
         """The next enclosing scope whose names this one sees (class bodies are skipped)."""
@@ -282,12 +307,21 @@ class _Layout:
         spelled: list[str] = []
         if isinstance(node, ast.ImportFrom) and node.module:
             spelled.extend(node.module.split("."))
+        module = ""
+        if isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+        source: _ImportFrom = (module, tuple((a.name, a.asname) for a in node.names))
         for alias in node.names:
             spelled.extend(alias.name.split("."))
             if alias.asname:
                 spelled.append(alias.asname)
-            if scope is not self.module and alias.name != "*":
-                self.unmodelled.add(alias.asname or alias.name.split(".")[0])
+            if scope is self.module or alias.name == "*":
+                continue
+            if alias.asname is None and "." in alias.name:
+                # ``import a.b`` binds ``a.b`` too, which dotted names are looked up by.
+                self.unmodelled.add(alias.name.split(".")[0])
+            else:
+                scope.bind(alias.asname or alias.name, last, source)
         for name in spelled:
             for line in range(node.lineno, last + 1):
                 self._kind(line, name, _OTHER)
@@ -320,7 +354,12 @@ class _Layout:
                 outer.append(node.returns)
         header = max([header, *(_end(o) for o in outer)])
         self._own(first, end, inner)
-        self._blank(first, header)
+        if _first_line(node.body[0]) > header:
+            # Decorators, bases, defaults and annotations are evaluated in the enclosing
+            # scope; the names defined on these lines are told apart by their kinds.
+            self._own(first, header, scope)
+        else:
+            self._blank(first, header)
         for expression in outer:
             self._walk(expression, scope, 0)
         if not isinstance(node, ast.ClassDef):
@@ -367,6 +406,9 @@ class NameResolver:
         self._in_imports: set[int] = set()
         #: Every name an import binds, in any scope.
         self._imported_anywhere: set[str] = set()
+        #: Names a module-level import binds, and the statements binding them.
+        self._imported_at_module_level: set[str] = set()
+        self._module_imports: dict[str, list[cst.Import | cst.ImportFrom]] = {}
         #: First names of dotted imports (``import a.b`` binds ``a.b`` as well as ``a``).
         self._dotted_heads: set[str] = set()
         #: Scopes by line, built on the first question that needs them.
@@ -383,6 +425,7 @@ class NameResolver:
             name = symbol.get_name()
             if symbol.is_imported():
                 self._imported_anywhere.add(name)
+                self._imported_at_module_level.add(name)
             if symbol.is_imported() and not symbol.is_assigned() and not symbol.is_annotated():
                 self._imported[name] = []
             elif symbol.is_local() or symbol.is_assigned() or symbol.is_annotated():
@@ -415,6 +458,8 @@ class NameResolver:
                 bound = _bound_name(alias)
                 if bound in self._imported:
                     self._imported[bound].append(statement)
+                if bound is not None:
+                    self._module_imports.setdefault(bound, []).append(statement)
         self._usable = True
 
     def cannot_be_any_of(self, node: cst.CSTNode, wanted: Collection[str]) -> bool:
@@ -532,46 +577,58 @@ class NameResolver:
         scope = layout.owner[line]
         if scope is None or head in layout.unmodelled or head in self._dotted_heads:
             return None
+        if isinstance(node, cst.Name) and (not kinds or not kinds <= {_LOAD, _STORE}):
+            return None  # a parameter, a definition's name, an import, ...
         if scope is layout.module:
             return self._module_answer(full_name)
-        if not isinstance(node, cst.Name):
+        if not isinstance(node, cst.Name) or kinds is None:
             return self._lookup(scope, head, full_name)
-        if not kinds or not kinds <= {_LOAD, _STORE}:
-            return None
         answers = [
-            self._read(scope, head, line) if kind == _LOAD else self._lookup(scope, head, head)
+            self._read(scope, head, line) if kind == _LOAD else {f"{scope.prefix}.{head}"}
             for kind in kinds
         ]
         return answers[0] if all(a == answers[0] for a in answers) else None
 
     def _lookup(self, scope: _Scope | None, head: str, full_name: str) -> set[str] | None:
-        """What ``full_name`` names in ``scope`` (the nearest scope binding its head)."""
+        """What ``full_name`` names in ``scope`` (through every assignment of its head in
+        the nearest scope that has one), from a function or class."""
         while scope is not None and scope.parent is not None:
             if head in scope.bindings:
-                return {f"{scope.prefix}.{full_name}"}
+                return scope.names(head, full_name)
             scope = scope.visible_parent()
-        return self._module_answer(full_name)
+        return self._module_answer(full_name, nested=True)
 
     def _read(self, scope: _Scope, name: str, line: int) -> set[str] | None:
         """What a read of ``name`` on ``line`` in ``scope`` names: the provider counts an
         assignment in the reading scope only when it comes before the read, and with none
         before, reads the enclosing scope's (a class body's included)."""
-        lines = scope.bindings.get(name)
-        if lines is None:
+        if name not in scope.bindings:
             return self._lookup(scope.visible_parent(), name, name)
+        lines = [at for at, _ in scope.bindings[name]]
         if any(at < line for at in lines):
-            return {f"{scope.prefix}.{name}"}
+            return scope.names(name, name, before=line)
         if any(at == line for at in lines):
             return None
         parent = scope.parent
         if parent is not None and parent.parent is not None and name in parent.bindings:
-            return {f"{parent.prefix}.{name}"}
+            return parent.names(name, name)
         return self._lookup(parent, name, name)
 
-    def _module_answer(self, full_name: str) -> set[str] | None:
-        """What ``full_name`` names when its head is looked up in module scope."""
+    def _module_answer(self, full_name: str, nested: bool = False) -> set[str] | None:
+        """What ``full_name`` names when its head is looked up in module scope (from a
+        function or class if ``nested``: then every module-level assignment counts)."""
         head = full_name.split(".", 1)[0]
         if head in self._other:
+            if nested:
+                # Every module-level assignment: imports and others alike (``try: import
+                # ssl`` / ``except ImportError: ssl = None``).
+                imports = self._module_imports.get(head) or []
+                if head in self._imported_at_module_level and not imports:
+                    return None
+                spelled = {full_name}
+                for statement in imports:
+                    spelled |= _import_qualified_names(statement, full_name)
+                return spelled
             if head in self._imported_anywhere or head in self._imported:
                 return None
             # Bound only by module-level code other than imports (a class, a function,
