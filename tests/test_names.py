@@ -145,23 +145,29 @@ def test_examples(source: str, expression: str, expected: set[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "source",
+    ("source", "line"),
     [
-        "import pytest\npytest = 1\npytest.mark\n",  # rebound at module level
-        "from x import *\npytest.mark\n",  # any name may come from the star
-        "import pytest\ndef f():\n    global pytest\n    pytest = 3\n    pytest.mark\n",
-        "import pytest\ndef f():\n    import pytest.mark\n    pytest.mark\n",  # a dotted import
-        "import pytest\ndef f(pytest=pytest):\n    pass\n",  # a parameter and a default
-        "import pytest\nf = lambda pytest: pytest.mark\n",  # in a lambda
+        ("import pytest\npytest = 1\npytest\n", 3),  # read at module level: order matters
+        ("from x import *\npytest.mark\n", 2),  # any name may come from the star
+        ("import pytest\ndef f():\n    global pytest\n    pytest = 3\n    pytest.mark\n", 5),
+        ("import pytest\ndef f():\n    import pytest.mark\n    pytest.mark\n", 4),
+        ("import pytest\ndef f(pytest=pytest):\n    pass\n", 2),  # a parameter and a default
+        ("import pytest\nf = lambda pytest: pytest.mark\n", 2),  # a lambda's parameter
+        ("def f(pytest):\n    return [pytest for pytest in pytest]\n", 2),
     ],
 )
-def test_leaves_rebound_names_to_the_provider(source: str) -> None:
+def test_leaves_rebound_names_to_the_provider(source: str, line: int) -> None:
     module = cst.parse_module(source)
     finder = _Dotted()
     module.visit(finder)
-    nodes = [n for n in finder.nodes if dotted_name(n) in ("pytest", "pytest.mark")]
+    view = SourceView(module)
+    nodes = [
+        n
+        for n in finder.nodes
+        if dotted_name(n) in ("pytest", "pytest.mark") and view.line(n) == line
+    ]
     assert nodes
-    resolver = NameResolver(SourceView(module))
+    resolver = NameResolver(view)
     assert all(resolver.qualified_names(n) is None for n in nodes)
 
 
@@ -212,6 +218,20 @@ def test_leaves_rebound_names_to_the_provider(source: str) -> None:
         ),
         # A parameter's default is read in the enclosing scope.
         ("from x import loop\ndef f(a=loop):\n    loop = 1\n", 2, "loop", {"x.loop"}),
+        # Imported and assigned at module level: both, from a function.
+        (
+            "try:\n    import ssl\nexcept ImportError:\n    ssl = None\ndef f():\n    ssl\n",
+            6,
+            "ssl",
+            {"ssl"},
+        ),
+        # A lambda's body reads the enclosing function's names.
+        (
+            "def f(loop):\n    g = lambda coro: Task(coro, loop)\n",
+            2,
+            "loop",
+            {"f.<locals>.loop"},
+        ),
         # An attribute's label names nothing.
         ("from asyncio import sleep\ndef f(x):\n    x.sleep\n", 3, "sleep", set()),
     ],

@@ -158,9 +158,11 @@ _ImportFrom = tuple[str, tuple[tuple[str, str | None], ...]]
 class _Scope:
     """One function, class or module scope as the provider sees it."""
 
-    __slots__ = ("bindings", "is_class", "parent", "prefix")
+    __slots__ = ("bindings", "inline", "is_class", "parent", "prefix")
 
     def __init__(self, parent: _Scope | None, prefix: str, is_class: bool) -> None:
+        #: A lambda's or comprehension's (nothing in it is answered).
+        self.inline = False
         self.parent = parent
         self.prefix = prefix
         self.is_class = is_class
@@ -212,6 +214,9 @@ class _Layout:
         #: Index: line number. None where the line places nothing.
         self.owner: list[_Scope | None] = [self.module] * (lines + 2)
         self.kinds: dict[tuple[int, str], set[str]] = {}
+        #: Lines holding a lambda or a comprehension: the scope they stand in, and the
+        #: names their own scopes bind.
+        self.mixed: dict[int, tuple[_Scope, set[str]]] = {}
         #: Names whose resolution this reader does not model (global/nonlocal, imported or
         #: captured by a match pattern in a function, bound by a walrus in a comprehension).
         self.unmodelled: set[str] = set()
@@ -225,10 +230,35 @@ class _Layout:
     def _blank(self, first: int, last: int) -> None:
         for line in range(max(first, 0), min(last, len(self.owner) - 1) + 1):
             self.owner[line] = None
+            self.mixed.pop(line, None)
 
     def _own(self, first: int, last: int, scope: _Scope) -> None:
         for line in range(max(first, 0), min(last, len(self.owner) - 1) + 1):
             self.owner[line] = scope
+            self.mixed.pop(line, None)
+
+    def _mix(self, node: ast.expr, scope: _Scope) -> None:
+        """Lines of a lambda or comprehension (and any nested in it) standing in ``scope``:
+        a node there is in ``scope`` or in the lambda's or comprehension's own."""
+        bound: set[str] = set()
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Lambda):
+                arguments = inner.args
+                params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+                params.extend(p for p in (arguments.vararg, arguments.kwarg) if p is not None)
+                bound.update(p.arg for p in params)
+            elif isinstance(inner, ast.comprehension):
+                bound.update(n.id for n in ast.walk(inner.target) if isinstance(n, ast.Name))
+            elif isinstance(inner, ast.NamedExpr) and isinstance(inner.target, ast.Name):
+                self.unmodelled.add(inner.target.id)
+        for line in range(max(node.lineno, 0), min(_end(node), len(self.owner) - 1) + 1):
+            if self.owner[line] is scope:
+                self.owner[line] = None
+                self.mixed[line] = (scope, set(bound))
+            elif line in self.mixed and self.mixed[line][0] is scope:
+                self.mixed[line][1].update(bound)
+            else:
+                self._blank(line, line)
 
     # -- walking ---------------------------------------------------------------------------
 
@@ -248,19 +278,18 @@ class _Layout:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self._definition(node, scope)
             return
-        if isinstance(node, ast.Lambda):
-            self._blank(node.lineno, _end(node))
-            self._lambda_or_comprehension(node, scope)
-            return
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            self._blank(node.lineno, _end(node))
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.NamedExpr) and isinstance(inner.target, ast.Name):
-                    self.unmodelled.add(inner.target.id)
+        if isinstance(
+            node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+        ):
+            if not scope.inline:
+                self._mix(node, scope)
             self._lambda_or_comprehension(node, scope)
             return
         if isinstance(node, ast.JoinedStr):
-            self._blank(node.lineno, _end(node))
+            if _end(node) != node.lineno:
+                # Before Python 3.12, the lines of names in a multi-line f-string may be
+                # off: place nothing there.
+                self._blank(node.lineno, _end(node))
         elif isinstance(node, ast.Attribute):
             self._kind(_end(node), node.attr, _LABEL)
         elif isinstance(node, ast.keyword):
@@ -371,6 +400,7 @@ class _Layout:
         # Nothing on these lines is answered; only the identifiers' kinds are recorded
         # (a lambda's parameters and a comprehension's targets are not this scope's).
         inner = _Scope(scope, "", False)
+        inner.inline = True
         for child in ast.iter_child_nodes(node):
             self._walk(child, inner, 0)
         if isinstance(node, ast.Lambda):
@@ -560,7 +590,8 @@ class NameResolver:
             return None  # a private name (mangled) or a dunder (``__class__``)
         line = self.view.line(node)
         kinds: set[str] | None = None
-        if isinstance(node, cst.Name) and line:
+        is_name = isinstance(node, cst.Name)
+        if is_name and line:
             layout = self._layout_of()
             if layout is None:
                 return None
@@ -568,25 +599,50 @@ class NameResolver:
             if kinds and _LABEL in kinds:
                 # An attribute's or keyword's label names nothing.
                 return set() if kinds == {_LABEL} else None
-        if head not in self._nested:
-            return self._module_answer(full_name)
-        # Bound in some function or class: answer from the scope the node stands in.
+        if head not in self._nested and not (is_name and head in self._module_imports):
+            # Only module-level assignments and builtins: the same from every scope (a
+            # name's read at module level aside: the provider's order rule applies there).
+            return self._module_answer(full_name, nested=not is_name)
+        # Bound in some function or class, or imported and assigned at module level:
+        # answer from the scope the node stands in.
         layout = self._layout_of()
         if not line or layout is None or line >= len(layout.owner):
             return None
-        scope = layout.owner[line]
-        if scope is None or head in layout.unmodelled or head in self._dotted_heads:
+        if head in layout.unmodelled or head in self._dotted_heads:
             return None
-        if isinstance(node, cst.Name) and (not kinds or not kinds <= {_LOAD, _STORE}):
+        if is_name and (not kinds or not kinds <= {_LOAD, _STORE}):
             return None  # a parameter, a definition's name, an import, ...
-        if scope is layout.module:
-            return self._module_answer(full_name)
-        if not isinstance(node, cst.Name) or kinds is None:
+        scope = layout.owner[line]
+        if scope is not None:
+            return self._answer(scope, head, full_name, kinds, line)
+        if line not in layout.mixed:
+            return None
+        outer, bound = layout.mixed[line]
+        if head in bound:
+            return None
+        # In the scope the lambda or comprehension stands in, or in its own: where the
+        # answers agree, it does not matter which.
+        here = self._answer(outer, head, full_name, kinds, line)
+        if kinds == {_STORE}:
+            return here
+        inside = self._lookup(outer.visible_parent() if outer.is_class else outer, head, full_name)
+        return here if here == inside else None
+
+    def _answer(
+        self, scope: _Scope, head: str, full_name: str, kinds: set[str] | None, line: int
+    ) -> set[str] | None:
+        """The provider's answer for a node on ``line`` in ``scope``: a name read or
+        assigned (``kinds``), or else an attribute, call or subscript."""
+        if kinds is None:
             return self._lookup(scope, head, full_name)
-        answers = [
-            self._read(scope, head, line) if kind == _LOAD else {f"{scope.prefix}.{head}"}
-            for kind in kinds
-        ]
+        answers: list[set[str] | None] = []
+        for kind in kinds:
+            if kind == _STORE:
+                answers.append({f"{scope.prefix}.{head}" if scope.prefix else head})
+            elif scope.parent is None:
+                answers.append(self._module_answer(head))
+            else:
+                answers.append(self._read(scope, head, line))
         return answers[0] if all(a == answers[0] for a in answers) else None
 
     def _lookup(self, scope: _Scope | None, head: str, full_name: str) -> set[str] | None:
