@@ -589,9 +589,13 @@ class NameResolver:
         if head.startswith("__"):
             return None  # a private name (mangled) or a dunder (``__class__``)
         line = self.view.line(node)
+        if not line:
+            # A node a codemod built (not in this version of the tree): answered by its
+            # spelling where that cannot depend on the scope it will stand in.
+            return None if head in self._nested else self._module_answer(full_name)
         kinds: set[str] | None = None
         is_name = isinstance(node, cst.Name)
-        if is_name and line:
+        if is_name:
             layout = self._layout_of()
             if layout is None:
                 return None
@@ -599,14 +603,16 @@ class NameResolver:
             if kinds and _LABEL in kinds:
                 # An attribute's or keyword's label names nothing.
                 return set() if kinds == {_LABEL} else None
-        if head not in self._nested and not (is_name and head in self._module_imports):
+        if head not in self._nested and not (
+            is_name and head in self._other and head in self._module_imports
+        ):
             # Only module-level assignments and builtins: the same from every scope (a
             # name's read at module level aside: the provider's order rule applies there).
             return self._module_answer(full_name, nested=not is_name)
         # Bound in some function or class, or imported and assigned at module level:
         # answer from the scope the node stands in.
         layout = self._layout_of()
-        if not line or layout is None or line >= len(layout.owner):
+        if layout is None or line >= len(layout.owner):
             return None
         if head in layout.unmodelled or head in self._dotted_heads:
             return None
