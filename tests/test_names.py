@@ -151,7 +151,7 @@ def test_examples(source: str, expression: str, expected: set[str]) -> None:
         ("from x import *\npytest.mark\n", 2),  # any name may come from the star
         ("import pytest\ndef f():\n    global pytest\n    pytest = 3\n    pytest.mark\n", 5),
         ("import pytest\ndef f():\n    import pytest.mark\n    pytest.mark\n", 4),
-        ("import pytest\ndef f(pytest=pytest):\n    pass\n", 2),  # a parameter and a default
+        ("import pytest\ndef f():\n    [pytest := 1 for _ in ()]\n    pytest\n", 4),  # walrus
         ("import pytest\nf = lambda pytest: pytest.mark\n", 2),  # a lambda's parameter
         ("def f(pytest):\n    return [pytest for pytest in pytest]\n", 2),
     ],
@@ -216,6 +216,8 @@ def test_leaves_rebound_names_to_the_provider(source: str, line: int) -> None:
             "nap",
             {"asyncio.sleep"},
         ),
+        # A parameter is its function's; its default is read in the enclosing scope.
+        ("from x import loop\ndef f(loop=loop):\n    pass\n", 2, "loop", None),
         # A parameter's default is read in the enclosing scope.
         ("from x import loop\ndef f(a=loop):\n    loop = 1\n", 2, "loop", {"x.loop"}),
         # Imported and assigned at module level: both, from a function.
@@ -237,15 +239,21 @@ def test_leaves_rebound_names_to_the_provider(source: str, line: int) -> None:
     ],
 )
 def test_answers_in_the_scope_the_node_stands_in(
-    source: str, line: int, expression: str, expected: set[str]
+    source: str, line: int, expression: str, expected: set[str] | None
 ) -> None:
+    """Each node spelled ``expression`` on ``line`` gets the provider's answer (which is
+    ``expected`` where the spelling has one)."""
     module = cst.parse_module(source)
     finder = _Dotted()
     module.visit(finder)
     view = SourceView(module)
-    node = next(n for n in finder.nodes if dotted_name(n) == expression and view.line(n) == line)
-    assert _Provider(module).names(node) == expected
-    assert NameResolver(view).qualified_names(node) == expected
+    nodes = [n for n in finder.nodes if dotted_name(n) == expression and view.line(n) == line]
+    assert nodes
+    resolver = NameResolver(view)
+    for node in nodes:
+        assert resolver.qualified_names(node) == _Provider(module).names(node)
+        if expected is not None:
+            assert resolver.qualified_names(node) == expected
 
 
 @pytest.mark.parametrize(

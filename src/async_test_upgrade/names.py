@@ -23,8 +23,6 @@ from libcst.helpers import get_full_name_for_node
 
 from async_test_upgrade.providers import SourceView
 
-_BUILTINS = frozenset(dir(builtins))
-
 
 def dotted_name(node: cst.CSTNode) -> str | None:
     """``a.b.c`` for a chain of names and attributes, spelled as LibCST spells it for
@@ -149,7 +147,11 @@ def _imported_names(
 # function's decorators, parameters or return annotation (evaluated in the enclosing scope),
 # places nothing: the caller asks the provider about a node there.
 
-_LOAD, _STORE, _LABEL, _OTHER = "load", "store", "label", "other"
+#: What an identifier spelled on a line is: a read, an assignment target, the label of an
+#: attribute or keyword, a function's or class's name, a parameter, or something else
+#: (an import's, an ``except ... as``'s, a match pattern's).
+_LOAD, _STORE, _LABEL, _DEF, _PARAM, _OTHER = "load", "store", "label", "def", "param", "other"
+_VALUE = frozenset({_LOAD, _STORE})
 
 #: An import statement as the provider reads it: its module and its (name, as name) pairs.
 _ImportFrom = tuple[str, tuple[tuple[str, str | None], ...]]
@@ -214,6 +216,8 @@ class _Layout:
         #: Index: line number. None where the line places nothing.
         self.owner: list[_Scope | None] = [self.module] * (lines + 2)
         self.kinds: dict[tuple[int, str], set[str]] = {}
+        #: Each function's and class's scope, by the line and spelling of its name.
+        self.defs: dict[tuple[int, str], _Scope] = {}
         #: Lines holding a lambda or a comprehension: the scope they stand in, and the
         #: names their own scopes bind.
         self.mixed: dict[int, tuple[_Scope, set[str]]] = {}
@@ -359,7 +363,7 @@ class _Layout:
         self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, scope: _Scope
     ) -> None:
         first, end = _first_line(node), _end(node)
-        self._kind(node.lineno, node.name, _OTHER)
+        self._kind(node.lineno, node.name, _DEF)
         scope.bind(node.name, end)
         header = node.lineno
         outer: list[ast.AST] = list(node.decorator_list)
@@ -374,7 +378,7 @@ class _Layout:
             params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
             params.extend(p for p in (arguments.vararg, arguments.kwarg) if p is not None)
             for param in params:
-                self._kind(param.lineno, param.arg, _OTHER)
+                self._kind(param.lineno, param.arg, _PARAM)
                 if param.annotation is not None:
                     outer.append(param.annotation)
                 header = max(header, _end(param))
@@ -382,6 +386,7 @@ class _Layout:
             if node.returns is not None:
                 outer.append(node.returns)
         header = max([header, *(_end(o) for o in outer)])
+        self.defs[(node.lineno, node.name)] = inner
         self._own(first, end, inner)
         if _first_line(node.body[0]) > header:
             # Decorators, bases, defaults and annotations are evaluated in the enclosing
@@ -408,7 +413,53 @@ class _Layout:
             params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
             params.extend(p for p in (arguments.vararg, arguments.kwarg) if p is not None)
             for param in params:
-                self._kind(param.lineno, param.arg, _OTHER)
+                self._kind(param.lineno, param.arg, _PARAM)
+
+
+_Role = tuple[str, "cst.FunctionDef | None"]
+
+
+def _roles(node: cst.CSTNode, line: int, lines: SourceView, found: dict[int, _Role]) -> None:
+    """What the names of ``node`` that are no plain reads or assignments are (labels,
+    definitions' names, parameters), looking only into the statements of blocks that
+    may hold ``line``."""
+    pending: list[cst.CSTNode] = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.IndentedBlock | cst.Module):
+            candidate = None
+            for statement in current.body:
+                decorators = getattr(statement, "decorators", None)
+                start = lines.line(decorators[0] if decorators else statement)
+                if start > line:
+                    break
+                candidate = statement
+            if candidate is not None:
+                pending.append(candidate)
+            continue
+        if isinstance(current, cst.Attribute):
+            found[id(current.attr)] = (_LABEL, None)
+            pending.append(current.value)
+            continue
+        if isinstance(current, cst.Arg) and current.keyword is not None:
+            found[id(current.keyword)] = (_LABEL, None)
+        elif isinstance(current, cst.FunctionDef | cst.ClassDef):
+            found[id(current.name)] = (_DEF, None)
+            if isinstance(current, cst.FunctionDef):
+                for param in _parameters(current.params):
+                    found[id(param.name)] = (_PARAM, current)
+        elif isinstance(current, cst.Lambda):
+            for param in _parameters(current.params):
+                found[id(param.name)] = (_PARAM, None)
+        pending.extend(current.children)
+
+
+def _parameters(params: cst.Parameters) -> list[cst.Param]:
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            every.append(star)
+    return every
 
 
 class NameResolver:
@@ -441,6 +492,8 @@ class NameResolver:
         self._module_imports: dict[str, list[cst.Import | cst.ImportFrom]] = {}
         #: First names of dotted imports (``import a.b`` binds ``a.b`` as well as ``a``).
         self._dotted_heads: set[str] = set()
+        #: Per line: the names there that are labels, definitions' names or parameters.
+        self._roles: dict[int, dict[int, _Role]] = {}
         #: Scopes by line, built on the first question that needs them.
         self._layout: _Layout | None = None
         self._layout_failed = False
@@ -586,8 +639,8 @@ class NameResolver:
         if not self._usable or id(node) in self._in_imports:
             return None
         head = full_name.split(".", 1)[0]
-        if head.startswith("__"):
-            return None  # a private name (mangled) or a dunder (``__class__``)
+        if head.startswith("__") and not head.endswith("__"):
+            return None  # a private name: the symbol table knows it mangled
         line = self.view.line(node)
         if not line:
             # A node a codemod built (not in this version of the tree): answered by its
@@ -600,9 +653,13 @@ class NameResolver:
             if layout is None:
                 return None
             kinds = layout.kinds.get((line, head))
-            if kinds and _LABEL in kinds:
-                # An attribute's or keyword's label names nothing.
-                return set() if kinds == {_LABEL} else None
+            if kinds and not kinds <= _VALUE:
+                role = self._roles_on(line).get(id(node))
+                if role is not None:
+                    return self._role_answer(role, head, line, layout)
+                if _OTHER in kinds or not kinds & _VALUE:
+                    return None
+                kinds = kinds & _VALUE
         if head not in self._nested and not (
             is_name and head in self._other and head in self._module_imports
         ):
@@ -616,8 +673,8 @@ class NameResolver:
             return None
         if head in layout.unmodelled or head in self._dotted_heads:
             return None
-        if is_name and (not kinds or not kinds <= {_LOAD, _STORE}):
-            return None  # a parameter, a definition's name, an import, ...
+        if is_name and not kinds:
+            return None
         scope = layout.owner[line]
         if scope is not None:
             return self._answer(scope, head, full_name, kinds, line)
@@ -633,6 +690,31 @@ class NameResolver:
             return here
         inside = self._lookup(outer.visible_parent() if outer.is_class else outer, head, full_name)
         return here if here == inside else None
+
+    def _roles_on(self, line: int) -> dict[int, _Role]:
+        found = self._roles.get(line)
+        if found is None:
+            found = self._roles[line] = {}
+            _roles(self.module, line, self.view, found)
+        return found
+
+    def _role_answer(self, role: _Role, head: str, line: int, layout: _Layout) -> set[str] | None:
+        """The provider's answer for a label (nothing), a definition's name (the
+        scope it is defined in names it) or a parameter (its function names it)."""
+        kind, function = role
+        if kind == _LABEL:
+            return set()
+        if head in layout.unmodelled or head in self._dotted_heads:
+            return None
+        if kind == _DEF:
+            scope = layout.owner[line]
+            return None if scope is None else self._lookup(scope, head, head)
+        if function is None:
+            return None  # a lambda's
+        inner = layout.defs.get((self.view.line(function.name), function.name.value))
+        if inner is None or head not in inner.bindings:
+            return None
+        return inner.names(head, head)
 
     def _answer(
         self, scope: _Scope, head: str, full_name: str, kinds: set[str] | None, line: int
@@ -704,4 +786,5 @@ class NameResolver:
             for statement in statements:
                 found |= _import_qualified_names(statement, full_name)
             return found
-        return {f"builtins.{head}"} if head in _BUILTINS else set()
+        # As the provider decides it (``__class__`` is the builtins module's attribute).
+        return {f"builtins.{head}"} if hasattr(builtins, head) else set()
