@@ -35,13 +35,14 @@ class _Provider(cst.CSTVisitor):
 
 class _Dotted(cst.CSTVisitor):
     """Every name, attribute chain, call and subscript of the tree, wherever it stands
-    (the label of an attribute or keyword, a definition's name, a parameter, an import)."""
+    (the label of an attribute or keyword, a definition's name, a parameter, an import),
+    and every list (an expression the provider names nothing)."""
 
     def __init__(self) -> None:
         self.nodes: list[cst.CSTNode] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
+        if isinstance(node, (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.List)):
             self.nodes.append(node)
         return True
 
@@ -132,6 +133,7 @@ def test_answers_the_questions_about_imported_names() -> None:
         ("import a.b.c\na.b.c.d\n", "a.b.c.d", {"a.b.c.d"}),
         ("from . import helpers\nhelpers.f\n", "helpers.f", {".helpers.f"}),
         ("open\n", "open", {"builtins.open"}),
+        ("import pytest\nx = [pytest.mark]\n", "[pytest.mark]", set()),  # not a name
         ("nothing_here\n", "nothing_here", set()),
     ],
 )
@@ -139,7 +141,7 @@ def test_examples(source: str, expression: str, expected: set[str]) -> None:
     module = cst.parse_module(source)
     finder = _Dotted()
     module.visit(finder)
-    node = next(n for n in finder.nodes if dotted_name(n) == expression)
+    node = next(n for n in finder.nodes if (dotted_name(n) or code(n)) == expression)
     assert NameResolver(SourceView(module)).qualified_names(node) == expected
     assert _Provider(module).names(node) == expected
 

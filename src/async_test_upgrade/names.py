@@ -633,7 +633,10 @@ class NameResolver:
         """The provider's answer for ``node``, or None if only the provider can give it."""
         full_name = dotted_name(node)
         if full_name is None:
-            return None
+            # Nothing the provider names either (a list, a lambda's call), unless it reads
+            # a string as an annotation or names a definition by its name.
+            named = cst.BaseString | cst.FunctionDef | cst.ClassDef | cst.Decorator
+            return None if isinstance(node, named) else set()
         if not self._ready:
             self._prepare()
         if not self._usable or id(node) in self._in_imports:
