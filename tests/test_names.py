@@ -10,6 +10,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider, QualifiedNameSource
 
+from async_test_upgrade import engine, registry
+from async_test_upgrade.model import Options
 from async_test_upgrade.names import NameResolver, dotted_name
 from async_test_upgrade.providers import SourceView
 from tests.sources import SOURCES, parsable_source, source_id
@@ -273,3 +275,76 @@ def test_answers_in_the_scope_the_node_stands_in(
 def test_imported_only_from(source: str, expected: bool) -> None:
     resolver = NameResolver(SourceView(cst.parse_module(source)))
     assert resolver.imported_only_from("AsyncMock", ("unittest.mock", "mock")) is expected
+
+
+_LEGACY_SUITE = """\
+import asyncio
+import unittest
+from unittest import mock
+
+import pytest
+
+from shop import client
+
+
+class TestCart(unittest.IsolatedAsyncioTestCase):
+    def setUp(self):
+        self.client = client
+
+    async def test_patched_on_self(self):
+        with mock.patch.object(self.client, "fetch") as fetch:
+            with mock.patch.object(asyncio, "sleep"):
+                await self.client.total()
+            fetch.assert_called_once()
+
+    async def test_total(self):
+        with mock.patch.object(client, "fetch") as fetch:
+            fetch.return_value = asyncio.Future()
+            fetch.return_value.set_result(3)
+            self.assertEqual(await client.total(), 3)
+            fetch.assert_called_once()
+
+    async def test_helper(self):
+        class Proto(asyncio.Protocol):
+            pass
+
+        loop = asyncio.get_running_loop()
+        fut = asyncio.Future(loop=loop)
+        fut.set_result(Proto)
+        self.assertIs(await fut, Proto)
+
+
+@pytest.mark.asyncio
+async def test_fetch():
+    m = mock.MagicMock()
+    m.get.return_value = asyncio.Future()
+    m.get.return_value.set_result(1)
+    assert await m.get() == 1
+"""
+
+
+def test_a_legacy_suite_is_migrated_without_the_scope_analysis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Methods with ``self``, mock parameters and local loops: every question the
+    codemods ask is answered without LibCST's qualified-name analysis of the file."""
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "client.py").write_text(
+        "async def fetch():\n    return 1\n\n\nasync def total():\n    return await fetch()\n"
+    )
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_cart.py").write_text(_LEGACY_SUITE)
+    computed: list[QualifiedNameProvider] = []
+    original = QualifiedNameProvider.__init__
+
+    def counting(self: QualifiedNameProvider) -> None:
+        computed.append(self)  # one provider per analysis of a tree
+        original(self)
+
+    monkeypatch.setattr(QualifiedNameProvider, "__init__", counting)
+    result = engine.migrate([tmp_path], registry.catalogue(), Options(), jobs=1)
+    changed = {f.relpath: f.new.decode() for f in result.changed_files}
+    # Rewritten on what the names tell (``fetch`` patches an async def).
+    assert "fetch.assert_awaited_once()" in changed["tests/test_cart.py"]
+    assert computed == []
