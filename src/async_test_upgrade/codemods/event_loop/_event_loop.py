@@ -507,8 +507,7 @@ def is_removed_loop_kwarg(t: CodemodTransformer, name: cst.Name) -> bool:
     call = parent(t, arg)
     if arg.keyword.value != "loop" or not isinstance(call, cst.Call):
         return False
-    names = t.qualified_names(call.func)
-    return any(n in LOOP_KWARG_FUNCTIONS or n in LOOP_KWARG_PRIMITIVES for n in names)
+    return bool(t.names_among(call.func, LOOP_KWARG_FUNCTIONS.keys() | LOOP_KWARG_PRIMITIVES))
 
 
 def without_doomed_loop_kwargs(t: CodemodTransformer, uses: LoopUses) -> LoopUses:

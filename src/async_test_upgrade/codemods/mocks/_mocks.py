@@ -226,6 +226,30 @@ def expression_names(t: CodemodTransformer, node: cst.BaseExpression) -> set[str
     return {n for n in names if "<locals>" not in n}
 
 
+def async_patch_target(t: CodemodTransformer, call: cst.Call, kind: PatchKind) -> str | None:
+    """The ``async def`` the patch ``call`` replaces, if the facts know it as one.
+
+    ``patch.object(x, "attr")`` needs the names of ``x`` only if some ``async def`` (or a
+    re-export) of the project is called ``attr``: that is asked first."""
+    positional = [a.value for a in call.args if a.keyword is None and not a.star]
+    if kind == "object" or (kind == "setattr" and len(positional) != 2):
+        attribute = string_value(positional[1]) if len(positional) >= 2 else None
+        if attribute is not None and not _may_name_async(t.ctx.facts, attribute):
+            return None
+    return target_is_async(t, patch_targets(t, call, kind))
+
+
+def _may_name_async(facts: ProjectFacts, attribute: str) -> bool:
+    """False when no ``owner.attribute`` can be an ``async def`` the facts know: none is
+    called ``attribute``, and no re-export gives one that name."""
+    suffix = f".{attribute}"
+    return any(
+        name == attribute or name.endswith(suffix)
+        for names in (facts.async_functions, facts.reexports)
+        for name in names
+    )
+
+
 def target_is_async(t: CodemodTransformer, qualnames: set[str]) -> str | None:
     """The first of ``qualnames`` the project facts know as an ``async def``."""
     for name in sorted(qualnames):

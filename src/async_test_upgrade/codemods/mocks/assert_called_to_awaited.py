@@ -186,7 +186,7 @@ class AssertCalledToAwaited(CodemodTransformer):
                             f"configured as an AsyncMock at line {line}"
                         )
         for name, call, kind in _mocks.patch_decorator_params(self, function):
-            target = _mocks.target_is_async(self, _mocks.patch_targets(self, call, kind))
+            target = _mocks.async_patch_target(self, call, kind)
             why = self._patch_proof(call, kind)
             if why is not None:
                 proof[name] = f"{why} (decorator at line {self.line(call)})"
@@ -232,7 +232,7 @@ class AssertCalledToAwaited(CodemodTransformer):
             if _mocks.mock_class_kind(self, new_callable.value) == "async":
                 return "patched with new_callable=AsyncMock"
             return None
-        target = _mocks.target_is_async(self, _mocks.patch_targets(self, call, kind))
+        target = _mocks.async_patch_target(self, call, kind)
         if target is not None:
             return f"a patch of {target}, an async def (patch makes an AsyncMock)"
         return None

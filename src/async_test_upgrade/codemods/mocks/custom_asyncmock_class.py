@@ -68,7 +68,6 @@ from libcst.metadata import (
     PositionProvider,
     ProviderT,
     QualifiedNameProvider,
-    Scope,
     ScopeProvider,
 )
 
@@ -122,7 +121,6 @@ class CustomAsyncMockClass(CodemodTransformer):
         if not replaceable and not facts.custom_asyncmock_classes:
             self._report_helpers(node)
             return
-        scope = self.get_metadata(ScopeProvider, node, None)
         for statement in node.body:
             if isinstance(statement, cst.ClassDef):
                 self._plan_class(statement, replaceable)
@@ -130,8 +128,8 @@ class CustomAsyncMockClass(CodemodTransformer):
                 self.shims.add(id(statement))
             elif isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
-                    if isinstance(small, cst.ImportFrom) and scope is not None:
-                        self._plan_import(small, replaceable, scope)
+                    if isinstance(small, cst.ImportFrom):
+                        self._plan_import(small, replaceable, node)
         self._report_helpers(node)
 
     def _is_fallback_shim(self, node: cst.Try, replaceable: set[str]) -> bool:
@@ -188,7 +186,9 @@ class CustomAsyncMockClass(CodemodTransformer):
                 "super().__call__: compare it with unittest.mock.AsyncMock by hand",
             )
 
-    def _plan_import(self, node: cst.ImportFrom, replaceable: set[str], scope: Scope) -> None:
+    def _plan_import(
+        self, node: cst.ImportFrom, replaceable: set[str], module_node: cst.Module
+    ) -> None:
         if isinstance(node.names, cst.ImportStar) or (node.module is None and not node.relative):
             return
         module = self.import_source(node)
@@ -200,6 +200,10 @@ class CustomAsyncMockClass(CodemodTransformer):
                 target = self.ctx.facts.resolve(target)
             if target not in replaceable or module == self.ctx.module_name:
                 continue
+            # The scope analysis only for an import of a home-made class.
+            scope = self.get_metadata(ScopeProvider, module_node, None)
+            if scope is None:
+                return
             local = alias.evaluated_alias or alias.name.value
             assignments = [
                 a for a in scope[local] if isinstance(a, ImportAssignment) and a.node is node

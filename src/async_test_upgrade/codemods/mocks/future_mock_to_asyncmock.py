@@ -409,7 +409,7 @@ class FutureMockToAsyncMock(CommentKeepingRemoval):
                 and isinstance(small.targets[0].target, cst.Name)
                 and isinstance(small.value, cst.Call)
                 and not small.value.args
-                and self.qualified_names(small.value.func) & _LOOP_GETTERS
+                and self.names_among(small.value.func, _LOOP_GETTERS)
             ):
                 continue
             name = small.targets[0].target.value
@@ -659,7 +659,7 @@ class FutureMockToAsyncMock(CommentKeepingRemoval):
             if _mocks.mock_class_kind(self, new_callable.value) == "sync":
                 return None
             return "the patch has its own new_callable; rewrite by hand"
-        target = _mocks.target_is_async(self, _mocks.patch_targets(self, call, kind))
+        target = _mocks.async_patch_target(self, call, kind)
         if target is None:
             return None
         return (

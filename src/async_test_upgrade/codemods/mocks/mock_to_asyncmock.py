@@ -386,7 +386,7 @@ class MockToAsyncMock(CodemodTransformer):
     ) -> None:
         kind = _mocks.patch_kind(self, patch)
         assert kind is not None
-        async_target = _mocks.target_is_async(self, _mocks.patch_targets(self, patch, kind))
+        async_target = _mocks.async_patch_target(self, patch, kind)
         new = _mocks.patch_new(patch, kind)
         if new is not None:
             value = new.value
