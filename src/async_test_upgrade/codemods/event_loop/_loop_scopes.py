@@ -26,8 +26,8 @@ from async_test_upgrade.cst import (
 from async_test_upgrade.cst import (
     fixture_decorator as fixture_decorator,  # shared by the family's codemods
 )
-from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
-from async_test_upgrade.model import Options
+from async_test_upgrade.facts import ProjectFacts
+from async_test_upgrade.model import EventLoopOverride, Options
 from async_test_upgrade.pytest_api import ASYNCIO_FIXTURE
 
 SCOPES = ("function", "class", "module", "package", "session")
