@@ -26,8 +26,9 @@ from pathlib import Path
 import libcst as cst
 
 from async_test_upgrade import engine, registry
-from async_test_upgrade.facts import ProjectFacts, declared_versions, index_file
+from async_test_upgrade.facts import ProjectFacts, index_file
 from async_test_upgrade.model import FileResult, Note, Options, parse_version
+from async_test_upgrade.requirements import declared_versions
 
 CASES = Path(__file__).parent / "cases"
 
@@ -62,6 +63,7 @@ class Case:
             asyncio_mode=mode,  # type: ignore[arg-type]
             selected=frozenset({self.codemod}),
             include_source=settings.get("include-source", "false") == "true",
+            known=frozenset(registry.by_name()),
         )
 
     @property

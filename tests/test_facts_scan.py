@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from async_test_upgrade import facts as facts_module
+from async_test_upgrade import indexer
 from async_test_upgrade.facts import ProjectFacts, index_file
+from async_test_upgrade.requirements import allows_only_below, declared_versions
 from tests.sources import SOURCES, source_id
 
 PROSE = b'''"""Used to override the event_loop fixture; see also set_result( in the old docs."""
@@ -29,13 +31,13 @@ def event_loop():
 
 def test_triggers_in_comments_and_docstrings_only_cost_no_tree(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     visited: list[str] = []
-    original = facts_module._FileIndexer.visit
+    original = indexer.FileIndexer.visit
 
     def spy(self, node):  # type: ignore[no-untyped-def]
         visited.append(self.relpath)
         return original(self, node)
 
-    monkeypatch.setattr(facts_module._FileIndexer, "visit", spy)
+    monkeypatch.setattr(indexer.FileIndexer, "visit", spy)
     facts = ProjectFacts()
     index_file(facts, "pkg/prose.py", PROSE)
     index_file(facts, "tests/conftest.py", CODE)
@@ -53,7 +55,7 @@ def test_unparsable_files_are_still_read_for_what_they_can_give() -> None:
 @pytest.mark.parametrize("path", SOURCES, ids=source_id)
 def test_the_quick_check_never_misses_a_fact_trigger(path: Path) -> None:
     source = path.read_bytes()
-    if facts_module.FACT_TRIGGERS.search(source) or facts_module.REEXPORT_TRIGGER.search(source):
+    if facts_module.FACT_TRIGGERS.search(source) or indexer.REEXPORT_TRIGGER.search(source):
         assert facts_module.has_content_facts(source)
 
 
@@ -82,8 +84,6 @@ def test_module_names(relpath: str, module: str) -> None:
 
 
 def test_declared_plugin_versions_are_read_from_any_requirements_text() -> None:
-    from async_test_upgrade.facts import allows_only_below, declared_versions
-
     text = (
         'tests_require = ["pytest==6.2.5", "pytest-asyncio==0.16.0"]\n'
         "deps = pytest-aiohttp >= 0.3, < 1.0  # the old plugin\n"

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from async_test_upgrade import registry
-from async_test_upgrade.model import Options
+from async_test_upgrade import engine, registry
+from async_test_upgrade.facts import ProjectFacts
+from async_test_upgrade.model import ConfigEdit, Note, Options
 from async_test_upgrade.registry import Codemod, RegistryError, UnknownCodemodError
 
 PACKAGE = Path(registry.__file__).parent / "codemods"
@@ -49,11 +50,28 @@ def test_a_cycle_is_refused() -> None:
 
 
 def test_asking_about_an_unknown_codemod_raises() -> None:
-    options = Options(selected=frozenset({"strict-to-auto"}))
+    options = Options(selected=frozenset({"strict-to-auto"}), known=frozenset(registry.by_name()))
     assert options.runs("strict-to-auto")
     assert not options.runs("strict-markers")
     with pytest.raises(UnknownCodemodError):
         options.runs("strict-to-automatic")
+
+
+def test_the_engine_tells_the_options_every_codemod_name(tmp_path: Path) -> None:
+    """The options know the catalogue's names without importing it: the engine fills
+    them in, so a codemod asking about a renamed one fails in a real run too."""
+    asked: list[bool] = []
+
+    def configure(facts: ProjectFacts, options: Options) -> list[ConfigEdit | Note]:
+        asked.append(options.runs("strict-to-auto"))
+        options.runs("strict-to-automatic")
+        return []
+
+    asking = dataclasses.replace(record("asks-about-others"), configure=configure)
+    (tmp_path / "test_one.py").write_text("def test_one():\n    pass\n", encoding="utf-8")
+    with registry.registered(asking), pytest.raises(UnknownCodemodError, match="automatic"):
+        engine.migrate([tmp_path], [asking], Options(), jobs=1)
+    assert asked == [False]
 
 
 def _asked_names(path: Path) -> set[str]:

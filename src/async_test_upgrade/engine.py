@@ -31,6 +31,7 @@ from async_test_upgrade import facts as facts_module
 from async_test_upgrade import gate as gate_module
 from async_test_upgrade import imports as imports_module
 from async_test_upgrade import pool as pool_module
+from async_test_upgrade import requirements as requirements_module
 from async_test_upgrade import scope as scope_module
 from async_test_upgrade.cst import CodemodTransformer, FileContext, ImportRequest
 from async_test_upgrade.facts import ProjectFacts
@@ -46,7 +47,7 @@ from async_test_upgrade.model import (
 )
 from async_test_upgrade.names import NameResolver
 from async_test_upgrade.providers import SourceView
-from async_test_upgrade.registry import Codemod
+from async_test_upgrade.registry import Codemod, catalogue
 from async_test_upgrade.textsearch import trie_pattern
 from async_test_upgrade.traversal import (
     SharedTraversal,
@@ -607,7 +608,11 @@ def migrate(
     stdin); the file need not exist. Such a run is in-process. ``cache``: reuse what
     the last run of the same tool, options and project learnt from unchanged files, and
     keep what this one learns (``cache.py``)."""
-    options = dataclasses.replace(options, selected=frozenset(c.name for c in codemods))
+    options = dataclasses.replace(
+        options,
+        selected=frozenset(c.name for c in codemods),
+        known=frozenset(c.name for c in (*catalogue(), *codemods)),
+    )
     clock = time.perf_counter()
     given = {str(path.resolve()): data for path, data in (sources or {}).items()}
     root = project_root(paths)
@@ -652,7 +657,7 @@ def migrate(
     facts.asyncio_mode = config.get("asyncio_mode")
     facts.default_fixture_loop_scope = config.get("asyncio_default_fixture_loop_scope")
     facts.default_test_loop_scope = config.get("asyncio_default_test_loop_scope")
-    facts_module.index_requirements(facts, root)
+    requirements_module.index_requirements(facts, root)
     tasks: list[Task] = []
     in_scope = _scope_test(config, files, options)
     excluded = _excluded(exclude, files)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Literal
 
 Version = tuple[int, int]
@@ -43,16 +44,66 @@ class Options:
     max_file_bytes: int = 10_000_000
     #: Seconds one file's migration may take before it is left alone (0: no limit).
     file_timeout: float = 300.0
+    #: The name of every codemod there is (the engine fills it from the catalogue):
+    #: what :meth:`runs` may be asked about. Empty: not checked.
+    known: frozenset[str] = frozenset()
 
     def runs(self, codemod: str) -> bool:
         """Whether the codemod named ``codemod`` is selected for this run. A name no
         codemod has raises: a renamed codemod cannot silently change another's behaviour
         (each record declares the names it asks about in ``defers_to``)."""
-        from async_test_upgrade.registry import UnknownCodemodError, by_name
-
-        if codemod not in by_name():
+        if self.known and codemod not in self.known:
             raise UnknownCodemodError(f"no codemod is named {codemod!r}")
         return codemod in self.selected
+
+
+class UnknownCodemodError(ValueError):
+    """A codemod name that no codemod has (a typo, or a renamed codemod)."""
+
+
+@dataclass(frozen=True)
+class EventLoopOverride:
+    """A user-defined ``event_loop`` (or ``event_loop_policy``) fixture."""
+
+    path: str  # relative posix path of the defining file
+    line: int
+    name: str  # "event_loop" or "event_loop_policy"
+    scope: str | None  # literal scope, None when absent or not a literal
+    scope_is_literal: bool
+    is_conftest: bool
+    #: The body only creates, yields (or returns) and closes a plain asyncio loop.
+    plain_loop: bool
+    #: The body makes or fetches an event loop at all (plain, uvloop, a policy's): False
+    #: means the project's ``event_loop`` fixture is something else that shares the name.
+    makes_loop: bool = True
+    #: Defined in a class body (it then only serves that class's tests).
+    in_class: bool = False
+    #: For the create/yield/close shape with another loop maker (``uvloop.new_event_loop``,
+    #: ``asyncio.SelectorEventLoop``): that maker's qualified name.
+    loop_factory: str | None = None
+    #: Keyword arguments of the fixture decorator (``scope``, ``params``, ``autouse``...).
+    fixture_arguments: tuple[str, ...] = ()
+    #: The body also switches debug mode on (``loop.set_debug(True)``), or only wraps
+    #: pytest-asyncio's own ``event_loop`` to do so.
+    debug: bool = False
+    #: The fixtures it requests (``request`` and ``event_loop`` aside): parametrized ones
+    #: multiply every async test.
+    requests: tuple[str, ...] = ()
+
+    @property
+    def directory(self) -> str:
+        return str(PurePosixPath(self.path).parent)
+
+
+@dataclass(frozen=True)
+class AsyncFixture:
+    path: str
+    line: int
+    name: str
+    scope: str | None
+    has_loop_scope: bool
+    #: False when ``scope=`` is given but is not a string literal (a callable, a name).
+    scope_is_literal: bool = True
 
 
 @dataclass(frozen=True)

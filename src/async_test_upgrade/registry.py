@@ -23,6 +23,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from async_test_upgrade.model import ConfigEdit, Note, Options, Version
+from async_test_upgrade.model import UnknownCodemodError as UnknownCodemodError
 
 if TYPE_CHECKING:
     from async_test_upgrade.cst import CodemodTransformer
@@ -229,10 +230,6 @@ def collecting() -> Iterator[dict[str, Codemod]]:
 
 def by_name() -> dict[str, Codemod]:
     return {c.name: c for c in catalogue()}
-
-
-class UnknownCodemodError(ValueError):
-    pass
 
 
 def select(select: Sequence[str] = (), skip: Sequence[str] = ()) -> tuple[Codemod, ...]:

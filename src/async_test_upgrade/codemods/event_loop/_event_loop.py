@@ -39,7 +39,8 @@ from async_test_upgrade.cst import (
 from async_test_upgrade.cst import (
     fixture_decorator as fixture_decorator,  # shared by the family's codemods
 )
-from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
+from async_test_upgrade.facts import ProjectFacts
+from async_test_upgrade.model import EventLoopOverride
 from async_test_upgrade.providers import ParentProvider
 
 if TYPE_CHECKING:

@@ -26,8 +26,8 @@ from async_test_upgrade.cst import (
 from async_test_upgrade.cst import (
     fixture_decorator as fixture_decorator,  # shared by the family's codemods
 )
-from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
-from async_test_upgrade.model import Options
+from async_test_upgrade.facts import ProjectFacts
+from async_test_upgrade.model import EventLoopOverride, Options
 from async_test_upgrade.pytest_api import ASYNCIO_FIXTURE
 
 SCOPES = ("function", "class", "module", "package", "session")
@@ -58,11 +58,11 @@ def is_test_module(relpath: str) -> bool:
 
 def test_modules(facts: ProjectFacts) -> list[str]:
     """The project's test modules (computed once per facts object)."""
-    cached: list[str] | None = vars(facts).get("_test_modules")
-    if cached is None:
-        cached = [p for p in facts.module_names if is_test_module(p)]
-        vars(facts)["_test_modules"] = cached
-    return cached
+    return facts.derived(_test_modules)
+
+
+def _test_modules(facts: ProjectFacts) -> list[str]:
+    return [p for p in facts.module_names if is_test_module(p)]
 
 
 def config_directory(facts: ProjectFacts) -> str:
@@ -84,11 +84,16 @@ def is_root_conftest(facts: ProjectFacts, conftest: str) -> bool:
     is below it.
     """
     # Every file of a large project may ask about the same conftest: remember the
-    # answers on the facts object this process works with.
-    cache: dict[str, bool] = vars(facts).setdefault("_root_conftest_answers", {})
+    # answers beside the facts object this process works with.
+    cache = facts.derived(_root_conftest_answers)
     if conftest not in cache:
         cache[conftest] = _is_root_conftest(facts, conftest)
     return cache[conftest]
+
+
+def _root_conftest_answers(facts: ProjectFacts) -> dict[str, bool]:
+    """An empty memo of :func:`is_root_conftest`'s answers, one per facts object."""
+    return {}
 
 
 def _is_root_conftest(facts: ProjectFacts, conftest: str) -> bool:

@@ -63,8 +63,9 @@ from async_test_upgrade.codemods.event_loop._loop_scopes import (
     module_overrides,
 )
 from async_test_upgrade.cst import CodemodTransformer, FileContext, string_literal
-from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
+from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.gate import CodeIndex
+from async_test_upgrade.model import EventLoopOverride
 from async_test_upgrade.registry import codemod
 
 HOOK = "pytest_asyncio_loop_factories"

@@ -166,9 +166,9 @@ from async_test_upgrade.cst import (
     string_literal,
     string_value,
 )
-from async_test_upgrade.facts import EventLoopOverride, ProjectFacts
+from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.gate import CodeIndex
-from async_test_upgrade.model import Options
+from async_test_upgrade.model import EventLoopOverride, Options
 from async_test_upgrade.registry import codemod
 
 SETTINGS = ("asyncio_default_fixture_loop_scope", "asyncio_default_test_loop_scope")

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -723,50 +723,33 @@ _IDENTIFIER_RUN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: :class:`FunctionScan`), or which an earlier codemod turns into an ``await``.
 AWAIT_WORDS = ("await", "run", "run_until_complete", "create_task", "ensure_future")
 
-_names_cache: dict[str, tuple[object, tuple[int, ...], frozenset[str]]] = {}
-
-
-def _cached(
-    key: str, facts: ProjectFacts, size: tuple[int, ...], build: Callable[[], frozenset[str]]
-) -> frozenset[str]:
-    """Name sets are computed once per (merged, unchanging) facts object, not per file."""
-    hit = _names_cache.get(key)
-    if hit is not None and hit[0] is facts and hit[1] == size:
-        return hit[2]
-    names = build()
-    _names_cache[key] = (facts, size, names)
-    return names
-
 
 def async_def_names(facts: ProjectFacts) -> frozenset[str]:
     """The last name components under which the project's ``async def`` s can be named:
     their own, and those of re-exports (``from .a import f as g``) that resolve to one.
     A patch target or replaced attribute the facts prove async ends in one of them
-    (methods found through base classes keep their name)."""
+    (methods found through base classes keep their name). Computed once per facts object."""
+    return facts.derived(_async_def_names)
 
-    def build() -> frozenset[str]:
-        names = {f.rpartition(".")[2] for f in facts.async_functions}
-        names |= {k.rpartition(".")[2] for k in facts.reexports if facts.is_async_function(k)}
-        return frozenset(names)
 
-    size = (len(facts.async_functions), len(facts.reexports), len(facts.class_bases))
-    return _cached("async", facts, size, build)
+def _async_def_names(facts: ProjectFacts) -> frozenset[str]:
+    names = {f.rpartition(".")[2] for f in facts.async_functions}
+    names |= {k.rpartition(".")[2] for k in facts.reexports if facts.is_async_function(k)}
+    return frozenset(names)
 
 
 def future_helper_names(facts: ProjectFacts) -> frozenset[str]:
     """The last name components under which the project's resolved-Future helpers can be
-    called (their own, and re-exports resolving to one)."""
+    called (their own, and re-exports resolving to one). Computed once per facts object."""
+    return facts.derived(_future_helper_names)
 
-    def build() -> frozenset[str]:
-        names = {f.rpartition(".")[2] for f in facts.future_helpers}
-        names |= {
-            k.rpartition(".")[2]
-            for k in facts.reexports
-            if facts.resolve(k) in facts.future_helpers
-        }
-        return frozenset(names)
 
-    return _cached("future", facts, (len(facts.future_helpers), len(facts.reexports)), build)
+def _future_helper_names(facts: ProjectFacts) -> frozenset[str]:
+    names = {f.rpartition(".")[2] for f in facts.future_helpers}
+    names |= {
+        k.rpartition(".")[2] for k in facts.reexports if facts.resolve(k) in facts.future_helpers
+    }
+    return frozenset(names)
 
 
 def names_mentioned(code: CodeIndex, names: frozenset[str]) -> bool:

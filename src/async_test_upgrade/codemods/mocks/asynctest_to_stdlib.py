@@ -304,9 +304,10 @@ class Plan:
 def asynctest_subclass_names(facts: ProjectFacts) -> frozenset[str]:
     """The short names of the project classes deriving from asynctest's TestCase (directly
     or through other project classes), computed once per facts object."""
-    cached: frozenset[str] | None = vars(facts).get("_asynctest_subclasses")
-    if cached is not None:
-        return cached
+    return facts.derived(_asynctest_subclass_names)
+
+
+def _asynctest_subclass_names(facts: ProjectFacts) -> frozenset[str]:
     derived: set[str] = set()
 
     def derives(name: str, depth: int) -> bool:
@@ -320,9 +321,7 @@ def asynctest_subclass_names(facts: ProjectFacts) -> frozenset[str]:
     for qualname in facts.class_bases:
         if derives(qualname, 0):
             derived.add(qualname.rpartition(".")[2])
-    cached = frozenset(derived)
-    vars(facts)["_asynctest_subclasses"] = cached
-    return cached
+    return frozenset(derived)
 
 
 def _root(node: cst.BaseExpression) -> str | None:

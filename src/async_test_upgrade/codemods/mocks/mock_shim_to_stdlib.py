@@ -71,8 +71,9 @@ import libcst as cst
 from libcst.metadata import ProviderT, QualifiedNameProvider, ScopeProvider
 
 from async_test_upgrade.codemods.mocks import _side_effects as side_effects
+from async_test_upgrade.codemods.mocks._facts import mock_shim
 from async_test_upgrade.cst import FileContext
-from async_test_upgrade.facts import ProjectFacts, mock_shim
+from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.gate import CodeIndex
 from async_test_upgrade.registry import codemod
 

@@ -64,7 +64,7 @@ def legacy_ran_bare_async_fixtures(facts: ProjectFacts) -> str | None:
     It did in legacy or auto mode, under pytest-asyncio before 0.19 with no mode set
     (legacy was the default), and wherever aiohttp's own pytest plugin was loaded (it
     ran every async fixture on its ``loop``)."""
-    from async_test_upgrade.facts import allows_only_below
+    from async_test_upgrade.requirements import allows_only_below
 
     configured = (facts.asyncio_mode or "").strip().lower()
     if configured in ("legacy", "auto"):
