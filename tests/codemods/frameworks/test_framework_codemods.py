@@ -307,3 +307,20 @@ def test_an_echoed_json_body_is_expected_as_httpx_sends_it(tmp_path: Path) -> No
         [tmp_path], registry.select(["httpx-json-body-compare"]), Options(), jobs=1
     )
     assert not again.anything_changed
+
+
+def test_a_loop_fixture_only_handed_to_web_application_goes(tmp_path: Path) -> None:
+    # A sync fixture requesting pytest-aiohttp 0.x's loop only for web.Application(loop=):
+    # on pytest-aiohttp 1.1 every test using it errors (fixture 'loop' not found); without
+    # the fixture and the argument (aiohttp binds the app to the loop that starts it) the
+    # suite passes on the installed stack.
+    case = Path(__file__).parents[2] / "cases" / "pytest-aiohttp-fixtures"
+    root = tmp_path / "project"
+    shutil.copytree(case / "app_loop_argument.before", root)
+    _passed, failed, out = suite_runs.outcomes(root)
+    assert len(failed) == 3 and "fixture 'loop' not found" in out, out
+    result = engine.migrate([root], registry.select(["pytest-aiohttp-fixtures"]), Options(), jobs=1)
+    assert not result.errors
+    engine.write_result(result)
+    passed, failed, out = suite_runs.outcomes(root)
+    assert len(passed) == 3 and not failed, out
