@@ -50,15 +50,19 @@ After::
         ...
         assert json.loads(httpx_mock.get_request().read()) == json.loads(b'{"id": 1, "name": "x"}')
 
-and, for an echoed body::
+Before (an endpoint echoing the body it received)::
 
-    def test_echo(client):
+    from starlette.testclient import TestClient
+
+    def test_echo(client: TestClient):
         r = client.post("/echo", json={"a": "123"})
         assert r.json() == {"body": '{"a": "123"}'}
 
-becomes::
+After::
 
-    def test_echo(client):
+    from starlette.testclient import TestClient
+
+    def test_echo(client: TestClient):
         r = client.post("/echo", json={"a": "123"})
         assert r.json() == {"body": '{"a":"123"}'}
 

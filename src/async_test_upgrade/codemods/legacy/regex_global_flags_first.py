@@ -26,11 +26,15 @@ wherever it stood, so at the start it is the same regular expression.
 
 Before::
 
+    import re
+
     def test_log(capsys):
         out = capsys.readouterr().out
         assert re.search(r"begin.+end(?s)", out)
 
 After::
+
+    import re
 
     def test_log(capsys):
         out = capsys.readouterr().out
