@@ -500,8 +500,8 @@ def _library_notes(changes: Sequence[Change], record: Codemod) -> list[Note]:
             change.path,
             change.line,
             change.codemod,
-            f"library code, left alone ({record.library_note}): would have "
-            f"{change.description} (--include-source rewrites it)",
+            f"{scope_module.outside_kind(change.path)}, left alone ({record.library_note}): "
+            f"would have {change.description} (--include-source rewrites it)",
         )
         for change in changes
     ]

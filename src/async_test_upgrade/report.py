@@ -53,7 +53,7 @@ def summary_lines(result: MigrationResult, applied: bool) -> list[str]:
     lines.extend(f"  ! {headline}" for headline in result.headlines)
     if result.out_of_scope:
         lines.append(
-            f"  {result.out_of_scope} file(s) out of scope: library code, read for facts, "
+            f"  {result.out_of_scope} file(s) out of scope: not test code, read for facts, "
             "not rewritten (--include-source rewrites it)"
         )
     if result.excluded_files:

@@ -5,9 +5,10 @@ and ``*_test.py``), every ``conftest.py``, and every module inside a test direct
 (helpers the tests import). A test directory is one named ``tests``, ``test`` or
 ``testing``, one listed in ``testpaths``, or one (below the project root) that directly
 holds a collected test file; directories inside a test directory are test directories
-too. Everything else is library or application code: it is read for facts (which
-functions are coroutines, which classes are async) but only rewritten when the user asks
-(``--include-source``).
+too. Everything else is read for facts (which functions are coroutines, which classes
+are async) but only rewritten when the user asks (``--include-source``): library or
+application code, and the examples, documentation and scripts a project keeps beside it,
+which notes call by what they are (``outside_kind``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,27 @@ from dataclasses import dataclass
 
 DEFAULT_PYTHON_FILES = ("test_*.py", "*_test.py")
 TEST_DIRECTORY_NAMES = frozenset({"tests", "test", "testing"})
+
+#: Directories whose files are neither test code nor the library, and what notes call them.
+OUTSIDE_DIRECTORY_KINDS = {
+    "examples": "example code",
+    "example": "example code",
+    "docs": "documentation code",
+    "doc": "documentation code",
+    "scripts": "a script",
+    "script": "a script",
+}
+
+
+def outside_kind(relpath: str) -> str:
+    """What a file outside the test suite is, in a note's words: example code,
+    documentation code or a script when a directory on its path says so (the nearest to
+    the project root first), library code otherwise."""
+    for part in relpath.split("/")[:-1]:
+        kind = OUTSIDE_DIRECTORY_KINDS.get(part.lower())
+        if kind is not None:
+            return kind
+    return "library code"
 
 
 def _words(value: object) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from async_test_upgrade import engine, registry
 from async_test_upgrade.facts import ProjectFacts, index_file
 from async_test_upgrade.model import Options
-from tests import golden
+from tests import golden, suite_runs
 
 CASES = golden.CASES
 
@@ -278,3 +278,49 @@ def test_pytest_aiohttp_fixtures_sees_asyncio_coroutine_tests_as_async(tmp_path:
         "    assert resp.status == 404\n"
     )
     assert not [n for n in result.notes if n.codemod == "pytest-aiohttp-fixtures"]
+
+
+def test_an_echoed_json_body_is_expected_as_httpx_sends_it(tmp_path: Path) -> None:
+    # An endpoint echoing the request body as text: the expected text was what httpx
+    # before 0.28 sent for json=; the installed httpx (0.28+) sends it compactly, so the
+    # test fails until the expected text is rewritten, and passes after.
+    (tmp_path / "requirements.txt").write_text("httpx\n")
+    (tmp_path / "test_echo.py").write_text(
+        "import httpx\n\n\n"
+        "def echo(request):\n"
+        '    return httpx.Response(200, json={"body": request.content.decode()})\n\n\n'
+        "def test_echo():\n"
+        '    client = httpx.Client(transport=httpx.MockTransport(echo), base_url="http://t")\n'
+        '    response = client.post("/echo", json={"a": "123", "b": [1, 2]})\n'
+        """    assert response.json() == {"body": '{"a": "123", "b": [1, 2]}'}\n"""
+    )
+    _passed, failed, _out = suite_runs.outcomes(tmp_path)
+    assert failed == {"test_echo.py::test_echo"}
+    result = engine.migrate(
+        [tmp_path], registry.select(["httpx-json-body-compare"]), Options(), jobs=1
+    )
+    assert not result.errors
+    engine.write_result(result)
+    passed, failed, out = suite_runs.outcomes(tmp_path)
+    assert passed == {"test_echo.py::test_echo"} and not failed, out
+    again = engine.migrate(
+        [tmp_path], registry.select(["httpx-json-body-compare"]), Options(), jobs=1
+    )
+    assert not again.anything_changed
+
+
+def test_a_loop_fixture_only_handed_to_web_application_goes(tmp_path: Path) -> None:
+    # A sync fixture requesting pytest-aiohttp 0.x's loop only for web.Application(loop=):
+    # on pytest-aiohttp 1.1 every test using it errors (fixture 'loop' not found); without
+    # the fixture and the argument (aiohttp binds the app to the loop that starts it) the
+    # suite passes on the installed stack.
+    case = Path(__file__).parents[2] / "cases" / "pytest-aiohttp-fixtures"
+    root = tmp_path / "project"
+    shutil.copytree(case / "app_loop_argument.before", root)
+    _passed, failed, out = suite_runs.outcomes(root)
+    assert len(failed) == 3 and "fixture 'loop' not found" in out, out
+    result = engine.migrate([root], registry.select(["pytest-aiohttp-fixtures"]), Options(), jobs=1)
+    assert not result.errors
+    engine.write_result(result)
+    passed, failed, out = suite_runs.outcomes(root)
+    assert len(passed) == 3 and not failed, out

@@ -13,6 +13,17 @@ The hook goes where the fixture was, in the same conftest, so it applies to the 
 tests. The ``event_loop`` override's scope is carried over by
 ``remove-event-loop-override`` (settings or ``loop_scope`` marks).
 
+A function-scoped ``event_loop`` override parametrized through the fixtures it requests
+(each returning ``request.param`` of literal ``params=``, such as a loop type and a debug
+mode) ran every async test once per combination: it becomes a plain function of those
+values, and the hook returns one factory per combination, named as pytest named the
+combination (``debug:true-uvloop``: the ids of the widest-scoped fixture first, joined by
+``-``), so every variant runs again under its old test id. What the override did after
+its ``yield`` beyond closing the loop (``asyncio.set_event_loop(None)``, ``gc.collect()``)
+is dropped: pytest-asyncio closes the loop. Because pytest-asyncio's runner sets its own
+debug mode on the loop a factory returns, ``loop.set_debug(x)`` becomes
+``loop.call_soon(loop.set_debug, x)``: debug mode is on from the loop's first step.
+
 **Why**
 
 pytest-asyncio 1.0 removed the ``event_loop`` fixture (an override is silently ignored:
@@ -43,11 +54,17 @@ After (``pytest`` was imported for the fixture only)::
 **When it refuses**
 
 Anything else is reported, not changed: a parametrized policy fixture (several
-factories would change every test id), a body that does more than return the policy or
+factories would change every test id), a parametrized ``event_loop`` override of another
+shape (a wider scope, a param that is not a literal, a fixture defined elsewhere or doing
+more than ``return request.param``, a teardown doing more than closing the loop; reported
+by ``remove-event-loop-override`` with the reason), a body that does more than return the policy or
 create/yield/close the loop, a fixture in a test module (hooks only work in conftests or
 plugins), a conftest that already has the hook or holds two candidates. Every rewrite
 carries a review note: the hook needs pytest-asyncio >= 1.4 (pin it), and code that read
-the policy back with ``asyncio.get_event_loop_policy()`` no longer sees it.
+the policy back with ``asyncio.get_event_loop_policy()`` no longer sees it. For the
+variants, the note also says what no hook can keep: a sync test that requested the
+override ran once per variant and now runs once (the hook parametrizes async tests only),
+and the parametrized fixtures are kept, since other tests may request them.
 """
 
 from __future__ import annotations
@@ -62,6 +79,13 @@ from async_test_upgrade.codemods.event_loop._loop_scopes import (
     handled_by_factories,
     module_overrides,
 )
+from async_test_upgrade.codemods.event_loop._loop_variants import (
+    LoopVariants,
+    factories_handle_variants,
+    factories_hook,
+    factory_function,
+    loop_variants,
+)
 from async_test_upgrade.cst import CodemodTransformer, FileContext, string_literal
 from async_test_upgrade.facts import ProjectFacts
 from async_test_upgrade.gate import CodeIndex
@@ -74,7 +98,7 @@ UVLOOP_POLICY = "uvloop.EventLoopPolicy"
 
 @codemod(
     name="event-loop-policy-to-loop-factories",
-    summary="uvloop/custom event_loop_policy or event_loop fixtures -> loop factories hook",
+    summary="uvloop/custom/parametrized event_loop(_policy) fixtures -> loop factories hook",
     after=("remove-event-loop-override",),
     safety="review",
     defers_to=("remove-event-loop-override",),
@@ -86,14 +110,25 @@ UVLOOP_POLICY = "uvloop.EventLoopPolicy"
         "item",
         "new_event_loop",
         "asyncio",
+        "functools",
+        "partial",
+        "new_event_loop_variant",
+        "call_soon",
+        "set_debug",
     ),
 )
 class EventLoopPolicyToLoopFactories(CodemodTransformer):
     @staticmethod
     def gate(code: CodeIndex, facts: ProjectFacts) -> bool:
-        """A policy fixture here, or a custom-loop ``event_loop`` somewhere in the project."""
-        return code.has("event_loop_policy") or any(
-            o.loop_factory is not None for o in facts.event_loop_overrides
+        """A policy fixture here, a custom-loop ``event_loop`` somewhere in the project, or
+        here one that requests other fixtures (parametrized ones make variants)."""
+        return (
+            code.has("event_loop_policy")
+            or any(o.loop_factory is not None for o in facts.event_loop_overrides)
+            or (
+                code.has("event_loop")
+                and any(o.name == "event_loop" and o.requests for o in facts.event_loop_overrides)
+            )
         )
 
     def __init__(self, ctx: FileContext) -> None:
@@ -101,18 +136,47 @@ class EventLoopPolicyToLoopFactories(CodemodTransformer):
         self.depth = 0
         #: id of the FunctionDef to replace -> (factory name, factory expression, why).
         self.plan: dict[int, tuple[str, cst.BaseExpression, str]] = {}
+        #: id of a parametrized event_loop override to replace -> its variants.
+        self.variants: dict[int, LoopVariants] = {}
+        self.module_names: set[str] = set()
 
     def visit_Module(self, node: cst.Module) -> None:
         candidates: list[tuple[cst.FunctionDef, str, cst.BaseExpression, str]] = []
+        varied: list[tuple[cst.FunctionDef, LoopVariants]] = []
         has_hook = False
         for statement in node.body:
             if not isinstance(statement, cst.FunctionDef):
                 continue
             if statement.name.value == HOOK:
                 has_hook = True
+            variants = self._variants(node, statement)
+            if variants is not None:
+                varied.append((statement, variants))
+                continue
             found = self._candidate(statement)
             if found is not None:
                 candidates.append((statement, *found))
+        if varied:
+            self.module_names = _module_names(node)
+            if has_hook or candidates or len(varied) > 1 or VARIANT_FUNCTION in self.module_names:
+                why = (
+                    f"this file already defines {HOOK}"
+                    if has_hook
+                    else f"this file already has a {VARIANT_FUNCTION}"
+                    if VARIANT_FUNCTION in self.module_names
+                    else "two custom loop fixtures in one file"
+                )
+                for function, _variants in varied:
+                    self.review(
+                        function,
+                        f"parametrized event_loop override left in place ({why}); write a "
+                        f"{HOOK} hook with one factory per variant by hand (pytest-asyncio "
+                        ">= 1.4)",
+                    )
+                return
+            function, variants = varied[0]
+            self.variants[id(function)] = variants
+            return
         if not candidates:
             return
         if has_hook or len(candidates) > 1 or not self.ctx.is_conftest:
@@ -132,6 +196,20 @@ class EventLoopPolicyToLoopFactories(CodemodTransformer):
             return
         function, name, factory, why = candidates[0]
         self.plan[id(function)] = (name, factory, why)
+
+    def _variants(self, module: cst.Module, function: cst.FunctionDef) -> LoopVariants | None:
+        """The variants of an ``event_loop`` override parametrized through the fixtures
+        it requests (remove-event-loop-override reports the ones that cannot be read)."""
+        if not self.ctx.is_conftest:
+            return None
+        decorator = fixture_decorator(self, function)
+        if decorator is None or fixture_name(decorator, function) != "event_loop":
+            return None
+        override = self._override_facts()
+        if override is None or not factories_handle_variants(override, self.ctx.options):
+            return None
+        found = loop_variants(self, module, function)
+        return None if isinstance(found, str) else found
 
     def _candidate(self, function: cst.FunctionDef) -> tuple[str, cst.BaseExpression, str] | None:
         decorator = fixture_decorator(self, function)
@@ -192,8 +270,10 @@ class EventLoopPolicyToLoopFactories(CodemodTransformer):
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
-    ) -> cst.FunctionDef:
+    ) -> cst.FunctionDef | cst.FlattenSentinel[cst.BaseStatement]:
         self.depth -= 1
+        if not self.depth and id(original_node) in self.variants:
+            return self._write_variants(original_node, self.variants[id(original_node)])
         planned = self.plan.get(id(original_node))
         if self.depth or planned is None:
             return updated_node
@@ -223,6 +303,62 @@ class EventLoopPolicyToLoopFactories(CodemodTransformer):
         self.drop_import_if_unused("pytest")
         self.drop_import_if_unused("asyncio")
         return hook
+
+    def _write_variants(
+        self, original_node: cst.FunctionDef, variants: LoopVariants
+    ) -> cst.FlattenSentinel[cst.BaseStatement]:
+        factory = factory_function(variants, VARIANT_FUNCTION, original_node)
+        hook = factories_hook(variants, VARIANT_FUNCTION, HOOK)
+        self.add_import("functools")
+        for module in ("gc", "asyncio", "pytest"):  # what only the teardown or decorator used
+            self.drop_import_if_unused(module)
+        names = ", ".join(v.name for v in variants.variants)
+        self.changed(
+            original_node,
+            f"event_loop override parametrized by {', '.join(variants.parameters)} -> {HOOK} "
+            f"hook with one loop factory per variant ({names})",
+        )
+        teardown = (
+            f"; the rest of its teardown ({'; '.join(variants.teardown)}) no longer runs "
+            "(pytest-asyncio closes the loop it made)"
+            if variants.teardown
+            else ""
+        )
+        self.review(
+            original_node,
+            f"{HOOK} needs pytest-asyncio >= 1.4: pin it; every async test runs once per "
+            f"factory, as it ran once per variant{teardown}; a sync test that requested "
+            "event_loop (or a fixture using it) ran once per variant and now runs once; the "
+            f"fixtures {', '.join(variants.parameters)} are kept (remove them if nothing else "
+            "requests them)",
+        )
+        return cst.FlattenSentinel([factory, hook])
+
+
+#: The function the loop factories of a parametrized override call.
+VARIANT_FUNCTION = "new_event_loop_variant"
+
+
+def _module_names(module: cst.Module) -> set[str]:
+    """Names defined at the top of ``module`` (functions, classes, assignments, imports)."""
+    names: set[str] = set()
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef | cst.ClassDef):
+            names.add(statement.name.value)
+        elif isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assign):
+                    names.update(
+                        t.target.value for t in small.targets if isinstance(t.target, cst.Name)
+                    )
+                elif isinstance(small, cst.Import | cst.ImportFrom) and not isinstance(
+                    small.names, cst.ImportStar
+                ):
+                    for alias in small.names:
+                        bound = alias.asname.name if alias.asname else alias.name
+                        if isinstance(bound, cst.Name):
+                            names.add(bound.value)
+    return names
 
 
 def _hook(name: str, factory: cst.BaseExpression) -> cst.FunctionDef:

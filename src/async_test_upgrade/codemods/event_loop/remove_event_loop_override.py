@@ -124,12 +124,14 @@ install uvloop, take ``request`` or ``params``, live in a class, have a non-lite
 are reported and left (a fixture named ``event_loop`` that makes no loop at all is the
 project's own and is left silently), except the exact custom-loop shape
 ``loop = uvloop.new_event_loop()`` that ``event-loop-policy-to-loop-factories`` replaces
-(this codemod then still carries its scope over). Deleting the fixture is only complete
-when the tests and fixtures that *requested* ``event_loop`` are rewritten by
-``event-loop-arg-to-running-loop`` and ``event-loop-sync-to-async``: skipping those
-leaves ``fixture 'event_loop' not found`` errors, and a note says so. Async fixtures in
-conftests *above* a nested override, and existing marks or settings that give a
-different loop scope, are reported rather than changed.
+(this codemod then still carries its scope over), and an override parametrized through the
+fixtures it requests, which that codemod turns into one loop factory per variant.
+Deleting the fixture is only complete when the tests and fixtures that *requested*
+``event_loop`` are rewritten by ``event-loop-arg-to-running-loop`` and
+``event-loop-sync-to-async``: skipping those leaves ``fixture 'event_loop' not found``
+errors, and a note says so. Async fixtures in conftests *above* a nested override, and
+existing marks or settings that give a different loop scope, are reported rather than
+changed.
 """
 
 from __future__ import annotations
@@ -157,6 +159,10 @@ from async_test_upgrade.codemods.event_loop._loop_scopes import (
     marks_scope,
     module_overrides,
     with_fixture_loop_scope,
+)
+from async_test_upgrade.codemods.event_loop._loop_variants import (
+    factories_handle_variants,
+    loop_variants,
 )
 from async_test_upgrade.cst import (
     CodemodTransformer,
@@ -226,10 +232,12 @@ class RemoveEventLoopOverride(CodemodTransformer):
         #: ``event_loop``, an ``@asyncio.coroutine``): a module of sync tests only needs
         #: no loop scope, and pytest-asyncio warns about an asyncio mark on a sync test.
         self.runs_on_loop = False
+        self.module = cst.Module([])
 
     # --- structure ------------------------------------------------------------------------
 
     def visit_Module(self, node: cst.Module) -> None:
+        self.module = node
         self.imports_pytest_asyncio = imports_module(node, "pytest_asyncio")
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -293,8 +301,14 @@ class RemoveEventLoopOverride(CodemodTransformer):
             # A project fixture that only shares the name (no loop in it): pytest-asyncio
             # 1.x has no event_loop of its own to clash with, so it keeps working.
             return updated
+        why = ""
+        if override is not None and factories_handle_variants(override, self.ctx.options):
+            variants = loop_variants(self, self.module, original)
+            if not isinstance(variants, str):
+                return updated  # event-loop-policy-to-loop-factories: a factory per variant
+            why = f" ({variants})"
         if override is None or not carried_over(self.ctx.facts, override, self.ctx.options):
-            self.review(original, _refusal(override, self.ctx.options))
+            self.review(original, _refusal(override, self.ctx.options) + why)
             return updated
         scope = override.scope or "function"
         if self.ctx.is_conftest and is_root_conftest(self.ctx.facts, self.ctx.path):

@@ -15,6 +15,11 @@ fixtures pytest-aiohttp 1.1 and pytest-asyncio still provide:
 * a synchronous test or fixture whose only uses of ``loop`` are
   ``loop.run_until_complete(x)`` becomes ``async def`` with ``await x`` (in strict mode the
   test also gets ``@pytest.mark.asyncio`` and the fixture ``@pytest_asyncio.fixture``).
+* ``web.Application(loop=loop)`` loses the argument with the fixture, also in a function
+  nested inside (a ``create_server(loop)`` fixture returning a coroutine that builds the
+  app): aiohttp 3 binds an application to the loop that starts it and deprecates the
+  argument. A synchronous fixture that requested ``loop`` for nothing else stays
+  synchronous.
 * ``aiohttp_client(create_app)`` (an app *factory*, which the old plugin called as
   ``create_app(loop)``) becomes ``aiohttp_client(create_app())``, extra positional
   arguments moving into the factory call, when the factory's ``loop`` parameter is optional,
@@ -97,13 +102,15 @@ After (``tests/test_example.py``)::
 **When it refuses**
 
 Reported and left alone: ``proactor_loop`` (it needs a loop factory hook); a synchronous
-test or fixture that uses ``loop`` other than as ``loop.run_until_complete(x)`` (the loop
-escapes: ``call_soon``, threads, helpers); ``loop.run_until_complete`` inside an async
-function or a nested function; a new fixture name that is already bound to something else
-in the function; an app factory whose ``loop`` parameter is required and used, or that other
-code also calls with arguments (``web.run_app(create_app(loop))``). Every
-sync-to-async conversion is applied but also listed for review: code inside that called
-``asyncio.run()`` would now run inside a running loop.
+test or fixture that uses ``loop`` other than as ``loop.run_until_complete(x)`` or as the
+``loop=`` of aiohttp's ``web.Application`` (the loop escapes: ``call_soon``,
+``loop.create_server`` in a nested coroutine, threads, helpers, another ``Application``);
+``loop.run_until_complete`` inside an async function or a nested function; a new fixture
+name that is already bound to something else in the function; an app factory whose
+``loop`` parameter is required and used, or that other code also calls with arguments
+(``web.run_app(create_app(loop))``). Every sync-to-async conversion is applied but also
+listed for review: code inside that called ``asyncio.run()`` would now run inside a
+running loop.
 """
 
 from __future__ import annotations
@@ -121,7 +128,15 @@ from libcst.metadata import (
 )
 
 from async_test_upgrade.codemods.mode._mode import target_mode
-from async_test_upgrade.cst import CodemodTransformer, FileContext, Visitor, callee, string_value
+from async_test_upgrade.cst import (
+    CodemodTransformer,
+    FileContext,
+    Visitor,
+    callee,
+    keyword,
+    string_value,
+    without_args,
+)
 from async_test_upgrade.providers import ParentProvider
 from async_test_upgrade.pytest_api import FIXTURE_DECORATORS
 from async_test_upgrade.registry import codemod
@@ -144,6 +159,9 @@ AIOHTTP_FIXTURES = frozenset(
     {*RENAMES, *RENAMES.values(), "aiohttp_client", "aiohttp_server", "aiohttp_raw_server"}
 ) - {"unused_tcp_port_factory"}
 PARAMETRIZE = "pytest.mark.parametrize"
+#: ``web.Application(loop=...)``: aiohttp 3 binds an app to the loop that starts it, and
+#: warns about the argument (deprecated since 3.0).
+APPLICATION = ("aiohttp.web.Application", "aiohttp.web_app.Application")
 AIOHTTP_PLUGIN = "aiohttp.pytest_plugin"
 #: Parameter names the codemod acts on; a file naming none of them has nothing to rename.
 GATE_WORDS = frozenset({*AIOHTTP_FIXTURES, *RENAMES, "loop", "proactor_loop"})
@@ -215,6 +233,8 @@ class PytestAiohttpFixtures(CodemodTransformer):
         self.renamed_refs: dict[cst.Name, str] = {}
         #: ``loop.run_until_complete(x)`` calls to turn into ``await x``.
         self.awaited_calls: set[cst.Call] = set()
+        #: ``web.Application(loop=loop)`` calls that lose the argument with the fixture.
+        self.application_calls: set[cst.Call] = set()
         #: Client calls whose factory argument gets called: call -> positional args moved.
         self.factory_calls: set[cst.Call] = set()
         #: Factory definitions whose unused ``loop`` parameter is dropped.
@@ -329,12 +349,18 @@ class PytestAiohttpFixtures(CodemodTransformer):
             self.renamed_refs[name] = new
 
     def _plan_loop(self, function: cst.FunctionDef, param: cst.Param, plan: FunctionPlan) -> None:
-        references = self._references(param)
+        # ``web.Application(loop=loop)``, even in a nested function: the argument goes with
+        # the fixture (aiohttp 3 binds the app to the loop that starts it).
+        every = self._references(param)
+        applications = [self._application_loop(name) for name, _ in every]
+        references = [r for r, call in zip(every, applications, strict=True) if call is None]
+        handed_to_apps = {call for call in applications if call is not None}
         is_async = function.asynchronous is not None
         run_calls = [self._run_until_complete(name) for name, _ in references]
         if is_async:
             plan.drop_params.add("loop")
             plan.bind_loop = bool(references)
+            self.application_calls |= handed_to_apps
             if any(c is not None for c in run_calls):
                 self.review(
                     function,
@@ -344,6 +370,7 @@ class PytestAiohttpFixtures(CodemodTransformer):
             return
         if not references:
             plan.drop_params.add("loop")
+            self.application_calls |= handed_to_apps
             return
         escaping = [
             name
@@ -360,12 +387,28 @@ class PytestAiohttpFixtures(CodemodTransformer):
             return
         plan.drop_params.add("loop")
         plan.make_async = True
+        self.application_calls |= handed_to_apps
         self.awaited_calls |= {c for c in run_calls if c is not None}
         self.review(
             function,
             f"{function.name.value} made async (loop.run_until_complete(x) -> await x): check "
             "that nothing it calls starts its own event loop (asyncio.run)",
         )
+
+    def _application_loop(self, name: cst.Name) -> cst.Call | None:
+        """The ``web.Application(loop=name)`` call ``name`` is the loop argument of."""
+        argument = self.get_metadata(ParentProvider, name, None)
+        if not (
+            isinstance(argument, cst.Arg)
+            and argument.value is name
+            and argument.keyword is not None
+            and argument.keyword.value == "loop"
+        ):
+            return None
+        call = self.get_metadata(ParentProvider, argument, None)
+        if isinstance(call, cst.Call) and self.is_name(call.func, *APPLICATION):
+            return call
+        return None
 
     def _run_until_complete(self, name: cst.Name) -> cst.Call | None:
         """The ``loop.run_until_complete(x)`` call ``name`` is the receiver of, if so."""
@@ -510,6 +553,19 @@ class PytestAiohttpFixtures(CodemodTransformer):
         return updated_node if new is None else updated_node.with_changes(value=new)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if original_node in self.application_calls:
+            argument = keyword(updated_node, "loop")
+            if argument is not None:
+                self.changed(
+                    original_node,
+                    "web.Application(loop=loop): argument dropped with the loop fixture "
+                    "(aiohttp 3 binds the app to the loop that starts it)",
+                )
+                trimmed = without_args(updated_node, [argument])
+                if not trimmed.args:  # ``Application(\n    loop=loop,\n)``: no blank left
+                    trimmed = trimmed.with_changes(whitespace_before_args=cst.SimpleWhitespace(""))
+                return trimmed
+            return updated_node
         if original_node in self.awaited_calls:
             parent = self.get_metadata(ParentProvider, original_node, None)
             # Where a whole expression stands, ``await x`` needs no parentheses.

@@ -1,0 +1,5 @@
+import asyncio
+
+
+def make_queue(loop):
+    return asyncio.PriorityQueue(loop=loop)

@@ -1,0 +1,5 @@
+import asyncio
+
+
+def make_event(loop):
+    return asyncio.Event(loop=loop)

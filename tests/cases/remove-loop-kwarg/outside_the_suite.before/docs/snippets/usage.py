@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def pause(loop):
+    await asyncio.sleep(0, loop=loop)
