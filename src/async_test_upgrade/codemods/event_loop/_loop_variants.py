@@ -40,8 +40,7 @@ from async_test_upgrade.codemods.event_loop._loop_scopes import (
     scope_rank,
 )
 from async_test_upgrade.cst import CodemodTransformer, Visitor, keyword
-from async_test_upgrade.facts import EventLoopOverride
-from async_test_upgrade.model import Options
+from async_test_upgrade.model import EventLoopOverride, Options
 
 _CODE = cst.Module([])
 #: The codemod that writes the factories (remove-event-loop-override asks about it too).
