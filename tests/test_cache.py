@@ -115,3 +115,50 @@ def test_apply_then_check_reuses_the_unchanged_files(project: Path, tmp_path: Pa
     # -v says why each reused file was not rewritten: it was not looked at again.
     assert "unchanged since the last run" in err
     assert "gated out" not in err and "unchanged: parsed" not in err
+
+
+def test_reused_with_a_pool_that_hands_out_the_largest_files_first(tmp_path: Path) -> None:
+    """Files sorted by path from the smallest to the largest: the pool's order is the
+    reverse of the tasks', and every result must still be kept under its own file."""
+    project = tmp_path / "sized"
+    (project / "tests").mkdir(parents=True)
+    (project / "pytest.ini").write_text("[pytest]\nasyncio_mode = strict\n")
+    for index, name in enumerate("abcd"):
+        tests = "".join(
+            f'\n\n@pytest.mark.asyncio(scope="module")\nasync def test_{name}{n}():\n'
+            f"    assert {n} == {n}\n"
+            for n in range(5 * (index + 1) ** 2)
+        )
+        (project / "tests" / f"test_{name}.py").write_text(f"import pytest{tests}")
+    cache = tmp_path / "cache"
+    first = run(project, cache, "--diff", "-j", "2")
+    assert parsed(first[2]) == 4, first[2]
+    second = run(project, cache, "--diff", "-j", "2")
+    assert parsed(second[2]) == 0 and reused(second[2]) == 4, second[2]
+    assert second[1] == first[1]
+
+
+def test_facts_merged_from_several_files_are_reused(tmp_path: Path) -> None:
+    """Two files add to the same project fact (sync tests requesting one fixture): what
+    the cache keeps of each file must be that file's facts alone, or the next run's
+    facts differ and nothing is reused."""
+    project = tmp_path / "shared-fact"
+    (project / "tests").mkdir(parents=True)
+    (project / "pytest.ini").write_text("[pytest]\nasyncio_mode = strict\n")
+    (project / "tests" / "conftest.py").write_text(
+        "import pytest\n\n\n@pytest.fixture\ndef db():\n    return {}\n"
+    )
+    for name in ("a", "b", "c"):
+        (project / "tests" / f"test_{name}.py").write_text(
+            "import pytest\n\n\n"
+            f"def test_{name}_sync(db):\n    assert db == {{}}\n\n\n"
+            f'@pytest.mark.asyncio(scope="module")\nasync def test_{name}_async(db):\n'
+            "    assert db == {}\n"
+        )
+    cache = tmp_path / "cache"
+    first = run(project, cache, "--diff", "-j", "1")
+    assert parsed(first[2]) == 3, first[2]
+    for _ in range(2):
+        again = run(project, cache, "--diff", "-j", "1")
+        assert parsed(again[2]) == 0 and reused(again[2]) == 3, again[2]
+        assert again[1] == first[1]

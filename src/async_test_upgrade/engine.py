@@ -817,10 +817,13 @@ def _transform_with_cache(
         keys.append(key)
         results.append(None if key is None else run_cache.transform(key))
     missing = [task for task, done in zip(tasks, results, strict=True) if done is None]
-    fresh = iter(workers.transform(missing, facts, progress))
+    # The pool hands out the largest files first: results come back in its order.
+    fresh = {made.path: made for made in workers.transform(missing, facts, progress)}
     for index, done in enumerate(results):
         if done is None:
-            made = next(fresh)
+            made = fresh.get(tasks[index][1])
+            if made is None:
+                continue
             results[index] = made
             key = keys[index]
             if key is not None and made.source_digest == key[1]:
@@ -965,7 +968,9 @@ def _merge_facts(into: ProjectFacts, part: ProjectFacts) -> None:
                 elif isinstance(existing, list):
                     existing.extend(value)
                 else:
-                    mine[key] = value
+                    # A copy: a later file's entries must never grow this file's own
+                    # facts (the run cache keeps them as this file gave them).
+                    mine[key] = copy.copy(value)
         # Scalars are project settings, set by the parent from the config.
 
 
