@@ -112,8 +112,14 @@ def test_a_rerun_after_a_kill_during_the_writes_ends_where_a_full_run_ends(
         assert rerun.returncode == 0, rerun.stderr
         assert "Traceback" not in rerun.stderr
         headlines, notes = said(rerun.stderr)
-        assert headlines == expected_headlines
-        assert notes == expected_notes
+        if unwritten:
+            # Stopped between two writes: the rerun finishes it and says what it said.
+            assert headlines == expected_headlines
+            assert notes == expected_notes
+        else:
+            # Every file was written before the kill landed: the run had finished, or
+            # only its journal was left, which the rerun reports once.
+            assert headlines in ([], expected_headlines)
         assert tree(root) == expected_tree  # no journal, no temporary file, same bytes
         # And a third run has nothing left to say about the stopped one.
         again = CliRunner().invoke(cli, ["migrate", "--check", str(root)])
