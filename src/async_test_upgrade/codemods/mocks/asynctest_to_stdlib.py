@@ -126,6 +126,7 @@ from libcst.metadata import (
 
 from async_test_upgrade.codemods.mocks import _mocks
 from async_test_upgrade.codemods.mocks import _side_effects as side_effects
+from async_test_upgrade.codemods.mocks._facts import ASYNCTEST_MACHINERY
 from async_test_upgrade.cst import (
     CodemodTransformer,
     FileContext,
@@ -210,21 +211,6 @@ REVIEW_NAMES = {
 }
 REVIEW_OTHER = "has no standard-library equivalent; left on asynctest"
 
-#: Methods whose override means the class drives asynctest's machinery itself.
-MACHINERY = frozenset(
-    {
-        "run",
-        "debug",
-        "doCleanups",
-        "_init_loop",
-        "_unset_loop",
-        "_patch_loop",
-        "_setUp",
-        "_tearDown",
-        "_run_test_method",
-        "loop",
-    }
-)
 ASYNC_ASSERTS = frozenset(
     {"assertAsyncRaises", "assertAsyncRaisesRegex", "assertAsyncWarns", "assertAsyncWarnsRegex"}
 )
@@ -513,7 +499,10 @@ class AsynctestToStdlib(side_effects.AwaitingSideEffects):
     def plan_class(self, node: cst.ClassDef) -> bool:
         """Decide whether an asynctest TestCase class converts; plan its edits if so."""
         for statement in node.body.body:
-            if isinstance(statement, cst.FunctionDef) and statement.name.value in MACHINERY:
+            if (
+                isinstance(statement, cst.FunctionDef)
+                and statement.name.value in ASYNCTEST_MACHINERY
+            ):
                 self.review(
                     statement,
                     f"{node.name.value} overrides asynctest.TestCase.{statement.name.value}; "
