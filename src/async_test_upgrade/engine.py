@@ -768,29 +768,27 @@ def _scan_with_cache(
         except OSError:
             missing.append(source_file)  # the scan reports it
             continue
-        key = (source_file.relpath, digest(data))
-        hit = run_cache.scan(key)
+        run_cache.digests[source_file.relpath] = digest(data)
+        hit = run_cache.scan((source_file.relpath, run_cache.digests[source_file.relpath]))
         if hit is None:
             missing.append(source_file)
-            run_cache.digests[source_file.relpath] = key[1]
         else:
             names, partial = hit
             known[source_file.relpath] = ScanResult(
                 str(source_file.path), source_file.relpath, list(names), partial
             )
-            run_cache.digests[source_file.relpath] = key[1]
     fresh = {
         scanned.relpath: scanned
         for scanned in workers.scan([(str(f.path), f.relpath) for f in missing], progress)
     }
     for source_file in missing:
-        scanned = fresh.get(source_file.relpath)
-        if scanned is not None and scanned.error:
-            continue
-        sent = scanned or ScanResult(str(source_file.path), source_file.relpath, [], None)
         found = run_cache.digests.get(source_file.relpath)
-        if found is not None:
-            run_cache.keep_scan((source_file.relpath, found), (sent.names, sent.facts))
+        scanned = fresh.get(source_file.relpath)
+        if found is None or (scanned is not None and scanned.error):
+            continue  # unread here, or the scan failed: nothing to keep
+        # No result at all: the scan had nothing to say beyond the file's path.
+        kept = (scanned.names, scanned.facts) if scanned is not None else ([], None)
+        run_cache.keep_scan((source_file.relpath, found), kept)
     for source_file in files:
         scanned = known.get(source_file.relpath) or fresh.get(source_file.relpath)
         if scanned is not None:
