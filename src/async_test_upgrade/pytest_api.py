@@ -13,3 +13,17 @@ FIXTURE_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture", "pytest.yield_
 ASYNCIO_FIXTURE = "pytest_asyncio.fixture"
 #: The asyncio mark.
 ASYNCIO_MARK = "pytest.mark.asyncio"
+#: What a codemod that turns sync code driving a loop into async tests and fixtures may
+#: write (its ``produces``): the async statements, the running loop, and the asyncio
+#: marks and pytest-asyncio fixture decorators the converted code needs.
+MADE_ASYNC = (
+    "async def",
+    "await",
+    "async with",
+    "async for",
+    "asyncio",
+    "get_running_loop",
+    "pytest_asyncio",
+    "fixture",
+    "mark",
+)

@@ -117,6 +117,7 @@ from async_test_upgrade.codemods.event_loop._loop_scopes import (
 )
 from async_test_upgrade.codemods.mode._mode import target_mode
 from async_test_upgrade.cst import FileContext, Visitor, callee, keyword, set_keyword, string_value
+from async_test_upgrade.pytest_api import MADE_ASYNC
 from async_test_upgrade.registry import codemod
 
 if TYPE_CHECKING:
@@ -194,18 +195,7 @@ class _BodyFacts(Visitor):
     defers_to=("asyncio-run-in-async-to-await", "remove-loop-kwarg", "strict-to-auto"),
     triggers=("event_loop",),
     needs={"pytest-asyncio": (0, 24)},
-    produces=(
-        "async def",
-        "await",
-        "async with",
-        "async for",
-        "asyncio",
-        "get_running_loop",
-        "pytest_asyncio",
-        "fixture",
-        "mark",
-        "loop_scope",
-    ),
+    produces=(*MADE_ASYNC, "loop_scope"),
 )
 class EventLoopSyncToAsync(EnclosingTracker):
     @staticmethod

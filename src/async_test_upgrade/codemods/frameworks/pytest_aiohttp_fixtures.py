@@ -138,7 +138,7 @@ from async_test_upgrade.cst import (
     without_args,
 )
 from async_test_upgrade.providers import ParentProvider
-from async_test_upgrade.pytest_api import FIXTURE_DECORATORS
+from async_test_upgrade.pytest_api import FIXTURE_DECORATORS, MADE_ASYNC
 from async_test_upgrade.registry import codemod
 
 if TYPE_CHECKING:
@@ -195,15 +195,7 @@ class FunctionPlan:
     ),
     needs={"pytest-aiohttp": (1, 0)},
     produces=(
-        "async def",
-        "await",
-        "async with",
-        "async for",
-        "asyncio",
-        "get_running_loop",
-        "pytest_asyncio",
-        "fixture",
-        "mark",
+        *MADE_ASYNC,
         "aiohttp_client",
         "aiohttp_server",
         "aiohttp_raw_server",
