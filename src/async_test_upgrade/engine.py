@@ -142,18 +142,18 @@ class Prefilter:
         names = []
         # What the codemods let through so far may write: a later one's trigger may only
         # appear in their output.
-        produced: set[str] = set()
+        produced: gate_module.CodeIndex | None = None
         for c in self.codemods:
             if (
                 not c.triggers
                 or any(t in found or t in source for t in c.triggers)
-                or (
-                    produced
-                    and gate_module.triggers_in_code(c, gate_module.CodeIndex(frozenset(produced)))
-                )
+                or (produced is not None and gate_module.triggers_in_code(c, produced))
             ):
                 names.append(c.name)
-                produced |= c.produces
+                if c.produces and (produced is None or not c.produces <= produced.words):
+                    # Rebuilt only when the products grow, not once per later codemod.
+                    words = c.produces if produced is None else produced.words | c.produces
+                    produced = gate_module.CodeIndex(frozenset(words))
         return names, bool(found)
 
 
